@@ -1,0 +1,318 @@
+/**
+ * SPTE mask effects: arch/x86/kvm/mmu/spte.c kvm_mmu_reset_all_pte_masks(),
+ * kvm_mmu_set_mmio_spte_mask(), kvm_mmu_set_ept_masks(), kvm_mmu_set_me_spte_mask(),
+ * VMX vmx_setup_me_spte_mask() and SVM svm_adjust_mmio_mask() (kernel-facts.md §3).
+ */
+import { bit, genmask, hex, rsvdBits } from '../bits';
+import * as K from '../constants';
+import { maxPhyAddr, smeMeMask, x86PhysBits } from '../model/host';
+import type { EffectContext, EffectResult, EffectSpec, Effect } from './types';
+
+type Of<K extends Effect['kind']> = Extract<Effect, { kind: K }>;
+type Spec<K extends Effect['kind']> = EffectSpec<Of<K>>;
+
+const setMask = (ctx: EffectContext, name: string, value: bigint) =>
+  ctx.w.set('masks', name, value);
+const mask = (ctx: EffectContext, name: string): bigint => ctx.w.get('masks', name) ?? 0n;
+const physOf = (ctx: EffectContext): number => Number(ctx.w.get('config', ctx.physSource) ?? 0);
+
+const DEFAULT_MASKS = [
+  'shadow_user_mask',
+  'shadow_accessed_mask',
+  'shadow_dirty_mask',
+  'shadow_nx_mask',
+  'shadow_x_mask',
+  'shadow_present_mask',
+  'shadow_acc_track_mask',
+  'shadow_me_mask',
+  'shadow_me_value',
+  'shadow_host_writable_mask',
+  'shadow_mmu_writable_mask',
+];
+const EPT_MASKS = [
+  'shadow_user_mask',
+  'shadow_accessed_mask',
+  'shadow_dirty_mask',
+  'shadow_nx_mask',
+  'shadow_x_mask',
+  'shadow_present_mask',
+  'shadow_acc_track_mask',
+  'shadow_host_writable_mask',
+  'shadow_mmu_writable_mask',
+];
+const MMIO_WRITES = [
+  'shadow_mmio_value',
+  'shadow_mmio_mask',
+  'shadow_mmio_access_mask',
+  'enable_mmio_caching',
+];
+
+export const shadowPhysBitsProbe: Spec<'shadow_phys_bits_probe'> = {
+  label: () => 'shadow_phys_bits = kvm_get_shadow_phys_bits()',
+  text: () =>
+    'Records the CPU’s MAXPHYADDR (CPUID 0x80000008), which decides whether a reserved physical-address bit is left for MMIO SPTEs.',
+  footprint: () => ({ reads: [], writes: ['shadow_phys_bits'] }),
+  apply(_e, ctx) {
+    const v = maxPhyAddr(ctx.params);
+    ctx.w.set('config', 'shadow_phys_bits', v);
+    return { detail: `shadow_phys_bits = ${v}` };
+  },
+};
+
+export const kvmAdEnabledReset: Spec<'kvm_ad_enabled_reset'> = {
+  label: () => 'kvm_ad_enabled = true',
+  text: () =>
+    'Assumes hardware accessed/dirty bits until a vendor says otherwise (VMX may clear it for EPT without A/D).',
+  footprint: () => ({ reads: [], writes: ['kvm_ad_enabled'] }),
+  resetsDefaults: () => true,
+  apply(_e, ctx) {
+    ctx.w.set('config', 'kvm_ad_enabled', true);
+    return {};
+  },
+};
+
+export const resetL1tfMasks: Spec<'reset_l1tf_masks'> = {
+  label: () => 'L1TF masks (shadow_nonpresent_or_rsvd_*)',
+  text: () =>
+    'On CPUs with the L1TF bug, non-present SPTEs keep the upper GFN bits in a 5-bit window below the cache’s address width so a speculative L1D load cannot hit host memory; otherwise the window is empty and the lower-GFN mask covers every physical-address bit.',
+  footprint: () => ({
+    reads: [],
+    writes: ['shadow_nonpresent_or_rsvd_mask', 'shadow_nonpresent_or_rsvd_lower_gfn_mask'],
+  }),
+  resetsDefaults: () => true,
+  apply(_e, ctx) {
+    const physBits = x86PhysBits(ctx.params, ctx.vendor);
+    const cacheBits = physBits;
+    const res: EffectResult = {};
+    let rsvd = 0n;
+    let low = physBits;
+    if (ctx.params.l1tf) {
+      if (cacheBits >= 52 - K.SHADOW_NONPRESENT_OR_RSVD_MASK_LEN) {
+        res.warn = `WARN_ON_ONCE: L1TF CPU with x86_cache_bits = ${cacheBits} (>= 47): no room for the relocated GFN bits, mitigation mask left empty`;
+      } else {
+        low = cacheBits - K.SHADOW_NONPRESENT_OR_RSVD_MASK_LEN;
+        rsvd = rsvdBits(low, cacheBits - 1);
+      }
+    }
+    setMask(ctx, 'shadow_nonpresent_or_rsvd_mask', rsvd);
+    setMask(ctx, 'shadow_nonpresent_or_rsvd_lower_gfn_mask', genmask(low - 1, 12));
+    res.detail = `x86_phys_bits = ${physBits}; low_phys_bits = ${low}`;
+    return res;
+  },
+};
+
+export const resetDefaultMasks: Spec<'reset_default_masks'> = {
+  label: () => 'default shadow_* masks',
+  text: (e) =>
+    `Puts every SPTE mask back to its value for ordinary x86 page tables: P/U/A/D at bits 0/2/5/6, NX at bit 63, no X bit, no access tracking, no memory-encryption bits, host/MMU-writable at software bits 9/10${e.memtype ? ', no memtype bits' : ''}. A vendor module loaded earlier may have left EPT values here.`,
+  footprint: (e) => ({
+    reads: [],
+    writes: e.memtype ? [...DEFAULT_MASKS, 'shadow_memtype_mask'] : DEFAULT_MASKS,
+  }),
+  resetsDefaults: () => true,
+  apply(e, ctx) {
+    setMask(ctx, 'shadow_user_mask', K.PT_USER_MASK);
+    setMask(ctx, 'shadow_accessed_mask', K.PT_ACCESSED_MASK);
+    setMask(ctx, 'shadow_dirty_mask', K.PT_DIRTY_MASK);
+    setMask(ctx, 'shadow_nx_mask', K.PT64_NX_MASK);
+    setMask(ctx, 'shadow_x_mask', 0n);
+    setMask(ctx, 'shadow_present_mask', K.PT_PRESENT_MASK);
+    if (e.memtype) setMask(ctx, 'shadow_memtype_mask', 0n);
+    setMask(ctx, 'shadow_acc_track_mask', 0n);
+    setMask(ctx, 'shadow_me_mask', 0n);
+    setMask(ctx, 'shadow_me_value', 0n);
+    setMask(ctx, 'shadow_host_writable_mask', K.DEFAULT_SPTE_HOST_WRITABLE);
+    setMask(ctx, 'shadow_mmu_writable_mask', K.DEFAULT_SPTE_MMU_WRITABLE);
+    return {};
+  },
+};
+
+/** The (value, mask, access) each caller passes; null when the caller returns early. */
+function mmioArgs(
+  e: Of<'set_mmio_spte_mask'>,
+  ctx: EffectContext,
+): { value: bigint; mask: bigint; access: bigint; why: string } | null {
+  if (e.from === 'reset') {
+    const phys = physOf(ctx);
+    const m = phys < 52 ? bit(51) | K.PT_PRESENT_MASK : 0n;
+    const why =
+      phys < 52
+        ? `MAXPHYADDR ${phys} < 52 leaves bit 51 reserved: MMIO SPTEs set it (plus P) to fault with PFEC.RSVD`
+        : `MAXPHYADDR is 52: no reserved address bit, so MMIO caching cannot work`;
+    return { value: m, mask: m, access: K.ACC_WRITE_USER, why };
+  }
+  if (e.from === 'ept') {
+    const m =
+      e.flavour === 'v6.10' ? K.VMX_EPT_RWX_MASK | K.VMX_EPT_SUPPRESS_VE_BIT : K.VMX_EPT_RWX_MASK;
+    return {
+      value: K.VMX_EPT_MISCONFIG_WX_VALUE,
+      mask: m,
+      access: 0n,
+      why: 'EPT raises a misconfiguration for write+execute without read (0b110), which KVM uses to spot MMIO',
+    };
+  }
+  if (!ctx.params.sme) return null;
+  let maskBit = x86PhysBits(ctx.params, 'svm');
+  if (ctx.params.smeCBit === maskBit) maskBit++;
+  const m = maskBit < 52 ? rsvdBits(maskBit, 51) | K.PT_PRESENT_MASK : 0n;
+  return {
+    value: m,
+    mask: m,
+    access: K.PT_WRITABLE_MASK | K.PT_USER_MASK,
+    why: `memory encryption shrinks the usable address bits: MMIO SPTEs set bits ${maskBit}..51 (skipping the C-bit)`,
+  };
+}
+
+export const setMmioSpteMask: Spec<'set_mmio_spte_mask'> = {
+  label: (e) =>
+    e.from === 'reset'
+      ? 'kvm_mmu_set_mmio_spte_mask(bit 51 | P, same, ACC_WRITE|ACC_USER)'
+      : e.from === 'ept'
+        ? 'kvm_mmu_set_mmio_spte_mask(VMX_EPT_MISCONFIG_WX_VALUE, VMX_EPT_RWX_MASK, 0)'
+        : 'kvm_mmu_set_mmio_spte_mask(reserved bits above x86_phys_bits)',
+  text: (e) =>
+    `Chooses how MMIO SPTEs are marked so a guest MMIO access faults straight into KVM’s emulator. ${
+      e.flavour === 'v5.19'
+        ? 'In this version a value of 0 turns enable_mmio_caching off for good: later calls cannot turn it back on (fixed in v6.0 by c3e0c8c2e8b1).'
+        : 'From v6.0 every call starts again from the user’s mmio_caching choice (allow_mmio_caching), so an earlier call cannot leave caching off.'
+    }`,
+  footprint: (e, ctx) => ({
+    reads: [
+      'shadow_nonpresent_or_rsvd_lower_gfn_mask',
+      'shadow_nonpresent_or_rsvd_mask',
+      // v6.0+ first overwrites enable_mmio_caching with allow_mmio_caching, then reads that.
+      e.flavour === 'v5.19' ? 'enable_mmio_caching' : 'allow_mmio_caching',
+      ...(e.from === 'reset' ? [ctx.physSource] : []),
+    ],
+    writes: MMIO_WRITES,
+  }),
+  resetsDefaults: (e) => e.from === 'reset',
+  apply(e, ctx) {
+    const args = mmioArgs(e, ctx);
+    if (!args)
+      return {
+        skipped: true,
+        detail: 'returns early: SYSCFG.MemEncrypt is clear, the default MMIO mask stays',
+      };
+    const warns: string[] = [];
+    let value = args.value;
+    if (value & mask(ctx, 'shadow_nonpresent_or_rsvd_lower_gfn_mask'))
+      warns.push('WARN_ON: MMIO value overlaps the lower GFN bits');
+    if (e.flavour !== 'v5.19')
+      ctx.w.set(
+        'config',
+        'enable_mmio_caching',
+        ctx.w.get('config', 'allow_mmio_caching') ?? false,
+      );
+    const cachingWasOff = !ctx.w.get('config', 'enable_mmio_caching');
+    if (cachingWasOff) value = 0n;
+    if (e.flavour !== 'v5.19' && args.mask & ~K.SPTE_MMIO_ALLOWED_MASK) {
+      warns.push('WARN_ON: MMIO mask uses bits outside SPTE_MMIO_ALLOWED_MASK');
+      value = 0n;
+    }
+    const rsvd = mask(ctx, 'shadow_nonpresent_or_rsvd_mask');
+    if (value & (rsvd << BigInt(K.SHADOW_NONPRESENT_OR_RSVD_MASK_LEN))) {
+      warns.push('WARN_ON: MMIO value collides with the L1TF relocated-GFN bits');
+      value = 0n;
+    }
+    if ((value & args.mask) !== value) {
+      warns.push('WARN_ON: MMIO value is not inside its own mask');
+      value = 0n;
+    }
+    const frozen = e.flavour === 'v6.10' ? K.FROZEN_SPTE : K.REMOVED_SPTE;
+    if (value && (frozen & args.mask) === value) {
+      warns.push('WARN_ON: a removed/frozen SPTE would look like MMIO');
+      value = 0n;
+    }
+    if (!value) ctx.w.set('config', 'enable_mmio_caching', false);
+    setMask(ctx, 'shadow_mmio_value', value);
+    setMask(ctx, 'shadow_mmio_mask', args.mask);
+    setMask(ctx, 'shadow_mmio_access_mask', args.access);
+    const res: EffectResult = {
+      detail: `${args.why}. value ${hex(value)}, mask ${hex(args.mask)}, access ${hex(args.access)}${
+        value
+          ? ''
+          : cachingWasOff
+            ? ' — value dropped to 0 because enable_mmio_caching was already off'
+            : ''
+      }; MMIO caching ${value ? 'on' : 'off'}`,
+    };
+    if (warns.length) res.warn = warns.join('; ');
+    return res;
+  },
+};
+
+export const setEptMasks: Spec<'set_ept_masks'> = {
+  label: () => 'EPT values for the shadow_* masks',
+  text: (e) =>
+    `EPT entries have no U/NX bits: R (bit 0) stands in for “user”, X (bit 2) for executable, and A/D live at bits 8/9. ${
+      e.flavour === 'v6.13'
+        ? 'Since v6.13 the A/D masks are set even without hardware A/D (kvm_ad_enabled records that) and present entries carry suppress-#VE (bit 63).'
+        : 'Without EPT A/D the accessed/dirty masks are 0 and access tracking takes over.'
+    } With execute-only support “present” needs no R bit, so the present mask is ${
+      e.flavour === 'v6.13' ? 'just bit 63' : '0'
+    }. Host/MMU-writable move to software bits 57/58${e.flavour === 'v6.0' ? '; EPT also needs the memtype+IPAT bits' : ''}.`,
+  footprint: (e) => ({
+    reads: ['enable_ept_ad_bits'],
+    writes: [
+      ...EPT_MASKS,
+      ...(e.flavour === 'v6.0' ? ['shadow_memtype_mask'] : []),
+      ...(e.flavour === 'v6.13' ? ['kvm_ad_enabled'] : []),
+    ],
+  }),
+  apply(e, ctx) {
+    const ad = Boolean(ctx.w.get('config', 'enable_ept_ad_bits'));
+    const execOnly = ctx.params.eptExecOnly;
+    const alwaysAd = e.flavour === 'v6.13';
+    if (alwaysAd) ctx.w.set('config', 'kvm_ad_enabled', ad);
+    setMask(ctx, 'shadow_user_mask', K.VMX_EPT_READABLE_MASK);
+    setMask(ctx, 'shadow_accessed_mask', ad || alwaysAd ? K.VMX_EPT_ACCESS_BIT : 0n);
+    setMask(ctx, 'shadow_dirty_mask', ad || alwaysAd ? K.VMX_EPT_DIRTY_BIT : 0n);
+    setMask(ctx, 'shadow_nx_mask', 0n);
+    setMask(ctx, 'shadow_x_mask', K.VMX_EPT_EXECUTABLE_MASK);
+    const present = execOnly ? 0n : K.VMX_EPT_READABLE_MASK;
+    setMask(ctx, 'shadow_present_mask', alwaysAd ? present | K.VMX_EPT_SUPPRESS_VE_BIT : present);
+    if (e.flavour === 'v6.0')
+      setMask(ctx, 'shadow_memtype_mask', K.VMX_EPT_MT_MASK | K.VMX_EPT_IPAT_BIT);
+    setMask(ctx, 'shadow_acc_track_mask', K.VMX_EPT_RWX_MASK);
+    setMask(ctx, 'shadow_host_writable_mask', K.EPT_SPTE_HOST_WRITABLE);
+    setMask(ctx, 'shadow_mmu_writable_mask', K.EPT_SPTE_MMU_WRITABLE);
+    return { detail: `has_ad_bits = ${ad ? 1 : 0}, has_exec_only = ${execOnly ? 1 : 0}` };
+  },
+};
+
+export const setMeSpteMask: Spec<'set_me_spte_mask'> = {
+  label: (e) =>
+    e.from === 'vmx'
+      ? 'kvm_mmu_set_me_spte_mask(0, KeyID bits)'
+      : 'kvm_mmu_set_me_spte_mask(sme_me_mask, sme_me_mask)',
+  text: (e) =>
+    e.from === 'vmx'
+      ? 'Marks the MKTME/TDX KeyID bits (between x86_phys_bits and MAXPHYADDR) as the memory-encryption mask, so SPTE checks treat them as reserved. Empty when no address bits are taken.'
+      : 'Sets the SME C-bit as both value and mask so every SPTE maps host memory encrypted. Zero when SME is off.',
+  footprint: (e, ctx) => ({
+    reads: e.from === 'vmx' ? [ctx.physSource] : [],
+    writes: ['shadow_me_value', 'shadow_me_mask'],
+  }),
+  apply(e, ctx) {
+    let value: bigint;
+    let m: bigint;
+    if (e.from === 'vmx') {
+      const phys = physOf(ctx);
+      const x86 = x86PhysBits(ctx.params, 'vmx');
+      value = 0n;
+      m = x86 !== phys ? rsvdBits(x86, phys - 1) : 0n;
+    } else {
+      value = m = smeMeMask(ctx.params);
+    }
+    const res: EffectResult = {};
+    if (value & ~m) {
+      res.warn = 'WARN_ON: shadow_me_value is not a subset of shadow_me_mask; both zeroed';
+      value = m = 0n;
+    }
+    setMask(ctx, 'shadow_me_value', value);
+    setMask(ctx, 'shadow_me_mask', m);
+    res.detail = `value ${hex(value)}, mask ${hex(m)}`;
+    return res;
+  },
+};

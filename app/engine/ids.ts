@@ -1,0 +1,70 @@
+/** Closed vocabularies shared by the scenario schema, the variants and the UI. */
+
+export const VARIANT_IDS = [
+  'v5.19',
+  'seed-p2',
+  'seed-p3',
+  'alt-configure-mmu',
+  'v6.0',
+  'v6.6',
+  'latest',
+  'bad-reset-after-setup',
+  'bad-create-before-configure',
+  'bad-alt-no-unconfigure',
+] as const;
+export type VariantId = (typeof VARIANT_IDS)[number];
+
+export const VENDORS = ['intel', 'amd'] as const;
+export type Vendor = (typeof VENDORS)[number];
+
+export const MODULES = ['kvm', 'kvm_intel', 'kvm_amd'] as const;
+export type ModuleName = (typeof MODULES)[number];
+export type VendorModule = Exclude<ModuleName, 'kvm'>;
+
+export const vendorModule = (v: Vendor): VendorModule => (v === 'intel' ? 'kvm_intel' : 'kvm_amd');
+
+/** Where fail[].at may point (design.md, "Fault points"). */
+export const FAULT_POINTS = [
+  'hardware_setup',
+  'kmem_cache_create:pte_list_desc',
+  'kmem_cache_create:kvm_mmu_page_header',
+  'percpu_counter_init',
+  'register_shrinker',
+] as const;
+export type FaultPoint = (typeof FAULT_POINTS)[number];
+
+export const ERRNOS = {
+  EIO: 5,
+  ENOMEM: 12,
+  EBUSY: 16,
+  EEXIST: 17,
+  ENODEV: 19,
+  EINVAL: 22,
+  EOPNOTSUPP: 95,
+} as const;
+export type Errno = keyof typeof ERRNOS;
+export const ERRNO_NAMES = Object.keys(ERRNOS) as Errno[];
+
+export const FINDING_KINDS = [
+  'clobber',
+  'stale-read',
+  'leak',
+  'double-free',
+  'warn',
+  'error-return',
+] as const;
+export type FindingKind = (typeof FINDING_KINDS)[number];
+
+/** Timeline phases, in the order a load normally visits them. */
+export const PHASES = [
+  'kvm-init',
+  'vendor-init',
+  'mask-reset',
+  'hardware-setup',
+  'configure-mmu',
+  'mmu-setup',
+  'unwind',
+  'workload',
+  'teardown',
+] as const;
+export type Phase = (typeof PHASES)[number];

@@ -1,0 +1,88 @@
+/**
+ * The rmap model agrees with a plain set-of-sptes reference over long random
+ * add/remove sequences, and keeps the kernel's structural invariants throughout.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PteListStore, type RmapAlgorithm } from './rmap';
+
+type Op = { add: boolean; gfn: number; pick: number };
+const opArb = fc.record({ add: fc.boolean(), gfn: fc.integer({ min: 0, max: 5 }), pick: fc.nat() });
+
+function checkInvariants(
+  s: PteListStore,
+  ref: Map<number, Set<number>>,
+  alg: RmapAlgorithm,
+  cap: number,
+): void {
+  let heads = 0;
+  let sptes = 0;
+  let descs = 0;
+  for (const [gfn, set] of ref) {
+    const c = s.chain(gfn);
+    const inChain: number[] =
+      c.form === 'empty'
+        ? []
+        : c.form === 'single'
+          ? [c.spte]
+          : c.descs.flatMap((d) => d.slots.slice(0, d.count) as number[]);
+    expect(new Set(inChain)).toEqual(set);
+    expect(inChain.length).toBe(set.size);
+    expect(s.lengthOf(gfn)).toBe(set.size);
+    if (set.size) heads++;
+    sptes += set.size;
+    if (c.form !== 'descs') continue;
+    descs += c.descs.length;
+    c.descs.forEach((d, i) => {
+      expect(d.count).toBeGreaterThan(0); // empty descriptors are freed at once
+      expect(d.count).toBeLessThanOrEqual(cap);
+      expect(d.slots.slice(d.count).every((x) => x === null)).toBe(true); // vacated slots are NULLed
+      if (alg === 'head-insert') {
+        if (i > 0) expect(d.count).toBe(cap); // tails are always full
+        const behind = c.descs.slice(i + 1).reduce((n, x) => n + x.count, 0);
+        expect(d.tail).toBe(behind);
+      }
+    });
+  }
+  expect([s.heads, s.sptes, s.descs]).toEqual([heads, sptes, descs]);
+  const hist = new Map<number, number>();
+  for (const set of ref.values()) if (set.size) hist.set(set.size, (hist.get(set.size) ?? 0) + 1);
+  expect(new Map(s.histogram())).toEqual(hist);
+}
+
+describe.each([
+  ['append', 14],
+  ['append', 2],
+  ['head-insert', 14],
+  ['head-insert', 2],
+  ['head-insert', 3],
+] as [RmapAlgorithm, number][])('%s, %i sptes per descriptor', (alg, cap) => {
+  it('matches a set-of-sptes reference over random add/remove sequences', () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { minLength: 1, maxLength: 400 }), (ops: Op[]) => {
+        const s = new PteListStore(alg, cap);
+        const ref = new Map<number, Set<number>>();
+        let next = 0;
+        for (const op of ops) {
+          const set = ref.get(op.gfn) ?? new Set<number>();
+          ref.set(op.gfn, set);
+          if (op.add || set.size === 0) {
+            const before = set.size;
+            const count = s.add(op.gfn, next);
+            // head insertion counts exactly; appending counts up to the descriptor it fills
+            if (alg === 'head-insert') expect(count).toBe(before);
+            else expect(count).toBeLessThanOrEqual(before);
+            set.add(next++);
+          } else {
+            const victim = [...set][op.pick % set.size]!;
+            expect(s.remove(op.gfn, victim)).toBe(true);
+            set.delete(victim);
+            expect(s.remove(op.gfn, victim)).toBe(false);
+          }
+        }
+        checkInvariants(s, ref, alg, cap);
+      }),
+      { numRuns: 300, seed: 0x5eed },
+    );
+  });
+});

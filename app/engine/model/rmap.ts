@@ -1,0 +1,355 @@
+/**
+ * kvm_rmap_head / pte_list_desc exactly as mmu.c lays them out, kept in typed
+ * arrays so a VM-scale workload (tens of millions of SPTEs) fits in memory.
+ *
+ * Head encoding (kernel-facts.md 5.2): 0 = empty; a plain spte pointer = one
+ * entry; a tagged pointer (bit 0) = a chain of descriptors. Here a head cell holds
+ * 0, spte + 1, or -(desc + 1). SPTE "pointers" are ids >= 0 stored as id + 1, so 0
+ * is the kernel's NULL and fresh (zeroed) memory is an empty descriptor, as
+ * descriptors from the memory cache are.
+ *
+ * Layout: descriptors live in 64Ki-descriptor segments (no copy when the pool
+ * grows); each is [more + 1, spte_count | tail_count << 8, slots…], so a descriptor
+ * with 14 slots is 64 bytes and its header shares a cache line with its slots.
+ *
+ * Two algorithms:
+ *  - 'append' (v5.15..v6.3 pte_list_add): walk to the first non-full descriptor,
+ *    allocate a new one at the tail when all are full; removal fills the hole with
+ *    the last entry of the *same* descriptor and unlinks it when empty.
+ *  - 'head-insert' (v6.4+, 141705b78381): new entries go to the head descriptor, a
+ *    new head is pushed when it is full so tails stay full (tail_count is exact);
+ *    removal fills the hole with the head's last entry and pops an empty head.
+ */
+
+export type RmapAlgorithm = 'append' | 'head-insert';
+
+const DESC_SEG_SHIFT = 16;
+const DESC_SEG_MASK = (1 << DESC_SEG_SHIFT) - 1;
+const HEAD_SEG_SHIFT = 16;
+const HEAD_SEG_MASK = (1 << HEAD_SEG_SHIFT) - 1;
+/** gfns below this use an indexed array of head segments; larger ones a Map. */
+const DENSE_HEAD_SEGMENTS = 1 << 15;
+const MORE = 0;
+const COUNT = 1;
+const SLOT0 = 2;
+
+export interface DescView {
+  /** Pool index, stable while the descriptor lives: the UI keys boxes by it. */
+  id: number;
+  /** spte_count */
+  count: number;
+  /** tail_count (head-insert only; 0 otherwise) */
+  tail: number;
+  /** All slots, empty ones as null, length = capacity. */
+  slots: (number | null)[];
+}
+
+export type ChainView =
+  { form: 'empty' } | { form: 'single'; spte: number } | { form: 'descs'; descs: DescView[] };
+
+export class PteListStore {
+  readonly algorithm: RmapAlgorithm;
+  /** Entries per descriptor: PTE_LIST_EXT (14), or nr_sptes_per_pte_list in the v1 series. */
+  readonly capacity: number;
+  private readonly stride: number;
+
+  private descSegs: Int32Array[] = [];
+  private freeDescs: number[] = [];
+  private poolUsed = 0;
+  /** Per 64Ki gfns: interleaved [head, length] cells. */
+  private denseHeads: (Int32Array | undefined)[] = new Array(DENSE_HEAD_SEGMENTS);
+  private sparseHeads = new Map<number, Int32Array>();
+  private lengthHistogram = new Float64Array(1024);
+  private scratch = new Int32Array(0);
+
+  heads = 0;
+  sptes = 0;
+  descs = 0;
+  /** Descriptors taken from the allocator so far (the vCPU cache bookkeeping reads this). */
+  descAllocations = 0;
+
+  constructor(algorithm: RmapAlgorithm, capacity: number) {
+    if (capacity < 2 || capacity > 255) throw new RangeError(`pte_list_desc capacity ${capacity}`);
+    this.algorithm = algorithm;
+    this.capacity = capacity;
+    this.stride = capacity + SLOT0;
+  }
+
+  private headSeg(gfn: number, create: boolean): Int32Array | undefined {
+    const key = gfn < 0x80000000 ? gfn >>> HEAD_SEG_SHIFT : Math.floor(gfn / (HEAD_SEG_MASK + 1));
+    let seg = key < DENSE_HEAD_SEGMENTS ? this.denseHeads[key] : this.sparseHeads.get(key);
+    if (!seg && create) {
+      seg = new Int32Array((HEAD_SEG_MASK + 1) * 2);
+      if (key < DENSE_HEAD_SEGMENTS) this.denseHeads[key] = seg;
+      else this.sparseHeads.set(key, seg);
+    }
+    return seg;
+  }
+
+  private seg(d: number): Int32Array {
+    return this.descSegs[d >>> DESC_SEG_SHIFT]!;
+  }
+
+  private base(d: number): number {
+    return (d & DESC_SEG_MASK) * this.stride;
+  }
+
+  /** A zeroed descriptor, as kvm_mmu_memory_cache_alloc() hands out. */
+  private allocDesc(): number {
+    this.descs++;
+    this.descAllocations++;
+    const reused = this.freeDescs.pop();
+    if (reused !== undefined) {
+      const b = this.base(reused);
+      this.seg(reused).fill(0, b, b + this.stride);
+      return reused;
+    }
+    const d = this.poolUsed++;
+    if ((d & DESC_SEG_MASK) === 0)
+      this.descSegs.push(new Int32Array((DESC_SEG_MASK + 1) * this.stride));
+    return d;
+  }
+
+  private freeDesc(d: number): void {
+    this.descs--;
+    this.freeDescs.push(d);
+  }
+
+  private bumpHistogram(from: number, to: number): void {
+    if (from > 0) this.lengthHistogram[from]!--;
+    if (to > 0) {
+      if (to >= this.lengthHistogram.length) {
+        const bigger = new Float64Array(Math.max(to + 1, this.lengthHistogram.length * 2));
+        bigger.set(this.lengthHistogram);
+        this.lengthHistogram = bigger;
+      }
+      this.lengthHistogram[to]!++;
+    }
+    if (from === 0 && to > 0) this.heads++;
+    else if (from > 0 && to === 0) this.heads--;
+  }
+
+  /** pte_list_add(): returns the count the kernel returns (entries before this one, as it counts them). */
+  add(gfn: number, spte: number): number {
+    const h = this.headSeg(gfn, true)!;
+    const at = (gfn & HEAD_SEG_MASK) * 2;
+    const head = h[at]!;
+    const cap = this.capacity;
+    let result = 0;
+    if (head === 0) {
+      h[at] = spte + 1;
+    } else if (head > 0) {
+      const d = this.allocDesc();
+      const s = this.seg(d);
+      const b = this.base(d);
+      s[b + SLOT0] = head;
+      s[b + SLOT0 + 1] = spte + 1;
+      s[b + COUNT] = 2;
+      h[at] = -(d + 1);
+      result = 1;
+    } else if (this.algorithm === 'append') {
+      let d = -head - 1;
+      let s = this.seg(d);
+      let b = this.base(d);
+      while ((s[b + COUNT]! & 0xff) === cap) {
+        result += cap;
+        const next = s[b + MORE]! - 1;
+        if (next < 0) {
+          const fresh = this.allocDesc();
+          s[b + MORE] = fresh + 1;
+          d = fresh;
+          s = this.seg(d);
+          b = this.base(d);
+          break;
+        }
+        d = next;
+        s = this.seg(d);
+        b = this.base(d);
+      }
+      const c = s[b + COUNT]!;
+      result += c;
+      s[b + SLOT0 + c] = spte + 1;
+      s[b + COUNT] = c + 1;
+    } else {
+      const d = -head - 1;
+      let s = this.seg(d);
+      let b = this.base(d);
+      const packed = s[b + COUNT]!;
+      result = (packed >>> 8) + (packed & 0xff);
+      if ((packed & 0xff) === cap) {
+        const fresh = this.allocDesc();
+        s = this.seg(fresh);
+        b = this.base(fresh);
+        s[b + MORE] = d + 1;
+        s[b + COUNT] = result << 8;
+        h[at] = -(fresh + 1);
+      }
+      const c = s[b + COUNT]! & 0xff;
+      s[b + SLOT0 + c] = spte + 1;
+      s[b + COUNT]!++;
+    }
+    const len = h[at + 1]!;
+    h[at + 1] = len + 1;
+    this.bumpHistogram(len, len + 1);
+    this.sptes++;
+    return result;
+  }
+
+  /** pte_list_remove(); false when the spte is not in this gfn's rmap (e.g. zapped by recycling). */
+  remove(gfn: number, spte: number): boolean {
+    const h = this.headSeg(gfn, false);
+    if (!h) return false;
+    const at = (gfn & HEAD_SEG_MASK) * 2;
+    const head = h[at]!;
+    const want = spte + 1;
+    if (head === 0) return false;
+    if (head > 0) {
+      if (head !== want) return false;
+      h[at] = 0;
+    } else {
+      let prev = -1;
+      let d = -head - 1;
+      let found = -1;
+      while (d >= 0) {
+        const s = this.seg(d);
+        const b = this.base(d) + SLOT0;
+        const c = s[b - SLOT0 + COUNT]! & 0xff;
+        for (let i = 0; i < c; i++) {
+          if (s[b + i] === want) {
+            found = i;
+            break;
+          }
+        }
+        if (found >= 0) break;
+        prev = d;
+        d = s[b - SLOT0 + MORE]! - 1;
+      }
+      if (found < 0) return false;
+      if (this.algorithm === 'append') this.removeAppend(h, at, d, found, prev);
+      else this.removeHeadInsert(h, at, d, found);
+    }
+    const len = h[at + 1]!;
+    h[at + 1] = len - 1;
+    this.bumpHistogram(len, len - 1);
+    this.sptes--;
+    return true;
+  }
+
+  /** v5.15..v6.3 pte_list_desc_remove_entry(): the same descriptor's last entry fills the hole. */
+  private removeAppend(h: Int32Array, at: number, d: number, i: number, prev: number): void {
+    const s = this.seg(d);
+    const b = this.base(d);
+    const j = s[b + COUNT]! - 1;
+    s[b + SLOT0 + i] = s[b + SLOT0 + j]!;
+    s[b + SLOT0 + j] = 0;
+    s[b + COUNT] = j;
+    if (j > 0) return;
+    const next = s[b + MORE]! - 1;
+    if (prev < 0 && next < 0) h[at] = 0;
+    else if (prev >= 0) this.seg(prev)[this.base(prev) + MORE] = next + 1;
+    else h[at] = -(next + 1);
+    this.freeDesc(d);
+  }
+
+  /** v6.4+ pte_list_desc_remove_entry(): the head's last entry fills the hole; tails stay full. */
+  private removeHeadInsert(h: Int32Array, at: number, d: number, i: number): void {
+    const hd = -h[at]! - 1;
+    const hs = this.seg(hd);
+    const hb = this.base(hd);
+    const j = (hs[hb + COUNT]! & 0xff) - 1;
+    this.seg(d)[this.base(d) + SLOT0 + i] = hs[hb + SLOT0 + j]!;
+    hs[hb + SLOT0 + j] = 0;
+    hs[hb + COUNT]!--;
+    if (j > 0) return;
+    const next = hs[hb + MORE]! - 1;
+    h[at] = next < 0 ? 0 : -(next + 1);
+    this.freeDesc(hd);
+  }
+
+  /** kvm_zap_all_rmap_sptes() (pte_list_destroy() in v5.19): empties the rmap; returns the sptes zapped. */
+  zapAll(gfn: number): number {
+    const h = this.headSeg(gfn, false);
+    if (!h) return 0;
+    const at = (gfn & HEAD_SEG_MASK) * 2;
+    const head = h[at]!;
+    if (head < 0) {
+      for (let d = -head - 1; d >= 0;) {
+        const next = this.seg(d)[this.base(d) + MORE]! - 1;
+        this.freeDesc(d);
+        d = next;
+      }
+    }
+    h[at] = 0;
+    const len = h[at + 1]!;
+    h[at + 1] = 0;
+    this.bumpHistogram(len, 0);
+    this.sptes -= len;
+    return len;
+  }
+
+  /**
+   * Reads the heads, then the descriptors, of a batch of gfns without changing
+   * anything. A random workload is bound by cache misses; issuing each batch's
+   * misses from short independent loops lets the CPU overlap them, so the updates
+   * that follow hit the cache. Returns a checksum so the reads are not elided.
+   */
+  prefetch(gfns: Float64Array, n: number): number {
+    const heads = this.scratch.length >= n ? this.scratch : (this.scratch = new Int32Array(n));
+    for (let k = 0; k < n; k++) {
+      const g = gfns[k]!;
+      const h = this.headSeg(g, false);
+      heads[k] = h ? h[(g & HEAD_SEG_MASK) * 2]! : 0;
+    }
+    let sum = 0;
+    for (let pass = 0; pass < 2; pass++)
+      for (let k = 0; k < n; k++) {
+        const head = heads[k]!;
+        if (head >= 0) continue;
+        const d = -head - 1;
+        const seg = this.seg(d);
+        const b = this.base(d);
+        sum += seg[b + COUNT]!;
+        // Appending walks on to the next descriptor when this one is full.
+        heads[k] =
+          this.algorithm === 'append' && (seg[b + COUNT]! & 0xff) === this.capacity
+            ? -seg[b + MORE]!
+            : 0;
+      }
+    return sum;
+  }
+
+  /** pte_list_count(): number of sptes in the gfn's rmap. */
+  lengthOf(gfn: number): number {
+    const h = this.headSeg(gfn, false);
+    return h ? h[(gfn & HEAD_SEG_MASK) * 2 + 1]! : 0;
+  }
+
+  chain(gfn: number): ChainView {
+    const h = this.headSeg(gfn, false);
+    const head = h ? h[(gfn & HEAD_SEG_MASK) * 2]! : 0;
+    if (head === 0) return { form: 'empty' };
+    if (head > 0) return { form: 'single', spte: head - 1 };
+    const descs: DescView[] = [];
+    for (let d = -head - 1; d >= 0;) {
+      const s = this.seg(d);
+      const b = this.base(d);
+      const slots: (number | null)[] = [];
+      for (let i = 0; i < this.capacity; i++) {
+        const v = s[b + SLOT0 + i]!;
+        slots.push(v === 0 ? null : v - 1);
+      }
+      const packed = s[b + COUNT]!;
+      descs.push({ id: d, count: packed & 0xff, tail: packed >>> 8, slots });
+      d = s[b + MORE]! - 1;
+    }
+    return { form: 'descs', descs };
+  }
+
+  /** [length, gfns] pairs for lengths >= 1, ascending. */
+  histogram(): [number, number][] {
+    const out: [number, number][] = [];
+    const h = this.lengthHistogram;
+    for (let len = 1; len < h.length; len++) if (h[len]! > 0) out.push([len, h[len]!]);
+    return out;
+  }
+}

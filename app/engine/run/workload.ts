@@ -1,0 +1,282 @@
+/**
+ * A VM's reverse maps under a workload (shared/design.md "Workload ops"). Each
+ * added spte is one page fault: mmu_topup_memory_caches() refills the vCPU's
+ * descriptor cache first (to 40 when below 14), then __rmap_add() calls
+ * pte_list_add(), and a count above RMAP_RECYCLE_THRESHOLD zaps the whole rmap.
+ * Removals are zaps of one spte (pte_list_remove()); freed descriptors go back to
+ * the kmem cache. Shadow pages themselves are not modelled.
+ */
+import {
+  KVM_ARCH_NR_OBJS_PER_MEMORY_CACHE,
+  PAGE_HEADER_TOPUP_MIN,
+  PTE_LIST_DESC_TOPUP_MIN,
+  RMAP_RECYCLE_THRESHOLD,
+} from '../constants';
+import { uniform } from '../model/prng';
+import { PteListStore, type RmapAlgorithm } from '../model/rmap';
+import type { RmapSummary } from '../model/state';
+import type { WorkloadOp } from '../scenario';
+
+/** Ops larger than this are shown as EVENT_BATCHES events instead of one per spte. */
+export const PER_SPTE_EVENT_LIMIT = 256;
+export const EVENT_BATCHES = 64;
+/** Gfns are read ahead in groups this large so their cache misses overlap. */
+const PREFETCH = 256;
+
+export interface WorkloadStep {
+  opIndex: number;
+  title: string;
+  detail: string;
+  /** Set when the step touched a single gfn. */
+  gfn?: number;
+  add: boolean;
+}
+
+export class VmRuntime {
+  readonly store: PteListStore;
+  vcpuDescs = 0;
+  vcpuPageHeaders = 0;
+  /** Adds and removes attempted so far: the position a chain query replays to. */
+  tick = 0;
+  nextSpte = 0;
+  recycled = 0;
+
+  /** Keeps the prefetch reads observable so they are not optimised away. */
+  private prefetchSink = 0;
+  private readonly batch = new Float64Array(PREFETCH);
+  private readonly chosen = new Uint8Array(PREFETCH);
+
+  /**
+   * `onlyGfn`: replay mode for a chain query — ops on other gfns only advance the
+   * tick and the spte ids, so one gfn's chain is rebuilt exactly as the full run built it.
+   */
+  constructor(
+    algorithm: RmapAlgorithm,
+    capacity: number,
+    private readonly descBytes: number,
+    private readonly onlyGfn: number | null = null,
+  ) {
+    this.store = new PteListStore(algorithm, capacity);
+  }
+
+  /** kvm_mmu_topup_memory_cache(): nothing if at least `min` objects, else fill to capacity. */
+  private topup(): void {
+    if (this.vcpuDescs < PTE_LIST_DESC_TOPUP_MIN)
+      this.vcpuDescs = KVM_ARCH_NR_OBJS_PER_MEMORY_CACHE;
+    if (this.vcpuPageHeaders < PAGE_HEADER_TOPUP_MIN)
+      this.vcpuPageHeaders = KVM_ARCH_NR_OBJS_PER_MEMORY_CACHE;
+  }
+
+  /** One fault mapping `spte` for `gfn`; returns the count pte_list_add() returned (-1 if recycled). */
+  add(gfn: number, spte: number): number {
+    if (this.onlyGfn !== null && gfn !== this.onlyGfn) {
+      this.tick++;
+      return 0;
+    }
+    this.topup();
+    const before = this.store.descAllocations;
+    const count = this.store.add(gfn, spte);
+    this.vcpuDescs -= this.store.descAllocations - before;
+    this.tick++;
+    if (count > RMAP_RECYCLE_THRESHOLD) {
+      this.recycled += this.store.zapAll(gfn);
+      return -1;
+    }
+    return count;
+  }
+
+  remove(gfn: number, spte: number): boolean {
+    this.tick++;
+    return (this.onlyGfn === null || gfn === this.onlyGfn) && this.store.remove(gfn, spte);
+  }
+
+  summary(): RmapSummary {
+    const s = this.store;
+    return {
+      heads: s.heads,
+      sptes: s.sptes,
+      descs: s.descs,
+      bytes: s.descs * this.descBytes,
+      vcpuCacheDescs: this.vcpuDescs,
+      vcpuCachePageHeaders: this.vcpuPageHeaders,
+      recycled: this.recycled,
+      histogram: s.histogram(),
+    };
+  }
+
+  /** The most recently added spte still in the gfn's rmap (ids grow with time). */
+  private newest(gfn: number): number | null {
+    const c = this.store.chain(gfn);
+    if (c.form === 'empty') return null;
+    if (c.form === 'single') return c.spte;
+    let best = -1;
+    for (const d of c.descs) for (const s of d.slots) if (s !== null && s > best) best = s;
+    return best;
+  }
+
+  private describeAdd(gfn: number, lenBefore: number, allocated: number, count: number): string {
+    const head = `gfn ${gfn}: `;
+    if (count < 0)
+      return `${head}pte_list_add() returned more than RMAP_RECYCLE_THRESHOLD (${RMAP_RECYCLE_THRESHOLD}): every spte of this gfn is zapped and the rmap is empty again`;
+    if (lenBefore === 0)
+      return `${head}0 → 1: the rmap head holds the spte pointer itself, no descriptor`;
+    if (lenBefore === 1)
+      return `${head}1 → many: a zeroed pte_list_desc from the vCPU cache takes the old and the new spte; the head now points at it with bit 0 set`;
+    if (allocated)
+      return this.store.algorithm === 'append'
+        ? `${head}every descriptor is full: a new pte_list_desc is linked at the tail (pte_list_add returned ${count})`
+        : `${head}the head descriptor is full: a new head descriptor is pushed in front, tail_count = ${count}`;
+    return `${head}stored in the ${this.store.algorithm === 'append' ? 'first non-full' : 'head'} descriptor (pte_list_add returned ${count})`;
+  }
+
+  private describeRemove(gfn: number, spte: number, descsBefore: number, found: boolean): string {
+    if (!found)
+      return `gfn ${gfn}: spte ${spte} is no longer mapped (zapped when the rmap was recycled)`;
+    const freed = descsBefore - this.store.descs;
+    const filler =
+      this.store.algorithm === 'append'
+        ? 'the same descriptor’s last entry'
+        : 'the head descriptor’s last entry';
+    return `gfn ${gfn}: spte ${spte} removed; ${filler} fills the hole${freed ? ' and the emptied descriptor is freed' : ''}`;
+  }
+
+  /** Runs the ops, yielding after each event's worth of work. */
+  *run(ops: readonly WorkloadOp[]): Generator<WorkloadStep> {
+    for (const [opIndex, op] of ops.entries()) {
+      if (op.op === 'random') {
+        yield* this.random(opIndex, op);
+        continue;
+      }
+      const perSpte = op.sptes <= PER_SPTE_EVENT_LIMIT;
+      const batch = perSpte ? 1 : Math.ceil(op.sptes / EVENT_BATCHES);
+      for (let done = 0; done < op.sptes;) {
+        const n = Math.min(batch, op.sptes - done);
+        const lenBefore = this.store.lengthOf(op.gfn);
+        const descsBefore = this.store.descs;
+        const allocsBefore = this.store.descAllocations;
+        let detail: string;
+        if (op.op === 'map') {
+          let count = 0;
+          for (let k = 0; k < n; k++) count = this.add(op.gfn, this.nextSpte++);
+          detail = perSpte
+            ? this.describeAdd(op.gfn, lenBefore, this.store.descAllocations - allocsBefore, count)
+            : `gfn ${op.gfn}: ${n} sptes added (${done + n}/${op.sptes})`;
+        } else {
+          let removed = 0;
+          let last = -1;
+          const skip = this.onlyGfn !== null && op.gfn !== this.onlyGfn;
+          for (let k = 0; k < n && !skip; k++) {
+            const spte = this.newest(op.gfn);
+            if (spte === null) break;
+            this.store.remove(op.gfn, spte);
+            last = spte;
+            removed++;
+          }
+          this.tick += n;
+          detail =
+            removed === 0
+              ? `gfn ${op.gfn}: no spte left to remove`
+              : perSpte
+                ? this.describeRemove(op.gfn, last, descsBefore, true)
+                : `gfn ${op.gfn}: ${removed} most recent sptes removed (${done + removed}/${op.sptes})`;
+        }
+        done += n;
+        yield {
+          opIndex,
+          title: op.op === 'map' ? `map gfn ${op.gfn}` : `unmap gfn ${op.gfn}`,
+          detail,
+          gfn: op.gfn,
+          add: op.op === 'map',
+        };
+      }
+    }
+  }
+
+  /**
+   * Sptes [from, to) of a random op. A random workload is bound by cache misses, so
+   * gfns are drawn PREFETCH at a time and their heads and descriptors read before
+   * any is updated: the misses overlap instead of queueing.
+   */
+  private addRange(r: () => number, G: number, base: number, from: number, to: number): void {
+    const gfns = this.batch;
+    for (let i = from; i < to; i += PREFETCH) {
+      const n = Math.min(PREFETCH, to - i);
+      for (let k = 0; k < n; k++) gfns[k] = Math.floor(r() * G);
+      this.prefetchSink += this.store.prefetch(gfns, n);
+      for (let k = 0; k < n; k++) this.add(gfns[k]!, base + i + k);
+    }
+  }
+
+  private removeRange(
+    r: () => number,
+    replay: () => number,
+    percent: number,
+    G: number,
+    base: number,
+    from: number,
+    to: number,
+  ): number {
+    const gfns = this.batch;
+    const chosen = this.chosen;
+    let removed = 0;
+    for (let i = from; i < to; i += PREFETCH) {
+      const n = Math.min(PREFETCH, to - i);
+      for (let k = 0; k < n; k++) {
+        gfns[k] = Math.floor(replay() * G);
+        chosen[k] = r() * 100 < percent ? 1 : 0;
+      }
+      this.prefetchSink += this.store.prefetch(gfns, n);
+      for (let k = 0; k < n; k++) {
+        if (!chosen[k]) this.tick++;
+        else if (this.remove(gfns[k]!, base + i + k)) removed++;
+      }
+    }
+    return removed;
+  }
+
+  private *random(
+    opIndex: number,
+    op: Extract<WorkloadOp, { op: 'random' }>,
+  ): Generator<WorkloadStep> {
+    const r = uniform(op.seed);
+    const M = op.sptes;
+    const G = op.gfns;
+    const base = this.nextSpte;
+    this.nextSpte += M;
+    const batch = Math.max(PREFETCH, Math.ceil(M / EVENT_BATCHES));
+    const title = `random workload (seed ${op.seed})`;
+    for (let done = 0; done < M;) {
+      const end = Math.min(M, done + batch);
+      this.addRange(r, G, base, done, end);
+      done = end;
+      yield { opIndex, title, detail: `added ${done}/${M} sptes over ${G} gfns`, add: true };
+    }
+    // The removal pass needs spte i's gfn again: a second generator replays the add pass in step.
+    const replay = uniform(op.seed);
+    let removed = 0;
+    for (let done = 0; done < M;) {
+      const end = Math.min(M, done + batch);
+      removed += this.removeRange(r, replay, op.removePercent, G, base, done, end);
+      done = end;
+      yield {
+        opIndex,
+        title,
+        detail: `removal pass ${done}/${M}: ${removed} sptes removed (${op.removePercent}% chosen)`,
+        add: false,
+      };
+    }
+  }
+}
+
+/** A gfn's chain as it was at a workload tick (the tick of a workload event). */
+export function chainAt(
+  ops: readonly WorkloadOp[],
+  algorithm: RmapAlgorithm,
+  capacity: number,
+  gfn: number,
+  tick: number,
+): ReturnType<PteListStore['chain']> {
+  const rt = new VmRuntime(algorithm, capacity, 0, gfn);
+  if (tick > 0) for (const _ of rt.run(ops)) if (rt.tick >= tick) break;
+  return rt.store.chain(gfn);
+}

@@ -1,0 +1,89 @@
+/** Scenario contract v1: defaults, and clear messages for everything it refuses. */
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PARAMS, validateScenario } from './scenario';
+
+const base = { v: 1, kernel: 'v6.0', vendor: 'intel' };
+const error = (input: unknown) => {
+  const r = validateScenario(input);
+  if (r.ok) throw new Error('expected an error');
+  return r.error;
+};
+
+describe('validateScenario', () => {
+  it('fills the documented defaults', () => {
+    const r = validateScenario(base);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.params).toEqual(DEFAULT_PARAMS);
+    expect(r.value.params).toMatchObject({
+      tdp: true,
+      eptAD: true,
+      eptExecOnly: true,
+      tdpMmu: true,
+      mmioCaching: true,
+      physBits: 46,
+    });
+    expect(r.value.modules).toEqual([
+      { action: 'load', module: 'kvm' },
+      { action: 'load', module: 'kvm_intel' },
+    ]);
+    expect(r.value.fail).toEqual([]);
+  });
+  it('accepts the design document’s example', () => {
+    const r = validateScenario({
+      v: 1,
+      kernel: 'v6.0',
+      vendor: 'intel',
+      params: { tdp: true, eptAD: true, eptExecOnly: true },
+      modules: ['load kvm', 'load kvm_intel', 'unload kvm_intel', 'load kvm_amd'],
+      fail: [{ at: 'kmem_cache_create:pte_list_desc', errno: 'ENOMEM' }],
+      workload: [{ op: 'map', gfn: 4096, sptes: 20 }],
+      edits: [],
+    });
+    expect(r.ok).toBe(true);
+  });
+  it.each([
+    [{ ...base, extra: 1 }, '(top level): unknown field "extra"'],
+    [{ ...base, params: { tdp: 'yes' } }, 'params.tdp: expected boolean'],
+    [{ ...base, params: { ept: false } }, 'params: unknown field "ept"'],
+    [{ ...base, kernel: 'v4.0' }, 'kernel: expected one of "v5.19"'],
+    [{ ...base, v: 2 }, 'v: '],
+    [{ ...base, params: { physBits: 99 } }, 'params.physBits: Too big'],
+    [{ ...base, fail: [{ at: 'somewhere' }] }, 'fail[0].at: expected one of "hardware_setup"'],
+    [{ ...base, workload: [{ op: 'map', gfn: -1, sptes: 1 }] }, 'workload[0].gfn: Too small'],
+    [{ ...base, workload: [{ op: 'shuffle' }] }, 'workload[0].op'],
+    [{ ...base, modules: ['insmod kvm'] }, 'modules[0]: expected "load <module>"'],
+    [
+      { ...base, modules: ['load kvm_intel'] },
+      'modules[0] "load kvm_intel": kvm_intel needs kvm loaded first',
+    ],
+    [{ ...base, modules: ['load kvm', 'load kvm'] }, 'kvm is already loaded'],
+    [{ ...base, modules: ['load kvm', 'load kvm_amd', 'unload kvm'] }, 'kvm is in use by kvm_amd'],
+    [{ ...base, modules: ['load kvm', 'unload kvm_intel'] }, 'kvm_intel is not loaded'],
+    [
+      {
+        ...base,
+        workload: [
+          { op: 'random', seed: 1, gfns: 10, sptes: 2 ** 25, removePercent: 0 },
+          { op: 'map', gfn: 1, sptes: 1 },
+        ],
+      },
+      'the limit is 33554432',
+    ],
+    [null, 'expected object'],
+    ['{}', 'expected object'],
+  ])('refuses %j with a message naming the field', (input, message) => {
+    expect(error(input)).toContain(message);
+  });
+  it('reports at most five problems, then how many more', () => {
+    const e = error({
+      v: 1,
+      kernel: 1,
+      vendor: 2,
+      params: { tdp: 1, eptAD: 2, physBits: 'x' },
+      a: 1,
+      b: 2,
+    });
+    expect(e).toMatch(/… and \d+ more$/);
+  });
+});

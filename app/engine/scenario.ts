@@ -1,0 +1,196 @@
+/**
+ * Scenario contract v1 (shared/design.md): the one JSON shape that files, links,
+ * the CLI and the worker accept. Unknown fields are errors, never ignored.
+ */
+import { z } from 'zod';
+import {
+  ERRNO_NAMES,
+  FAULT_POINTS,
+  MODULES,
+  VARIANT_IDS,
+  VENDORS,
+  vendorModule,
+  type ModuleName,
+} from './ids';
+
+/** Hard limits keep a hostile or mistaken scenario from exhausting the worker. */
+export const LIMITS = {
+  maxSptesPerOp: 1 << 25,
+  maxTotalSptes: 1 << 25,
+  maxGfn: 2 ** 40 - 1,
+  maxRandomGfns: 2 ** 31 - 1,
+  maxWorkloadOps: 10_000,
+  maxModuleOps: 64,
+  maxFaults: 16,
+  maxEdits: 200,
+  maxIdLength: 200,
+} as const;
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+/** Every parameter is optional; the defaults are what a default module load on a modern host does. */
+export const ParamsSchema = z.strictObject({
+  /** EPT on VMX, NPT on SVM (module params ept / npt). */
+  tdp: z.boolean().default(true),
+  /** EPT accessed/dirty bits (VMX enable_ept_ad_bits and the CPU capability). */
+  eptAD: z.boolean().default(true),
+  /** The CPU supports execute-only EPT entries. */
+  eptExecOnly: z.boolean().default(true),
+  /** kvm.tdp_mmu module param. */
+  tdpMmu: z.boolean().default(true),
+  /** kvm.mmio_caching module param. */
+  mmioCaching: z.boolean().default(true),
+  /** Host MAXPHYADDR from CPUID 0x80000008 (shadow_phys_bits / kvm_host.maxphyaddr). */
+  physBits: int(36, 52).default(46),
+  /** VMX: EPT supports 5-level walks; SVM: the host runs 5-level paging. */
+  fiveLevel: z.boolean().default(false),
+  /** Largest page EPT can map (VMX capability). */
+  eptLargePages: z.enum(['1G', '2M', '4K']).default('1G'),
+  /** The host CPU has 1 GiB pages (X86_FEATURE_GBPAGES), used by shadow paging. */
+  gbpages: z.boolean().default(true),
+  /** The CPU has the L1TF bug (X86_BUG_L1TF); x86_cache_bits is taken equal to x86_phys_bits. */
+  l1tf: z.boolean().default(false),
+  /** Intel MKTME/TDX KeyID bits taken from the top of MAXPHYADDR (x86_phys_bits = physBits - this). */
+  mktmeKeyIdBits: int(0, 15).default(0),
+  /** AMD: SYSCFG.MemEncrypt set and SME active (sme_me_mask = C-bit). */
+  sme: z.boolean().default(false),
+  /** AMD: C-bit position (CPUID 0x8000001F EBX[5:0]); CPU specific. */
+  smeCBit: int(32, 51).default(47),
+  /** AMD: physical address bits lost to memory encryption (CPUID 0x8000001F EBX[11:6]). */
+  smePhysReduction: int(0, 15).default(5),
+  /** AMD: SEV-ES requested and supported. */
+  sevEs: z.boolean().default(false),
+  /** Intel (v6.16+ model only): kvm_intel.tdx module param. */
+  tdx: z.boolean().default(false),
+  /** The CPU has the iTLB multihit bug, so nx_huge_pages=auto resolves to on. */
+  itlbMultihit: z.boolean().default(false),
+  /** Present CPUs; SLUB picks the slab order from it. */
+  hostCpus: int(1, 8192).default(8),
+});
+export type Params = z.infer<typeof ParamsSchema>;
+export const DEFAULT_PARAMS: Params = ParamsSchema.parse({});
+
+const MODULE_OP = new RegExp(`^(load|unload) (${MODULES.join('|')})$`);
+const ModuleOpSchema = z.string().regex(MODULE_OP, {
+  message: `expected "load <module>" or "unload <module>" with module one of ${MODULES.join(', ')}`,
+});
+
+const FaultSchema = z.strictObject({
+  at: z.enum(FAULT_POINTS),
+  errno: z.enum(ERRNO_NAMES as [string, ...string[]]).default('ENOMEM'),
+  /** Fire on the nth time the point is reached (1 = first). */
+  nth: int(1, 1000).default(1),
+});
+
+const gfn = int(0, LIMITS.maxGfn);
+const sptes = int(1, LIMITS.maxSptesPerOp);
+const WorkloadOpSchema = z.discriminatedUnion('op', [
+  z.strictObject({ op: z.literal('map'), gfn, sptes }),
+  z.strictObject({ op: z.literal('unmap'), gfn, sptes }),
+  z.strictObject({
+    op: z.literal('random'),
+    seed: int(0, 2 ** 32 - 1),
+    gfns: int(1, LIMITS.maxRandomGfns),
+    sptes,
+    removePercent: z.number().min(0).max(100),
+  }),
+]);
+
+const stepId = z.string().min(1).max(LIMITS.maxIdLength);
+const EditSchema = z.union([
+  z.strictObject({ move: stepId, to: stepId, index: int(0, 1000) }),
+  z.strictObject({ remove: stepId }),
+]);
+
+export const ScenarioSchema = z.strictObject({
+  v: z.literal(1),
+  kernel: z.enum(VARIANT_IDS),
+  vendor: z.enum(VENDORS),
+  params: ParamsSchema.default(DEFAULT_PARAMS),
+  modules: z.array(ModuleOpSchema).max(LIMITS.maxModuleOps).optional(),
+  fail: z.array(FaultSchema).max(LIMITS.maxFaults).default([]),
+  workload: z.array(WorkloadOpSchema).max(LIMITS.maxWorkloadOps).default([]),
+  edits: z.array(EditSchema).max(LIMITS.maxEdits).default([]),
+});
+
+export type ScenarioInput = z.input<typeof ScenarioSchema>;
+type Parsed = z.infer<typeof ScenarioSchema>;
+export type ModuleOp = { action: 'load' | 'unload'; module: ModuleName };
+export type Fault = Parsed['fail'][number] & { errno: (typeof ERRNO_NAMES)[number] };
+export type WorkloadOp = Parsed['workload'][number];
+export type Edit = Parsed['edits'][number];
+/** A validated scenario with every default filled in. */
+export type Scenario = Omit<Parsed, 'modules' | 'fail'> & { modules: ModuleOp[]; fail: Fault[] };
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
+
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  return out || '(top level)';
+}
+
+function formatIssue(issue: z.core.$ZodIssue): string {
+  const where = formatPath(issue.path);
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `${where}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    case 'invalid_value':
+      return `${where}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    default:
+      return `${where}: ${issue.message.replace(/^Invalid input: /, '')}`;
+  }
+}
+
+export function parseModuleOp(op: string): ModuleOp {
+  const [action, module] = op.split(' ') as ['load' | 'unload', ModuleName];
+  return { action, module };
+}
+
+/**
+ * Static check of the module sequence, assuming every load succeeds: the things
+ * insmod/rmmod refuse before any KVM code runs. Failures at run time (a load that
+ * returns an error) are the engine's business, not a validation error.
+ */
+function checkModuleOrder(ops: ModuleOp[]): string | null {
+  const loaded = new Set<ModuleName>();
+  for (const [i, { action, module }] of ops.entries()) {
+    const at = `modules[${i}] "${action} ${module}"`;
+    if (action === 'load') {
+      if (loaded.has(module)) return `${at}: ${module} is already loaded`;
+      if (module !== 'kvm' && !loaded.has('kvm'))
+        return `${at}: ${module} needs kvm loaded first (it uses kvm's symbols; modprobe would load kvm, insmod fails)`;
+      loaded.add(module);
+    } else {
+      if (!loaded.has(module)) return `${at}: ${module} is not loaded`;
+      if (module === 'kvm' && (loaded.has('kvm_intel') || loaded.has('kvm_amd')))
+        return `${at}: kvm is in use by ${loaded.has('kvm_intel') ? 'kvm_intel' : 'kvm_amd'}; unload that first`;
+      loaded.delete(module);
+    }
+  }
+  return null;
+}
+
+export function validateScenario(input: unknown): Result<Scenario> {
+  const parsed = ScenarioSchema.safeParse(input);
+  if (!parsed.success) {
+    const issues = parsed.error.issues;
+    const shown = issues.slice(0, 5).map(formatIssue);
+    if (issues.length > 5) shown.push(`… and ${issues.length - 5} more`);
+    return { ok: false, error: `invalid scenario: ${shown.join('; ')}` };
+  }
+  const s = parsed.data;
+  const modules = (s.modules ?? ['load kvm', `load ${vendorModule(s.vendor)}`]).map(parseModuleOp);
+  const orderError = checkModuleOrder(modules);
+  if (orderError) return { ok: false, error: `invalid scenario: ${orderError}` };
+  const total = s.workload.reduce((n, op) => n + op.sptes, 0);
+  if (total > LIMITS.maxTotalSptes)
+    return {
+      ok: false,
+      error: `invalid scenario: workload adds ${total} sptes in all; the limit is ${LIMITS.maxTotalSptes}`,
+    };
+  return { ok: true, value: { ...s, modules, fail: s.fail as Fault[] } };
+}
+
+/** The default scenario the app opens with. */
+export const DEFAULT_SCENARIO_INPUT: ScenarioInput = { v: 1, kernel: 'v6.0', vendor: 'intel' };

@@ -1,0 +1,269 @@
+/**
+ * The built-in variants (shared/design.md): what shipped, what the v1 series
+ * proposed, the reviewer's alternative, and three deliberately wrong orderings.
+ * None of the v1 series was merged (kernel-facts.md §1.3).
+ */
+import { applyEdits } from '../edits';
+import type { VariantId } from '../ids';
+import type { Edit } from '../scenario';
+import { assemble } from './build';
+import { eff, FILES, fn } from './dsl';
+import { ERA_5_19, ERA_6_0, ERA_6_19, ERA_6_6, ERA_SEED_P3, type Era } from './era';
+import { creationSteps, mmuFunctions, releaseSteps } from './mmu';
+import { kernelSource, MAIL, mailSource } from './sources';
+import type { FunctionDef, Source, VariantDef } from './types';
+import { ALT_SRC } from './vmx';
+
+const src = (tree: Era['tree']): Source => ({ kind: 'kernel', tree, file: FILES.mmu });
+const APPEND = { algorithm: 'append', capacity: 'PTE_LIST_EXT' } as const;
+const HEAD_INSERT = { algorithm: 'head-insert', capacity: 'PTE_LIST_EXT' } as const;
+
+const v5_19 = assemble({
+  id: 'v5.19',
+  title: 'v5.19 (the series’ base)',
+  kind: 'shipped',
+  summary:
+    'kvm_arch_init() runs kvm_mmu_vendor_module_init(): the mask reset and the whole MMU setup (kmem caches, percpu counter, shrinker) happen before the vendor’s hardware_setup(). Caches have a fixed size, so nothing depends on TDP yet. A failed register_shrinker() leaks the percpu counter (fixed in v6.1).',
+  era: ERA_5_19,
+  arch: 'vendor-module-init',
+  mmu: mmuFunctions(ERA_5_19, { fullSetup: true }),
+  rmap: APPEND,
+  sources: [src('v5.19')],
+});
+
+/** The v1 series, patch 2: kvm_mmu_hardware_setup() after the vendor's hardware_setup(). */
+function seedMmu(era: Era, p3: boolean): FunctionDef[] {
+  const p2 = mailSource(MAIL.p2);
+  const created = creationSteps(era, {
+    nrCheck: p3,
+    sizedByNrSptes: p3,
+    ...(p3 ? { src: mailSource(MAIL.p3) } : {}),
+  });
+  const fns = mmuFunctions(era, { fullSetup: false, vendorInitSrc: p2 }).map((f) =>
+    p3 && f.name === 'kvm_configure_mmu' ? { ...f, src: mailSource(MAIL.p3) } : f,
+  );
+  return [
+    ...fns,
+    fn(
+      era.tree,
+      {
+        name: 'kvm_mmu_hardware_setup',
+        file: FILES.mmu,
+        returns: 'int',
+        owner: 'kvm',
+        src: p3 ? mailSource(MAIL.p3) : p2,
+        summary: p3
+          ? 'New in the v1 series: the full MMU setup, called by common x86 after the vendor’s hardware_setup(), so pte_list_desc can be sized by nr_sptes_per_pte_list (2 with TDP, 14 without). WARNs and fails with -EIO if called before kvm_configure_mmu().'
+          : 'New in the v1 series: the full MMU setup, moved out of kvm_mmu_vendor_module_init() and called by common x86 after the vendor’s hardware_setup(). It cleans up after itself on failure.',
+      },
+      created.body,
+      created.labels,
+    ),
+    fn(
+      era.tree,
+      {
+        name: 'kvm_mmu_hardware_unsetup',
+        file: FILES.mmu,
+        returns: 'void',
+        owner: 'kvm',
+        src: p2,
+        summary:
+          'The renamed kvm_mmu_vendor_module_exit(), now called from kvm_arch_hardware_unsetup().',
+      },
+      releaseSteps(era),
+    ),
+  ];
+}
+
+const SEED_SOURCES = [
+  mailSource(MAIL.p2),
+  kernelSource('v5.19', 'kvm_arch_hardware_setup', FILES.x86),
+];
+
+const seedP2 = assemble({
+  id: 'seed-p2',
+  title: 'seed-p2 (proposed, [PATCH 2/4])',
+  kind: 'proposed',
+  summary:
+    'Proposed in the v1 series, never merged. The mask reset stays in kvm_mmu_vendor_module_init() before the vendor’s hardware_setup() — VMX edits masks even before kvm_configure_mmu() — while cache creation, the percpu counter and the shrinker move into a new kvm_mmu_hardware_setup() that common x86 calls after the vendor setup. A failure there now has to undo the vendor setup (new out_unsetup label).',
+  era: ERA_5_19,
+  arch: 'seed',
+  mmu: seedMmu(ERA_5_19, false),
+  rmap: APPEND,
+  base: 'v5.19',
+  sources: SEED_SOURCES,
+});
+
+const seedP3 = assemble({
+  id: 'seed-p3',
+  title: 'seed-p3 (proposed, [PATCH 3/4])',
+  kind: 'proposed',
+  summary:
+    'seed-p2 plus patch 3: kvm_configure_mmu() sets nr_sptes_per_pte_list (2 with TDP, 14 without) and kvm_mmu_hardware_setup() creates pte_list_desc with 16 + 8·n bytes — 32 instead of 128 with TDP, so a vCPU’s 40 cached descriptors cost 1280 bytes instead of 5120. The creation now depends on kvm_configure_mmu() having run; a WARN plus -EIO catches the wrong order on the first load.',
+  era: ERA_SEED_P3,
+  arch: 'seed',
+  mmu: seedMmu(ERA_SEED_P3, true),
+  rmap: { algorithm: 'append', capacity: 'nr_sptes_per_pte_list' },
+  base: 'seed-p2',
+  sources: [mailSource(MAIL.p3), ...SEED_SOURCES],
+});
+
+function altMmu(era: Era): FunctionDef[] {
+  const created = creationSteps(era, { nrCheck: false, sizedByNrSptes: true });
+  return [
+    ...mmuFunctions(era, { fullSetup: false, vendorInitSrc: mailSource(MAIL.p2) }).filter(
+      (f) => f.name !== 'kvm_configure_mmu',
+    ),
+    fn(
+      era.tree,
+      {
+        name: 'kvm_configure_mmu',
+        file: FILES.mmu,
+        returns: 'int',
+        owner: 'kvm',
+        src: ALT_SRC,
+        summary:
+          'The reviewer’s alternative: kvm_configure_mmu() sets nr_sptes_per_pte_list and then creates the caches itself (Sean would rename it kvm_mmu_hardware_setup()). No hidden order between two MMU calls — but it returns an error now, and vendor code must undo it.',
+      },
+      [
+        eff({ kind: 'configure_mmu', tdpMmuGlobal: era.shape.tdpMmuAllowed, setsNrSptes: true }),
+        ...created.body,
+      ],
+      created.labels,
+    ),
+    fn(
+      era.tree,
+      {
+        name: 'kvm_unconfigure_mmu',
+        file: FILES.mmu,
+        returns: 'void',
+        owner: 'kvm',
+        src: ALT_SRC,
+        summary: 'The teardown the alternative needs, called from vendor unsetup and error paths.',
+      },
+      releaseSteps(era),
+    ),
+  ];
+}
+
+const alt = assemble({
+  id: 'alt-configure-mmu',
+  title: 'alt-configure-mmu (the reviewer’s alternative)',
+  kind: 'proposed',
+  summary:
+    'David Matlack’s suggestion in the review: create the caches inside kvm_configure_mmu(), next to nr_sptes_per_pte_list, so no separate call can come too early. The cost Sean named: vendor teardown and error paths must call kvm_unconfigure_mmu(). No code was posted; this is the straightforward reading of the proposal on the seed-p3 base.',
+  era: ERA_SEED_P3,
+  arch: 'alt',
+  alt: 'alt',
+  mmu: altMmu(ERA_SEED_P3),
+  rmap: { algorithm: 'append', capacity: 'nr_sptes_per_pte_list' },
+  base: 'seed-p3',
+  sources: [ALT_SRC, mailSource(MAIL.p2)],
+});
+
+const v6_0 = assemble({
+  id: 'v6.0',
+  title: 'v6.0 (what shipped)',
+  kind: 'shipped',
+  summary:
+    'What v6.0 really shipped: the v5.19 order (caches still created before the vendor’s hardware_setup()), plus MMIO caching re-evaluated at every mask change (c3e0c8c2e8b1), shadow_memtype_mask for EPT, SVM’s MMIO adjustment moved before sev_hardware_setup(), and the PAT[0] check. The percpu-counter leak on shrinker failure is still there.',
+  era: ERA_6_0,
+  arch: 'vendor-module-init',
+  mmu: mmuFunctions(ERA_6_0, { fullSetup: true }),
+  rmap: APPEND,
+  sources: [src('v6.0.19')],
+});
+
+const v6_6 = assemble({
+  id: 'v6.6',
+  title: 'v6.6 (v6.3+ structure)',
+  kind: 'shipped',
+  summary:
+    'Since v6.3 the vendor module calls kvm_x86_vendor_init() (MMU vendor init, then hardware_setup(), under vendor_module_lock) and kvm_init() runs last, so /dev/kvm appears only after all setup. tdp_mmu_enabled is decided once per vendor load in kvm_configure_mmu(). Since v6.4 new rmap entries go to the head descriptor and tails stay full.',
+  era: ERA_6_6,
+  mmu: mmuFunctions(ERA_6_6, { fullSetup: true }),
+  rmap: HEAD_INSERT,
+  sources: [src('v6.6.87')],
+});
+
+const latest = assemble({
+  id: 'latest',
+  title: 'latest (v6.19)',
+  kind: 'shipped',
+  summary:
+    'v6.19: kvm_intel enters through vt_init() (VMX, then TDX bring-up, then kvm_init()); the MMU shrinker and the percpu counter are gone (v6.13), so the vendor-load MMU init is the mask reset plus two caches. EPT A/D masks are always set and kvm_ad_enabled says whether hardware maintains them. Caches are still created before hardware_setup().',
+  era: ERA_6_19,
+  mmu: mmuFunctions(ERA_6_19, { fullSetup: true }),
+  rmap: HEAD_INSERT,
+  sources: [src('v6.19')],
+});
+
+function teaching(
+  base: VariantDef,
+  o: Pick<VariantDef, 'id' | 'title' | 'summary'> & { edits: Edit[] },
+): VariantDef {
+  const applied = applyEdits(base, o.edits);
+  if (!applied.ok) throw new Error(`${o.id}: ${applied.error}`);
+  return {
+    ...applied.value.variant,
+    id: o.id,
+    title: o.title,
+    summary: o.summary,
+    kind: 'teaching',
+    base: base.id,
+    edits: o.edits,
+  };
+}
+
+const badResetAfterSetup = teaching(v6_0, {
+  id: 'bad-reset-after-setup',
+  title: 'bad: mask reset after hardware_setup()',
+  summary:
+    'Teaching variant: v6.0 with kvm_mmu_reset_all_pte_masks() moved after the vendor’s hardware_setup(). The reset overwrites the EPT (VMX) or SME/MMIO (SVM) masks the vendor just wrote, and KVM would build SPTEs with the wrong bits. This is why the seed keeps the reset where it is.',
+  edits: [
+    {
+      move: 'kvm_mmu_vendor_module_init/kvm_mmu_reset_all_pte_masks',
+      to: 'kvm_arch_hardware_setup',
+      index: 2,
+    },
+  ],
+});
+
+const badCreateBeforeConfigure = teaching(seedP3, {
+  id: 'bad-create-before-configure',
+  title: 'bad: kvm_mmu_hardware_setup() before kvm_configure_mmu()',
+  summary:
+    'Teaching variant: seed-p3 with kvm_mmu_hardware_setup() called before the vendor’s hardware_setup(), i.e. before kvm_configure_mmu() has set nr_sptes_per_pte_list. The series’ WARN_ON_ONCE fires and the load fails with -EIO — the hidden ordering dependency the reviewer wanted to remove.',
+  edits: [
+    {
+      move: 'kvm_arch_hardware_setup/kvm_mmu_hardware_setup',
+      to: 'kvm_arch_hardware_setup',
+      index: 1,
+    },
+  ],
+});
+
+const badAltNoUnconfigure = teaching(alt, {
+  id: 'bad-alt-no-unconfigure',
+  title: 'bad: the alternative without kvm_unconfigure_mmu()',
+  summary:
+    'Teaching variant: the alternative with every kvm_unconfigure_mmu() call left out of vendor code. Nothing destroys the caches, the percpu counter or the shrinker when the vendor module unloads or when hardware_setup() fails after kvm_configure_mmu() — the cost of putting MMU setup where common code cannot see it.',
+  edits: [
+    { remove: 'hardware_setup@err_unconfigure_mmu/kvm_unconfigure_mmu' },
+    { remove: 'vmx_hardware_unsetup/kvm_unconfigure_mmu' },
+    { remove: 'svm_hardware_unsetup/kvm_unconfigure_mmu' },
+  ],
+});
+
+export const VARIANTS: Record<VariantId, VariantDef> = {
+  'v5.19': v5_19,
+  'seed-p2': seedP2,
+  'seed-p3': seedP3,
+  'alt-configure-mmu': alt,
+  'v6.0': v6_0,
+  'v6.6': v6_6,
+  latest,
+  'bad-reset-after-setup': badResetAfterSetup,
+  'bad-create-before-configure': badCreateBeforeConfigure,
+  'bad-alt-no-unconfigure': badAltNoUnconfigure,
+};

@@ -1,0 +1,80 @@
+/**
+ * A kernel variant is data: functions → ordered steps → one effect or call each.
+ * Ordering edits transform this data, so an edited ordering can be run, checked,
+ * shared and diffed like a built-in one.
+ */
+import type { Effect } from '../effects/types';
+import type { VariantId } from '../ids';
+import type { GlobalsShape } from '../model/globals';
+import type { RmapAlgorithm } from '../model/rmap';
+import type { Edit } from '../scenario';
+
+/** Kernel trees the facts were read from (kernel-facts.md §0); also the elixir tags linked. */
+export type KernelTree = 'v5.19' | 'v6.0.19' | 'v6.6.87' | 'v6.19';
+
+export type Source =
+  | { kind: 'kernel'; tree: KernelTree; file: string; line?: number }
+  | { kind: 'mail'; msgid: string; subject: string }
+  /** Reconstructed from a review discussion: no code was posted. */
+  | { kind: 'reconstruction'; msgids: string[]; note: string };
+
+export type StepOp = { call: string } | { effect: Effect };
+
+export interface StepDef {
+  /** Stable identity: "<function>/<what>", or "<function>@<label>/<what>" in error paths. */
+  id: string;
+  op: StepOp;
+  /** Where an error goes: a label of the enclosing function, or 'return'. Absent: errors propagate. */
+  onError?: string;
+  /** Runs only when this config global is true (e.g. "if (enable_ept) kvm_mmu_set_ept_masks()"). */
+  when?: string;
+  /** Overrides the effect's or callee's explanation. */
+  text?: string;
+  /** Overrides the function's source (e.g. a step a patch added). */
+  src?: Source;
+}
+
+export interface LabelDef {
+  name: string;
+  steps: StepDef[];
+}
+
+export type Owner = 'kvm' | 'vmx' | 'svm';
+
+export interface FunctionDef {
+  name: string;
+  file: string;
+  returns: 'int' | 'void';
+  owner: Owner;
+  summary: string;
+  src: Source;
+  body: StepDef[];
+  /** Error labels in source order: a goto enters one and falls through the rest. */
+  labels: LabelDef[];
+}
+
+export interface VendorEntry {
+  init: string;
+  exit: string;
+  /** What kvm_x86_ops / the init ops resolve "@hardware_setup" and "@hardware_unsetup" to. */
+  ops: { hardware_setup: string; hardware_unsetup: string };
+}
+
+export interface VariantDef {
+  id: VariantId;
+  title: string;
+  kind: 'shipped' | 'proposed' | 'teaching';
+  /** One paragraph: what this ordering is and why it matters. */
+  summary: string;
+  tree: KernelTree;
+  shape: GlobalsShape;
+  rmap: { algorithm: RmapAlgorithm; capacity: 'PTE_LIST_EXT' | 'nr_sptes_per_pte_list' };
+  functions: Record<string, FunctionDef>;
+  kvm: { init: string; exit: string };
+  intel: VendorEntry;
+  amd: VendorEntry;
+  /** For proposals and teaching variants: what they were derived from, and how. */
+  base?: VariantId;
+  edits?: Edit[];
+  sources: Source[];
+}

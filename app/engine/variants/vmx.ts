@@ -1,0 +1,291 @@
+/** arch/x86/kvm/vmx/{vmx.c,main.c,tdx.c}: what kvm_intel does at load and unload, per era. */
+import { call, eff, FILES, fn, note, type StepSpec } from './dsl';
+import type { Era } from './era';
+import type { FunctionDef, Source, VendorEntry } from './types';
+
+/** 'alt': the reviewer's alternative, which puts MMU setup and teardown calls into vendor code. */
+export type AltMmu = 'none' | 'alt';
+
+export const ALT_SRC: Source = {
+  kind: 'reconstruction',
+  msgids: ['YrZTxZm4kq0rXcKQ@google.com', 'YrnPgZvgWDpb6+R1@google.com'],
+  note: 'kvm_configure_mmu() creates the caches; vendor teardown and error paths call kvm_unconfigure_mmu()',
+};
+const ALT = { src: ALT_SRC };
+
+export function vmxHardwareSetup(era: Era, alt: AltMmu): FunctionDef {
+  const latest = era.tree === 'v6.19';
+  const unconfigure = alt === 'alt';
+  const body: StepSpec[] = [
+    ...(latest
+      ? []
+      : [
+          note(
+            'setup_vmcs_config()',
+            'Reads the VMX and EPT capability MSRs; -EIO if the CPU lacks what KVM needs.',
+          ),
+        ]),
+    eff({ kind: 'vmx_decide_ept' }),
+    note(
+      'NX is required for shadow paging',
+      'Without EPT, KVM needs NX to build shadow page tables (-EOPNOTSUPP otherwise).',
+    ),
+    eff({ kind: 'vmx_decide_ept_ad' }),
+    note(
+      'unrestricted guest, FlexPriority, vNMI, PLE, APICv, TSC scaling',
+      'Feature decisions unrelated to the MMU masks.',
+    ),
+    call('kvm_mmu_set_ept_masks', {
+      when: 'enable_ept',
+      text: 'Only with EPT: rewrites the masks for EPT entries. VMX does this *before* it calls kvm_configure_mmu(), which is why the mask reset must happen before hardware_setup() and cannot move into kvm_configure_mmu().',
+    }),
+    call('vmx_setup_me_spte_mask'),
+    call('kvm_configure_mmu', alt === 'none' ? {} : { onError: 'return', ...ALT }),
+    note(
+      'enable_pml needs EPT and EPT A/D',
+      'Page-modification logging reads the decisions above.',
+    ),
+    note(
+      'nested_vmx_hardware_setup()',
+      'Nested VMX capability MSRs (may fail with -ENOMEM; not a modelled fault point).',
+    ),
+    eff(
+      { kind: 'hardware_setup_tail', vendor: 'vmx' },
+      { onError: unconfigure ? 'err_unconfigure_mmu' : 'return' },
+    ),
+    note('kvm_set_posted_intr_wakeup_handler()', 'Posted-interrupt wakeups.'),
+  ];
+  return fn(
+    era.tree,
+    {
+      name: latest ? 'vmx_hardware_setup' : 'hardware_setup',
+      file: FILES.vmx,
+      returns: 'int',
+      owner: 'vmx',
+      summary:
+        'VMX’s hardware_setup(): decides EPT and its A/D bits, edits the SPTE masks for EPT, then calls kvm_configure_mmu().',
+    },
+    body,
+    unconfigure ? [['err_unconfigure_mmu', [call('kvm_unconfigure_mmu', ALT)]]] : [],
+  );
+}
+
+export function vmxHardwareUnsetup(era: Era, alt: AltMmu): FunctionDef {
+  return fn(
+    era.tree,
+    {
+      name: 'vmx_hardware_unsetup',
+      file: FILES.vmx,
+      returns: 'void',
+      owner: 'vmx',
+      summary: 'Undoes hardware_setup() at unload or when a later load step fails.',
+    },
+    [
+      note(
+        'posted-interrupt wakeup handler, nested unsetup, free_kvm_area()',
+        'Frees what hardware_setup() allocated.',
+      ),
+      ...(alt === 'alt' ? [call('kvm_unconfigure_mmu', ALT)] : []),
+    ],
+  );
+}
+
+export function vmxSetupMeSpteMask(era: Era): FunctionDef {
+  return fn(
+    era.tree,
+    {
+      name: 'vmx_setup_me_spte_mask',
+      file: FILES.vmx,
+      returns: 'void',
+      owner: 'vmx',
+      summary: 'Tells the MMU which physical-address bits are MKTME/TDX KeyIDs.',
+    },
+    [eff({ kind: 'set_me_spte_mask', from: 'vmx' })],
+  );
+}
+
+const L1D = note(
+  'vmx_setup_l1d_flush()',
+  'L1TF mitigation: allocates the L1D flush pages (can fail; not a modelled fault point).',
+);
+const PER_CPU = note(
+  'per-CPU loaded_vmcss lists, posted-interrupt init, vmcs12 checks',
+  'VMX bookkeeping.',
+);
+
+/** Module entry points; `entry` names what "@hardware_setup" resolves to. */
+export function vmxModule(era: Era): { fns: FunctionDef[]; entry: VendorEntry } {
+  const t = era.tree;
+  const meta = (
+    name: string,
+    returns: 'int' | 'void',
+    summary: string,
+    file: string = FILES.vmx,
+  ) => ({
+    name,
+    file,
+    returns,
+    owner: 'vmx' as const,
+    summary,
+  });
+  if (era.tree === 'v5.19' || era.tree === 'v6.0.19') {
+    return {
+      entry: {
+        init: 'vmx_init',
+        exit: 'vmx_exit',
+        ops: { hardware_setup: 'hardware_setup', hardware_unsetup: 'vmx_hardware_unsetup' },
+      },
+      fns: [
+        fn(
+          t,
+          meta(
+            'vmx_init',
+            'int',
+            'module_init of kvm_intel: hands its ops to kvm_init(), then finishes VMX setup.',
+          ),
+          [
+            note('Hyper-V enlightened VMCS', 'Only when running nested on Hyper-V.'),
+            call('kvm_init', { onError: 'return' }),
+            L1D,
+            PER_CPU,
+            note(
+              'allow_smaller_maxphyaddr = !enable_ept',
+              'Shadow paging can emulate a smaller guest MAXPHYADDR.',
+            ),
+          ],
+        ),
+        fn(t, meta('vmx_exit', 'void', 'module_exit of kvm_intel.'), [
+          note('crash_vmclear_loaded_vmcss = NULL', 'Stops kdump from touching VMCSs.'),
+          call('kvm_exit'),
+          note(
+            'eVMCS reset, L1D flush pages, allow_smaller_maxphyaddr = false',
+            'VMX-only cleanup.',
+          ),
+        ]),
+      ],
+    };
+  }
+  const exit66: StepSpec[] = [call('kvm_exit'), call('kvm_x86_vendor_exit'), call('__vmx_exit')];
+  if (era.tree === 'v6.6.87') {
+    return {
+      entry: {
+        init: 'vmx_init',
+        exit: 'vmx_exit',
+        ops: { hardware_setup: 'hardware_setup', hardware_unsetup: 'vmx_hardware_unsetup' },
+      },
+      fns: [
+        fn(
+          t,
+          meta(
+            'vmx_init',
+            'int',
+            'module_init of kvm_intel: x86 vendor init first, VMX setup, kvm_init() (and /dev/kvm) last.',
+          ),
+          [
+            note(
+              'kvm_is_vmx_supported(), hv_init_evmcs()',
+              'CPU check and Hyper-V enlightenments.',
+            ),
+            call('kvm_x86_vendor_init', { onError: 'return' }),
+            { ...L1D, onError: 'err_l1d_flush' },
+            PER_CPU,
+            call('kvm_init', { onError: 'err_kvm_init' }),
+          ],
+          [
+            ['err_kvm_init', [call('__vmx_exit')]],
+            ['err_l1d_flush', [call('kvm_x86_vendor_exit')]],
+          ],
+        ),
+        fn(t, meta('vmx_exit', 'void', 'module_exit of kvm_intel.'), exit66),
+        fn(t, meta('__vmx_exit', 'void', 'VMX-only cleanup.'), [
+          note(
+            'allow_smaller_maxphyaddr = false; emergency callback; L1D flush pages',
+            'VMX-only cleanup.',
+          ),
+        ]),
+      ],
+    };
+  }
+  return {
+    entry: {
+      init: 'vt_init',
+      exit: 'vt_exit',
+      ops: { hardware_setup: 'vt_hardware_setup', hardware_unsetup: 'vmx_hardware_unsetup' },
+    },
+    fns: [
+      fn(
+        t,
+        meta(
+          'vt_init',
+          'int',
+          'module_init of kvm_intel since TDX: VMX init, TDX bring-up, then kvm_init().',
+          FILES.vmxMain,
+        ),
+        [
+          call('vmx_init', { onError: 'return' }),
+          call('tdx_bringup', { onError: 'err_tdx_bringup' }),
+          note('vcpu size = max(vcpu_vmx, vcpu_tdx)', 'One kmem cache serves both VM types.'),
+          call('kvm_init', { onError: 'err_kvm_init' }),
+        ],
+        [
+          ['err_kvm_init', [call('tdx_cleanup')]],
+          ['err_tdx_bringup', [call('vmx_exit')]],
+        ],
+      ),
+      fn(t, meta('vt_exit', 'void', 'module_exit of kvm_intel.', FILES.vmxMain), [
+        call('kvm_exit'),
+        call('tdx_cleanup'),
+        call('vmx_exit'),
+      ]),
+      fn(
+        t,
+        meta(
+          'vmx_init',
+          'int',
+          'VMX part of the load: capabilities, x86 vendor init, VMX bookkeeping.',
+        ),
+        [
+          note('kvm_is_vmx_supported(), hv_init_evmcs()', 'CPU check and Hyper-V enlightenments.'),
+          note(
+            'setup_vmcs_config()',
+            'Reads VMX/EPT capabilities, now before kvm_x86_vendor_init().',
+          ),
+          call('kvm_x86_vendor_init', { onError: 'return' }),
+          { ...L1D, onError: 'err_l1d_flush' },
+          PER_CPU,
+        ],
+        [['err_l1d_flush', [call('kvm_x86_vendor_exit')]]],
+      ),
+      fn(t, meta('vmx_exit', 'void', 'VMX part of the unload.'), [
+        note('allow_smaller_maxphyaddr = false; L1D flush pages', 'VMX-only cleanup.'),
+        call('kvm_x86_vendor_exit'),
+      ]),
+      fn(
+        t,
+        meta(
+          'vt_hardware_setup',
+          'int',
+          'kvm_intel’s hardware_setup op: VMX, then TDX when enabled.',
+          FILES.vmxMain,
+        ),
+        [
+          call('vmx_hardware_setup', { onError: 'return' }),
+          note('tdx_hardware_setup() if enable_tdx', 'TDX ops and sizes.', { when: 'enable_tdx' }),
+        ],
+      ),
+      fn(
+        t,
+        meta(
+          'tdx_bringup',
+          'int',
+          'Decides whether TDX can be offered, from values the MMU setup fixed.',
+          FILES.tdx,
+        ),
+        [eff({ kind: 'tdx_bringup' })],
+      ),
+      fn(t, meta('tdx_cleanup', 'void', 'Undoes tdx_bringup().', FILES.tdx), [
+        note('TDX module teardown', 'Nothing MMU-related.'),
+      ]),
+    ],
+  };
+}

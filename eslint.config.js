@@ -1,0 +1,82 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+/** The data flow is one-way: engine → worker → state → views. Lint keeps it that way. */
+const ENGINE_MAY_NOT_IMPORT = [
+  'react',
+  'react-dom',
+  'd3',
+  'd3-*',
+  'zustand',
+  'comlink',
+  'lz-string',
+  'node:*',
+];
+
+export default tseslint.config(
+  { ignores: ['dist', 'test-results', 'playwright-report', 'node_modules', 'coverage'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { fixStyle: 'separate-type-imports' },
+      ],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+    },
+  },
+  {
+    files: ['app/engine/**/*.ts'],
+    ignores: ['app/engine/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ENGINE_MAY_NOT_IMPORT,
+              message: 'The engine is pure TypeScript: no UI, worker or Node imports.',
+            },
+            {
+              group: [
+                '../worker/*',
+                '../state/*',
+                '../views/*',
+                '../viz/*',
+                '../share/*',
+                '../cli/*',
+              ],
+              message: 'Nothing flows back into the engine.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['app/views/**/*.{ts,tsx}', 'app/viz/**/*.{ts,tsx}', 'app/state/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../engine/*', '../../engine/*', '!../engine/index', '!../../engine/index'],
+              message: 'Import the engine through app/engine/index.ts only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);
