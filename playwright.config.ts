@@ -6,7 +6,8 @@ const PORT = 4173;
 
 export default defineConfig({
   testDir: './e2e',
-  testMatch: '**/*.spec.ts',
+  // *.bench.ts are benchmarks (npm run bench:ui), not tests.
+  testMatch: process.env.UI_BENCH ? '**/*.bench.ts' : '**/*.spec.ts',
   timeout: 60_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,

@@ -5,9 +5,10 @@
 import { check, type Finding } from './checker';
 import { applyEdits } from './edits';
 import { initialState } from './model/globals';
-import { Machine, type FaultReport } from './run/machine';
+import { Machine, type FaultReport, type MachineResult } from './run/machine';
 import type { Trace } from './run/trace';
-import { chainAt } from './run/workload';
+import { chainFromHistory, gfnHistory, type HistoryEntry } from './run/workload';
+import type { ChainView } from './model/rmap';
 import { validateScenario, type Result, type Scenario } from './scenario';
 import { VARIANTS } from './variants';
 import type { VariantDef } from './variants/types';
@@ -25,27 +26,63 @@ export interface RunResult {
   notes: string[];
   /** Descriptor capacity the VM used, when the workload ran. */
   rmapCapacity: number | null;
+  /** Gfns with the longest rmaps when the workload finished. */
+  longestChains: number[];
 }
 
-export function runValidated(scenario: Scenario): Result<RunResult> {
+/** A run in progress: the worker advances it a little at a time and streams the trace. */
+export interface RunStream {
+  readonly scenario: Scenario;
+  readonly variant: VariantDef;
+  readonly edits: string[];
+  /** Grows as the run advances. */
+  readonly trace: Trace;
+  /** Runs one module operation or workload event; false once the run is over. */
+  advance(): boolean;
+  /** Runs to the end (if needed) and checks the trace. */
+  finish(): RunResult;
+}
+
+export function startRun(scenario: Scenario): Result<RunStream> {
   const applied = applyEdits(VARIANTS[scenario.kernel], scenario.edits);
   if (!applied.ok) return { ok: false, error: `invalid scenario: ${applied.error}` };
   const variant = applied.value.variant;
   const machine = new Machine(variant, scenario, initialState(variant.shape, scenario.params));
-  const m = machine.run();
-  return {
-    ok: true,
-    value: {
-      scenario,
-      variant,
-      trace: m.trace,
-      findings: check(variant, scenario, m.trace),
-      faults: m.faults,
-      edits: applied.value.descriptions,
-      notes: [...applied.value.warnings, ...m.notes],
-      rmapCapacity: m.rmapCapacity,
+  const steps = machine.steps();
+  let done: MachineResult | null = null;
+  const stream: RunStream = {
+    scenario,
+    variant,
+    edits: applied.value.descriptions,
+    trace: machine.trace,
+    advance() {
+      if (done) return false;
+      const r = steps.next();
+      if (r.done) done = r.value;
+      return !r.done;
+    },
+    finish() {
+      while (stream.advance());
+      const m = done!;
+      return {
+        scenario,
+        variant,
+        trace: m.trace,
+        findings: check(variant, scenario, m.trace),
+        faults: m.faults,
+        edits: applied.value.descriptions,
+        notes: [...applied.value.warnings, ...m.notes],
+        rmapCapacity: m.rmapCapacity,
+        longestChains: m.longestChains,
+      };
     },
   };
+  return { ok: true, value: stream };
+}
+
+export function runValidated(scenario: Scenario): Result<RunResult> {
+  const stream = startRun(scenario);
+  return stream.ok ? { ok: true, value: stream.value.finish() } : stream;
 }
 
 /** Validates then runs; never throws for bad input. */
@@ -54,26 +91,21 @@ export function runScenario(input: unknown): Result<RunResult> {
   return v.ok ? runValidated(v.value) : v;
 }
 
-/** A gfn's rmap chain as it stood after trace event `eventIndex`. */
-export function chainAtEvent(result: RunResult, gfn: number, eventIndex: number) {
-  const events = result.trace.events;
-  let tick = 0;
-  for (let i = Math.min(eventIndex, events.length - 1); i >= 0; i--) {
-    const t = events[i]!.tick;
-    if (t !== undefined) {
-      tick = t;
-      break;
-    }
-    if (events[i]!.fn === 'kvm_destroy_vm') return { form: 'empty' as const };
+/** Answers chain queries for one run; each gfn's history is computed once. */
+export class ChainIndex {
+  private readonly histories = new Map<number, HistoryEntry[]>();
+  constructor(private readonly result: RunResult) {}
+
+  chainAt(gfn: number, eventIndex: number): ChainView {
+    const r = this.result;
+    const tick = r.trace.tickAt(eventIndex);
+    if (tick === null || r.rmapCapacity === null) return { form: 'empty' };
+    const alg = r.variant.rmap.algorithm;
+    let h = this.histories.get(gfn);
+    if (!h)
+      this.histories.set(gfn, (h = gfnHistory(r.scenario.workload, alg, r.rmapCapacity, gfn)));
+    return chainFromHistory(h, alg, r.rmapCapacity, gfn, tick);
   }
-  if (result.rmapCapacity === null || tick === 0) return { form: 'empty' as const };
-  return chainAt(
-    result.scenario.workload,
-    result.variant.rmap.algorithm,
-    result.rmapCapacity,
-    gfn,
-    tick,
-  );
 }
 
 export { VARIANTS } from './variants';

@@ -87,3 +87,10 @@ describe('validateScenario', () => {
     expect(e).toMatch(/… and \d+ more$/);
   });
 });
+
+describe('parameter defaults', () => {
+  it('the schema’s defaults are the plain ones the UI shows', async () => {
+    const { DEFAULT_PARAM_VALUES } = await import('./params');
+    expect(DEFAULT_PARAMS).toEqual(DEFAULT_PARAM_VALUES);
+  });
+});

@@ -12,6 +12,7 @@ import {
   vendorModule,
   type ModuleName,
 } from './ids';
+import { DEFAULT_PARAM_VALUES as D } from './params';
 
 /** Hard limits keep a hostile or mistaken scenario from exhausting the worker. */
 export const LIMITS = {
@@ -31,41 +32,41 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max);
 /** Every parameter is optional; the defaults are what a default module load on a modern host does. */
 export const ParamsSchema = z.strictObject({
   /** EPT on VMX, NPT on SVM (module params ept / npt). */
-  tdp: z.boolean().default(true),
+  tdp: z.boolean().default(D.tdp),
   /** EPT accessed/dirty bits (VMX enable_ept_ad_bits and the CPU capability). */
-  eptAD: z.boolean().default(true),
+  eptAD: z.boolean().default(D.eptAD),
   /** The CPU supports execute-only EPT entries. */
-  eptExecOnly: z.boolean().default(true),
+  eptExecOnly: z.boolean().default(D.eptExecOnly),
   /** kvm.tdp_mmu module param. */
-  tdpMmu: z.boolean().default(true),
+  tdpMmu: z.boolean().default(D.tdpMmu),
   /** kvm.mmio_caching module param. */
-  mmioCaching: z.boolean().default(true),
+  mmioCaching: z.boolean().default(D.mmioCaching),
   /** Host MAXPHYADDR from CPUID 0x80000008 (shadow_phys_bits / kvm_host.maxphyaddr). */
-  physBits: int(36, 52).default(46),
+  physBits: int(36, 52).default(D.physBits),
   /** VMX: EPT supports 5-level walks; SVM: the host runs 5-level paging. */
-  fiveLevel: z.boolean().default(false),
+  fiveLevel: z.boolean().default(D.fiveLevel),
   /** Largest page EPT can map (VMX capability). */
-  eptLargePages: z.enum(['1G', '2M', '4K']).default('1G'),
+  eptLargePages: z.enum(['1G', '2M', '4K']).default(D.eptLargePages),
   /** The host CPU has 1 GiB pages (X86_FEATURE_GBPAGES), used by shadow paging. */
-  gbpages: z.boolean().default(true),
+  gbpages: z.boolean().default(D.gbpages),
   /** The CPU has the L1TF bug (X86_BUG_L1TF); x86_cache_bits is taken equal to x86_phys_bits. */
-  l1tf: z.boolean().default(false),
+  l1tf: z.boolean().default(D.l1tf),
   /** Intel MKTME/TDX KeyID bits taken from the top of MAXPHYADDR (x86_phys_bits = physBits - this). */
-  mktmeKeyIdBits: int(0, 15).default(0),
+  mktmeKeyIdBits: int(0, 15).default(D.mktmeKeyIdBits),
   /** AMD: SYSCFG.MemEncrypt set and SME active (sme_me_mask = C-bit). */
-  sme: z.boolean().default(false),
+  sme: z.boolean().default(D.sme),
   /** AMD: C-bit position (CPUID 0x8000001F EBX[5:0]); CPU specific. */
-  smeCBit: int(32, 51).default(47),
+  smeCBit: int(32, 51).default(D.smeCBit),
   /** AMD: physical address bits lost to memory encryption (CPUID 0x8000001F EBX[11:6]). */
-  smePhysReduction: int(0, 15).default(5),
+  smePhysReduction: int(0, 15).default(D.smePhysReduction),
   /** AMD: SEV-ES requested and supported. */
-  sevEs: z.boolean().default(false),
+  sevEs: z.boolean().default(D.sevEs),
   /** Intel (v6.16+ model only): kvm_intel.tdx module param. */
-  tdx: z.boolean().default(false),
+  tdx: z.boolean().default(D.tdx),
   /** The CPU has the iTLB multihit bug, so nx_huge_pages=auto resolves to on. */
-  itlbMultihit: z.boolean().default(false),
+  itlbMultihit: z.boolean().default(D.itlbMultihit),
   /** Present CPUs; SLUB picks the slab order from it. */
-  hostCpus: int(1, 8192).default(8),
+  hostCpus: int(1, 8192).default(D.hostCpus),
 });
 export type Params = z.infer<typeof ParamsSchema>;
 export const DEFAULT_PARAMS: Params = ParamsSchema.parse({});

@@ -91,6 +91,9 @@ export const CONFIG: Record<string, ConfigSpec> = {
   sev_es_enabled: { param: true, owner: 'kvm_amd', initial: (p) => p.sevEs },
 };
 
+/** The module whose load sets up a config global (kvm, kvm_intel or kvm_amd). */
+export const configOwner = (name: string): ModuleName | undefined => CONFIG[name]?.owner;
+
 export function configNames(shape: GlobalsShape): string[] {
   return Object.keys(CONFIG).filter((k) => CONFIG[k]!.when?.(shape) ?? true);
 }

@@ -345,6 +345,23 @@ export class PteListStore {
     return { form: 'descs', descs };
   }
 
+  /** The n gfns with the longest rmaps (ties: lower gfn first). */
+  longest(n: number): number[] {
+    const best: [number, number][] = [];
+    const visit = (key: number, seg: Int32Array) => {
+      for (let i = 0; i < seg.length; i += 2) {
+        const len = seg[i + 1]!;
+        if (len === 0 || (best.length === n && len <= best[n - 1]![1])) continue;
+        best.push([key * (HEAD_SEG_MASK + 1) + i / 2, len]);
+        best.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+        if (best.length > n) best.pop();
+      }
+    };
+    this.denseHeads.forEach((seg, key) => seg && visit(key, seg));
+    this.sparseHeads.forEach((seg, key) => visit(key, seg));
+    return best.map(([gfn]) => gfn);
+  }
+
   /** [length, gfns] pairs for lengths >= 1, ascending. */
   histogram(): [number, number][] {
     const out: [number, number][] = [];

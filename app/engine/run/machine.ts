@@ -37,8 +37,10 @@ export interface MachineResult {
   notes: string[];
   /** Final VM runtime, if the workload ran: chain queries read it. */
   vm: VmRuntime | null;
-  /** Workload event index → tick, for chain replays. */
+  /** Descriptor capacity the VM used, when the workload ran. */
   rmapCapacity: number | null;
+  /** Gfns with the longest rmaps when the workload finished. */
+  longestChains: number[];
 }
 
 const CREATION_EFFECTS = new Set([
@@ -54,6 +56,7 @@ interface Frame {
 }
 
 type Defaulted =
+  | 'frameLabels'
   | 'reads'
   | 'writes'
   | 'probes'
@@ -86,6 +89,7 @@ export class Machine {
   private cacheIds = 0;
   private vm: VmRuntime | null = null;
   private rmapCapacity: number | null = null;
+  private longestChains: number[] = [];
 
   constructor(
     private readonly variant: VariantDef,
@@ -106,6 +110,15 @@ export class Machine {
   }
 
   run(): MachineResult {
+    const steps = this.steps();
+    for (let r = steps.next(); ; r = steps.next()) if (r.done) return r.value;
+  }
+
+  /**
+   * The run, one module operation or workload event at a time: yields the number of
+   * trace events so far, so a caller can stream them and stop a stale run.
+   */
+  *steps(): Generator<number, MachineResult> {
     const ops = this.scenario.modules;
     const vmAfter = this.scenario.workload.length ? lastVendorLoad(ops) : -1;
     if (this.scenario.workload.length && vmAfter < 0)
@@ -116,8 +129,9 @@ export class Machine {
       if (op.action === 'unload' && this.vm && op.module !== 'kvm') this.destroyVm();
       this.moduleOpIndex = i;
       const ok = op.action === 'load' ? this.load(op.module) : this.unload(op.module);
+      yield this.trace.length;
       if (i === vmAfter) {
-        if (ok) this.runVm();
+        if (ok) yield* this.runVm();
         else this.notes.push(`The workload did not run: loading ${op.module} failed.`);
       }
     }
@@ -132,6 +146,7 @@ export class Machine {
       notes: this.notes,
       vm: this.vm,
       rmapCapacity: this.rmapCapacity,
+      longestChains: this.longestChains,
     };
   }
 
@@ -347,7 +362,7 @@ export class Machine {
 
   // ---- the VM ------------------------------------------------------------------------
 
-  private runVm(): void {
+  private *runVm(): Generator<number, void> {
     const pointers = this.state.pointers;
     const desc = this.state.caches[String(pointers[CACHE_POINTER.pte_list_desc])];
     const header = this.state.caches[String(pointers[CACHE_POINTER.kvm_mmu_page_header])];
@@ -400,10 +415,11 @@ export class Machine {
       return;
     }
     const stackAdd = [this.variant.tree === 'v5.19' ? 'rmap_add' : '__rmap_add', 'pte_list_add'];
-    const stackRemove = [
-      this.variant.tree === 'v5.19' ? 'pte_list_remove' : 'kvm_zap_one_rmap_spte',
-      'pte_list_remove',
-    ];
+    // v5.19: pte_list_remove() clears the spte, __pte_list_remove() unlinks it; v6.0 renamed them.
+    const stackRemove =
+      this.variant.tree === 'v5.19'
+        ? ['pte_list_remove', '__pte_list_remove']
+        : ['kvm_zap_one_rmap_spte', 'pte_list_remove'];
     for (const step of this.vm.run(this.scenario.workload)) {
       this.syncVm();
       this.emit({
@@ -417,11 +433,13 @@ export class Machine {
         src: null,
         phase: 'workload',
         stack: ['KVM_RUN', 'kvm_mmu_page_fault', ...(step.add ? stackAdd : stackRemove)],
-        fn: step.add ? 'pte_list_add' : 'pte_list_remove',
+        fn: (step.add ? stackAdd : stackRemove)[1]!,
         tick: this.vm.tick,
         ...(step.gfn !== undefined ? { gfn: step.gfn } : {}),
       });
+      yield this.trace.length;
     }
+    this.longestChains = this.vm.store.longest(8);
   }
 
   /** Mirrors the runtime into the traced state: the rmap summary and the caches' object counts. */
@@ -508,6 +526,7 @@ export class Machine {
         fn: e.fn ?? top?.fn.name ?? null,
         label: top?.label ?? null,
         stack: e.stack ?? this.stack.map((f) => f.fn.name),
+        frameLabels: e.stack ? e.stack.map(() => null) : this.stack.map((f) => f.label),
         phase: e.phase ?? this.phaseOf(e.kind, e.resetsDefaults ?? false),
         origin: this.originOf(),
         moduleOp: this.moduleOpIndex,

@@ -24,6 +24,8 @@ export interface TraceEvent {
   label: string | null;
   /** Call stack, outermost first; includes fn. */
   stack: readonly string[];
+  /** For each stack frame, the error label it is executing, if it is unwinding. */
+  frameLabels: readonly (string | null)[];
   phase: Phase;
   origin: Origin;
   /** Index into scenario.modules of the module operation this event belongs to (the VM runs within the load it follows). */
@@ -57,6 +59,8 @@ export class Trace {
   readonly events: TraceEvent[] = [];
   private readonly checkpoints: MmuState[] = [];
   readonly initial: MmuState;
+  /** State after the last event, kept only by traces rebuilt from events (see append). */
+  private replayed: MmuState | null = null;
 
   constructor(initial: MmuState) {
     this.initial = cloneState(initial);
@@ -84,18 +88,34 @@ export class Trace {
     return state;
   }
 
+  /** The workload tick at the end of event `i`: 0 right after the VM is created, null when no VM exists. */
+  tickAt(i: number): number | null {
+    for (let k = Math.min(i, this.events.length - 1); k >= 0; k--) {
+      const e = this.events[k]!;
+      if (e.tick !== undefined) return e.tick;
+      if (e.fn === 'kvm_destroy_vm') return null;
+      if (e.fn === 'kvm_create_vm') return 0;
+    }
+    return null;
+  }
+
   /** Serializable form for the worker boundary; rebuild with Trace.from(). */
   toJSON(): { initial: MmuState; events: TraceEvent[] } {
     return { initial: this.initial, events: this.events };
   }
 
+  /** Appends events made elsewhere (streamed from the worker), replaying their changes for the checkpoints. */
+  append(events: readonly TraceEvent[]): void {
+    const state = (this.replayed ??= cloneState(this.stateAt(this.events.length - 1)));
+    for (const e of events) {
+      for (const c of e.changes) applyChange(state, c);
+      this.push(e, state);
+    }
+  }
+
   static from(data: { initial: MmuState; events: TraceEvent[] }): Trace {
     const t = new Trace(data.initial);
-    const state = cloneState(data.initial);
-    for (const e of data.events) {
-      for (const c of e.changes) applyChange(state, c);
-      t.push(e, state);
-    }
+    t.append(data.events);
     return t;
   }
 }

@@ -57,7 +57,11 @@ export class VmRuntime {
     private readonly onlyGfn: number | null = null,
   ) {
     this.store = new PteListStore(algorithm, capacity);
+    this.history = onlyGfn === null ? null : [];
   }
+
+  /** Replay mode only: every primitive applied to the gfn, with the tick it ran at. */
+  readonly history: HistoryEntry[] | null;
 
   /** kvm_mmu_topup_memory_cache(): nothing if at least `min` objects, else fill to capacity. */
   private topup(): void {
@@ -73,6 +77,7 @@ export class VmRuntime {
       this.tick++;
       return 0;
     }
+    this.history?.push({ tick: this.tick, add: true, spte });
     this.topup();
     const before = this.store.descAllocations;
     const count = this.store.add(gfn, spte);
@@ -86,8 +91,10 @@ export class VmRuntime {
   }
 
   remove(gfn: number, spte: number): boolean {
-    this.tick++;
-    return (this.onlyGfn === null || gfn === this.onlyGfn) && this.store.remove(gfn, spte);
+    const tick = this.tick++;
+    const removed = (this.onlyGfn === null || gfn === this.onlyGfn) && this.store.remove(gfn, spte);
+    if (removed) this.history?.push({ tick, add: false, spte });
+    return removed;
   }
 
   summary(): RmapSummary {
@@ -169,6 +176,7 @@ export class VmRuntime {
             const spte = this.newest(op.gfn);
             if (spte === null) break;
             this.store.remove(op.gfn, spte);
+            this.history?.push({ tick: this.tick + k, add: false, spte });
             last = spte;
             removed++;
           }
@@ -268,15 +276,37 @@ export class VmRuntime {
   }
 }
 
-/** A gfn's chain as it was at a workload tick (the tick of a workload event). */
-export function chainAt(
+export interface HistoryEntry {
+  tick: number;
+  add: boolean;
+  spte: number;
+}
+
+/** Everything the workload did to one gfn, in order: enough to rebuild its chain at any tick. */
+export function gfnHistory(
   ops: readonly WorkloadOp[],
+  algorithm: RmapAlgorithm,
+  capacity: number,
+  gfn: number,
+): HistoryEntry[] {
+  const rt = new VmRuntime(algorithm, capacity, 0, gfn);
+  for (const _ of rt.run(ops));
+  return rt.history!;
+}
+
+/** The gfn's chain after the workload's first `tick` primitives (the tick of a workload event). */
+export function chainFromHistory(
+  history: readonly HistoryEntry[],
   algorithm: RmapAlgorithm,
   capacity: number,
   gfn: number,
   tick: number,
 ): ReturnType<PteListStore['chain']> {
-  const rt = new VmRuntime(algorithm, capacity, 0, gfn);
-  if (tick > 0) for (const _ of rt.run(ops)) if (rt.tick >= tick) break;
-  return rt.store.chain(gfn);
+  const store = new PteListStore(algorithm, capacity);
+  for (const h of history) {
+    if (h.tick >= tick) break;
+    if (!h.add) store.remove(gfn, h.spte);
+    else if (store.add(gfn, h.spte) > RMAP_RECYCLE_THRESHOLD) store.zapAll(gfn);
+  }
+  return store.chain(gfn);
 }

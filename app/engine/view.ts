@@ -1,0 +1,30 @@
+/**
+ * The engine's surface for the main thread: trace replay and presentation facts
+ * only. Nothing here runs the model — that happens in the worker — so the UI bundle
+ * stays small and the main thread never blocks on a run.
+ */
+export { Trace, CHECKPOINT_EVERY } from './run/trace';
+export type { TraceEvent, Origin, EventKind } from './run/trace';
+export { hex, setBits } from './bits';
+export { LEGEND, fieldOf, type BitField, type PagingFormat } from './legend';
+export { sourceUrl, sourceLabel } from './variants/sources';
+export { MASK_NAMES, configOwner } from './model/globals';
+export * from './ids';
+export type { MmuState, KmemCache, RmapSummary, Change, ConfigValue } from './model/state';
+export { applyChange } from './model/state';
+export type { ChainView, DescView } from './model/rmap';
+export type { VariantDef, FunctionDef, StepDef, Source, LabelDef } from './variants/types';
+export type { Finding } from './checker/context';
+export type { FaultReport } from './run/machine';
+export type { Scenario, ScenarioInput, Edit, WorkloadOp, Params } from './scenario';
+export { DEFAULT_PARAM_VALUES } from './params';
+
+import { effectLabel } from './effects';
+import type { StepDef } from './variants/types';
+
+/** How a step reads in a listing: the call it makes or the kernel statement its effect stands for. */
+export function stepLabel(step: StepDef): string {
+  if ('call' in step.op)
+    return step.op.call.startsWith('@') ? `ops->${step.op.call.slice(1)}()` : `${step.op.call}()`;
+  return effectLabel(step.op.effect);
+}

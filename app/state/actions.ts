@@ -1,0 +1,45 @@
+/** Everything the UI (and the keyboard, and links) can do to the store. */
+import type { ScenarioInput } from '../engine/view';
+import { useAppStore, type AppState } from './store';
+
+const set = useAppStore.setState;
+const get = useAppStore.getState;
+
+const traceLength = (s: AppState) => s.run.trace?.length ?? 0;
+const clamp = (x: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, x));
+
+/** Changes the scenario; the runner starts a new run for it. */
+export function setInput(update: (input: ScenarioInput) => ScenarioInput): void {
+  set((s) => ({ input: update(s.input), notice: null }));
+}
+
+export function seek(step: number): void {
+  set((s) => ({ step: clamp(Math.round(step), 0, traceLength(s)) }));
+}
+
+export function stepBy(delta: number): void {
+  set({ playing: false });
+  seek(get().step + delta);
+}
+
+export const restart = (): void => set({ step: 0, playing: false });
+export const goToEnd = (): void => set((s) => ({ step: traceLength(s), playing: false }));
+
+export function togglePlay(): void {
+  const s = get();
+  if (s.playing) return set({ playing: false });
+  set({ playing: true, step: s.step >= traceLength(s) ? 0 : s.step });
+}
+
+export const setSpeed = (speed: number): void => set({ speed });
+export const selectGfn = (gfn: number | null): void => set({ gfn });
+export const toggleHelp = (open?: boolean): void => set((s) => ({ helpOpen: open ?? !s.helpOpen }));
+export const toggleTheme = (): void =>
+  set((s) => ({ theme: s.theme === 'dark' ? 'light' : 'dark' }));
+export const showNotice = (notice: string | null): void => set({ notice });
+
+/** Shows trace event `index` as the current step. */
+export function jumpToEvent(index: number): void {
+  set({ playing: false });
+  seek(index + 1);
+}

@@ -1,0 +1,87 @@
+/**
+ * One zustand store. Data lives here; derived values come from selectors.ts.
+ * Actions are plain functions in actions.ts (the worker runner is not a component).
+ */
+import { create } from 'zustand';
+import type {
+  ChainView,
+  FaultReport,
+  Finding,
+  Scenario,
+  ScenarioInput,
+  Trace,
+  VariantDef,
+} from '../engine/view';
+import type { CatalogEntry } from '../worker/protocol';
+
+export interface RunView {
+  runId: number;
+  status: 'idle' | 'running' | 'done' | 'invalid' | 'failed';
+  error: string | null;
+  scenario: Scenario | null;
+  variant: VariantDef | null;
+  edits: string[];
+  trace: Trace | null;
+  /** Bumped whenever streamed events are appended (the Trace grows in place). */
+  version: number;
+  findings: Finding[];
+  faults: FaultReport[];
+  notes: string[];
+  gfns: number[];
+}
+
+export interface AppState {
+  /** The scenario as the controls (or a link or file) set it. */
+  input: ScenarioInput;
+  catalog: CatalogEntry[];
+  run: RunView;
+  /** How many trace events have been applied: 0 = nothing loaded yet, trace.length = the end. */
+  step: number;
+  playing: boolean;
+  /** Steps per second while playing. */
+  speed: number;
+  /** The gfn whose chain the reverse-map view draws. */
+  gfn: number | null;
+  /** The selected gfn's chain, as of a workload tick (steps with the same tick share it). */
+  chain: { runId: number; gfn: number; tick: number | null; view: ChainView } | null;
+  theme: 'light' | 'dark';
+  helpOpen: boolean;
+  /** A notice for the user (e.g. why a link could not be used). */
+  notice: string | null;
+}
+
+export const emptyRun = (runId = 0): RunView => ({
+  runId,
+  status: 'idle',
+  error: null,
+  scenario: null,
+  variant: null,
+  edits: [],
+  trace: null,
+  version: 0,
+  findings: [],
+  faults: [],
+  notes: [],
+  gfns: [],
+});
+
+export const initialAppState = (input: ScenarioInput): AppState => ({
+  input,
+  catalog: [],
+  run: emptyRun(),
+  step: 0,
+  playing: false,
+  speed: 8,
+  gfn: null,
+  chain: null,
+  theme:
+    typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches
+      ? 'dark'
+      : 'light',
+  helpOpen: false,
+  notice: null,
+});
+
+export const useAppStore = create<AppState>()(() =>
+  initialAppState({ v: 1, kernel: 'seed-p2', vendor: 'intel' }),
+);

@@ -1,0 +1,28 @@
+import { showNotice } from '../state/actions';
+import { useAppStore } from '../state/store';
+
+/** What the user should know about the current run: errors in the scenario, a running engine. */
+export function Notices() {
+  const status = useAppStore((s) => s.run.status);
+  const error = useAppStore((s) => s.run.error);
+  const hasTrace = useAppStore((s) => s.run.trace !== null);
+  const notice = useAppStore((s) => s.notice);
+  return (
+    <div aria-live="polite">
+      {notice && (
+        <div className="notice info" role="status">
+          {notice}{' '}
+          <button type="button" onClick={() => showNotice(null)}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      {(status === 'invalid' || status === 'failed') && error && (
+        <div className="notice error" role="alert">
+          {error}
+          {hasTrace && status === 'invalid' ? ' — showing the last scenario that ran.' : ''}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,169 @@
+import {
+  FAULT_POINTS,
+  type FaultPoint,
+  type Params,
+  type ScenarioInput,
+  type Vendor,
+  type VariantId,
+} from '../engine/view';
+import { setInput } from '../state/actions';
+import { MoreParams } from './MoreParams';
+import { useAppStore } from '../state/store';
+import {
+  FAULT_LABELS,
+  MODULE_PRESETS,
+  modulesPresetOf,
+  WORKLOAD_PRESETS,
+  workloadPresetOf,
+} from './presets';
+
+const KIND_LABEL = {
+  shipped: 'What shipped',
+  proposed: 'Proposed (never merged)',
+  teaching: 'Deliberately wrong (teaching)',
+};
+
+type BoolParam = 'tdp' | 'eptAD' | 'eptExecOnly' | 'tdpMmu' | 'mmioCaching';
+const TOGGLES: { key: BoolParam; label: string; intelOnly?: boolean; title: string }[] = [
+  { key: 'tdp', label: 'TDP', title: 'EPT on VMX, NPT on SVM (off: shadow paging)' },
+  { key: 'eptAD', label: 'EPT A/D', intelOnly: true, title: 'EPT accessed/dirty bits' },
+  { key: 'eptExecOnly', label: 'exec-only', intelOnly: true, title: 'execute-only EPT entries' },
+  { key: 'tdpMmu', label: 'TDP MMU', title: 'kvm.tdp_mmu' },
+  { key: 'mmioCaching', label: 'MMIO caching', title: 'kvm.mmio_caching' },
+];
+
+const setParam = <K extends keyof Params>(key: K, value: Params[K]) =>
+  setInput((i) => ({ ...i, params: { ...i.params, [key]: value } }));
+
+function withVendor(i: ScenarioInput, vendor: Vendor): ScenarioInput {
+  const preset = MODULE_PRESETS.find((p) => p.id === modulesPresetOf(i));
+  const next: ScenarioInput = { ...i, vendor };
+  const modules = preset?.modules(vendor);
+  if (modules) next.modules = modules;
+  else if (preset) delete next.modules;
+  return next;
+}
+
+export function ScenarioControls() {
+  const input = useAppStore((s) => s.input);
+  const catalog = useAppStore((s) => s.catalog);
+  const params = input.params ?? {};
+  const fault = input.fail?.[0]?.at ?? '';
+  const modulesPreset = modulesPresetOf(input);
+  const workloadPreset = workloadPresetOf(input);
+  const kinds = ['shipped', 'proposed', 'teaching'] as const;
+  return (
+    <div className="controls">
+      <label>
+        Kernel variant
+        <select
+          aria-label="Kernel variant"
+          value={input.kernel}
+          onChange={(e) => setInput((i) => ({ ...i, kernel: e.target.value as VariantId }))}
+        >
+          {catalog.length === 0 && <option value={input.kernel}>{input.kernel}</option>}
+          {kinds.map((k) => (
+            <optgroup key={k} label={KIND_LABEL[k]}>
+              {catalog
+                .filter((c) => c.kind === k)
+                .map((c) => (
+                  <option key={c.id} value={c.id} title={c.summary}>
+                    {c.title}
+                  </option>
+                ))}
+            </optgroup>
+          ))}
+        </select>
+      </label>
+      <label>
+        Vendor
+        <select
+          aria-label="Vendor"
+          value={input.vendor}
+          onChange={(e) => setInput((i) => withVendor(i, e.target.value as Vendor))}
+        >
+          <option value="intel">Intel (kvm_intel)</option>
+          <option value="amd">AMD (kvm_amd)</option>
+        </select>
+      </label>
+      <label>
+        Modules
+        <select
+          aria-label="Modules"
+          value={modulesPreset}
+          onChange={(e) => {
+            const preset = MODULE_PRESETS.find((p) => p.id === e.target.value)!;
+            setInput((i) => {
+              const { modules: _drop, ...rest } = i;
+              const modules = preset.modules(i.vendor);
+              return modules ? { ...rest, modules } : rest;
+            });
+          }}
+        >
+          {MODULE_PRESETS.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.label}
+            </option>
+          ))}
+          {modulesPreset === 'custom' && (
+            <option value="custom">custom: {(input.modules ?? []).join(', ')}</option>
+          )}
+        </select>
+      </label>
+      <label>
+        Fault
+        <select
+          aria-label="Fault"
+          value={fault}
+          onChange={(e) =>
+            setInput((i) => ({
+              ...i,
+              fail: e.target.value ? [{ at: e.target.value as FaultPoint }] : [],
+            }))
+          }
+        >
+          <option value="">none</option>
+          {FAULT_POINTS.map((p) => (
+            <option key={p} value={p}>
+              {FAULT_LABELS[p]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Workload
+        <select
+          aria-label="Workload"
+          value={workloadPreset}
+          onChange={(e) =>
+            setInput((i) => ({
+              ...i,
+              workload: WORKLOAD_PRESETS.find((p) => p.id === e.target.value)!.workload,
+            }))
+          }
+        >
+          {WORKLOAD_PRESETS.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.label}
+            </option>
+          ))}
+          {workloadPreset === 'custom' && <option value="custom">custom</option>}
+        </select>
+      </label>
+      <div className="toggles" role="group" aria-label="Parameters">
+        {TOGGLES.map((t) => (
+          <label key={t.key} title={t.title}>
+            <input
+              type="checkbox"
+              checked={params[t.key] ?? true}
+              disabled={t.intelOnly && input.vendor !== 'intel'}
+              onChange={(e) => setParam(t.key, e.target.checked)}
+            />
+            {t.label}
+          </label>
+        ))}
+        <MoreParams />
+      </div>
+    </div>
+  );
+}

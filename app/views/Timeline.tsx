@@ -1,0 +1,107 @@
+import { memo } from 'react';
+import { PHASES, type Finding, type Phase } from '../engine/view';
+import { seek } from '../state/actions';
+import {
+  selectEvent,
+  selectPhaseSegments,
+  selectTraceLength,
+  type PhaseSegment,
+} from '../state/selectors';
+import { useAppStore } from '../state/store';
+
+export const PHASE_LABEL: Record<Phase, string> = {
+  'kvm-init': 'kvm.ko init',
+  'vendor-init': 'vendor init',
+  'mask-reset': 'mask reset',
+  'hardware-setup': 'hardware_setup',
+  'configure-mmu': 'kvm_configure_mmu',
+  'mmu-setup': 'full MMU setup',
+  unwind: 'error unwind',
+  workload: 'workload',
+  teardown: 'teardown',
+};
+
+const color = (p: Phase) => `var(--phase-${p})`;
+
+/** The phases and findings: redrawn when the trace grows, not on every step. */
+const Track = memo(function Track(props: {
+  segments: PhaseSegment[];
+  findings: Finding[];
+  width: number;
+}) {
+  const { segments, findings, width } = props;
+  return (
+    <>
+      {segments.map((s) => (
+        <rect
+          key={s.from}
+          x={s.from}
+          width={s.to - s.from + 1}
+          y={6}
+          height={14}
+          fill={color(s.phase)}
+        />
+      ))}
+      {findings.map((f, i) => (
+        <rect
+          key={i}
+          x={f.events[0]!}
+          width={Math.max(0.6, width / 400)}
+          y={0}
+          height={26}
+          fill="var(--bad)"
+        />
+      ))}
+    </>
+  );
+});
+
+const NO_SEGMENTS: PhaseSegment[] = [];
+
+/** The trace as coloured phase segments with finding markers; a range input underneath does the seeking. */
+export function Timeline() {
+  const length = useAppStore(selectTraceLength);
+  const step = useAppStore((s) => s.step);
+  const segments = useAppStore(selectPhaseSegments) ?? NO_SEGMENTS;
+  const findings = useAppStore((s) => s.run.findings);
+  const event = useAppStore(selectEvent);
+  const width = Math.max(1, length);
+  const present = new Set(segments.map((s) => s.phase));
+  return (
+    <div className="timeline">
+      <svg viewBox={`0 0 ${width} 26`} preserveAspectRatio="none" aria-hidden="true">
+        <Track segments={segments} findings={findings} width={width} />
+        <rect
+          x={Math.max(0, step - Math.max(0.5, width / 600))}
+          width={Math.max(1, width / 300)}
+          y={0}
+          height={26}
+          fill="var(--text)"
+        />
+      </svg>
+      <input
+        type="range"
+        aria-label="Timeline"
+        min={0}
+        max={length}
+        value={step}
+        aria-valuetext={
+          event
+            ? `step ${step} of ${length}: ${PHASE_LABEL[event.phase]}, ${event.title}`
+            : `step 0 of ${length}`
+        }
+        onChange={(e) => seek(Number(e.target.value))}
+      />
+      <div className="legend" aria-hidden="true">
+        {PHASES.filter((p) => present.has(p)).map((p) => (
+          <span key={p} style={{ ['--swatch' as string]: color(p) }}>
+            {PHASE_LABEL[p]}
+          </span>
+        ))}
+        {findings.length > 0 && (
+          <span style={{ ['--swatch' as string]: 'var(--bad)' }}>finding</span>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,79 @@
+import { memo } from 'react';
+import type { Finding } from '../../engine/view';
+import { jumpToEvent } from '../../state/actions';
+import { useAppStore } from '../../state/store';
+import './findings.css';
+
+const KIND_LABEL: Record<string, string> = {
+  clobber: 'clobber',
+  'stale-read': 'stale read',
+  leak: 'leak',
+  'double-free': 'double free',
+  warn: 'WARN',
+  'error-return': 'error return',
+};
+
+const FindingItem = memo(function FindingItem({ finding: f }: { finding: Finding }) {
+  // Only this item re-renders when the step enters or leaves one of its events.
+  const current = useAppStore((s) => f.events.includes(s.step - 1));
+  return (
+    <li
+      className={`finding ${f.kind}`}
+      data-kind={f.kind}
+      aria-current={current ? 'true' : undefined}
+    >
+      <div className="finding-head">
+        <span className="kind">{KIND_LABEL[f.kind]}</span>
+        <button type="button" onClick={() => jumpToEvent(f.events[0]!)}>
+          Go to step {f.events[0]! + 1}
+        </button>
+      </div>
+      <p>{f.message}</p>
+    </li>
+  );
+});
+
+export function FindingsPane({ className }: { className: string }) {
+  const findings = useAppStore((s) => s.run.findings);
+  const notes = useAppStore((s) => s.run.notes);
+  const edits = useAppStore((s) => s.run.edits);
+  const status = useAppStore((s) => s.run.status);
+  return (
+    <section className={`panel findings ${className}`} aria-label="Findings">
+      <h2>
+        Findings{' '}
+        <span className="aside">
+          {status === 'done' ? `${findings.length} found` : status === 'running' ? 'checking…' : ''}
+        </span>
+      </h2>
+      {status === 'done' && findings.length === 0 && (
+        <p className="none">No ordering hazard in this run.</p>
+      )}
+      <ol className="finding-list">
+        {findings.map((f, i) => (
+          <FindingItem key={i} finding={f} />
+        ))}
+      </ol>
+      {edits.length > 0 && (
+        <>
+          <h3>Ordering edits</h3>
+          <ul className="notes">
+            {edits.map((e, i) => (
+              <li key={i}>{e}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      {notes.length > 0 && (
+        <>
+          <h3>Notes</h3>
+          <ul className="notes">
+            {notes.map((n, i) => (
+              <li key={i}>{n}</li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,215 @@
+import { memo, useLayoutEffect, useMemo, useRef } from 'react';
+import {
+  configOwner,
+  fieldOf,
+  hex,
+  LEGEND,
+  setBits,
+  type ConfigValue,
+  type Origin,
+  type PagingFormat,
+} from '../../engine/view';
+import {
+  selectConfig,
+  selectEvent,
+  selectMasks,
+  selectMaskWriter,
+  selectPagingFormat,
+} from '../../state/selectors';
+import { useAppStore } from '../../state/store';
+import {
+  bitX,
+  createBitStrip,
+  STRIP_HEIGHT,
+  STRIP_WIDTH,
+  type BitStripView,
+} from '../../viz/bitStrip';
+import './masks.css';
+
+/** "bit 0: present …; bit 63: …" for the bits that are set, as the strip's tooltip. */
+function describeBits(value: bigint, format: PagingFormat): string {
+  const bits = setBits(value);
+  if (!bits.length) return 'no bits set';
+  const fields = new Map<string, number[]>();
+  for (const b of bits) {
+    const f = fieldOf(format, b);
+    fields.set(f.title, [...(fields.get(f.title) ?? []), b]);
+  }
+  return [...fields]
+    .map(([title, bs]) => (bs.length > 1 ? `${title} (bits ${bs.join(', ')})` : title))
+    .join('\n');
+}
+
+const WRITER_LABEL: Record<Origin, string> = {
+  reset: 'reset',
+  vmx: 'VMX',
+  svm: 'SVM',
+  common: 'load',
+};
+
+const MaskRow = memo(function MaskRow(props: {
+  name: string;
+  value: bigint;
+  changed: bigint;
+  format: PagingFormat;
+  writer: Origin | null;
+}) {
+  const ref = useRef<SVGSVGElement>(null);
+  const view = useRef<BitStripView | null>(null);
+  const first = useRef(true);
+  useLayoutEffect(() => {
+    view.current ??= createBitStrip(ref.current!);
+    view.current.update(props.value, props.changed, !first.current);
+    first.current = false;
+  }, [props.value, props.changed]);
+  const setFields = useMemo(
+    () => describeBits(props.value, props.format),
+    [props.value, props.format],
+  );
+  return (
+    <div
+      role="row"
+      className={props.changed ? 'mask-row changed' : 'mask-row'}
+      data-mask={props.name}
+    >
+      <span role="rowheader" className="mask-name" title={props.name}>
+        {props.name}
+      </span>
+      <span role="cell" title={setFields}>
+        <svg
+          ref={ref}
+          width={STRIP_WIDTH}
+          height={STRIP_HEIGHT}
+          aria-hidden="true"
+          className="bits"
+        />
+      </span>
+      <span role="cell" className="mask-hex">
+        {hex(props.value)}
+      </span>
+      <span role="cell">
+        {props.writer && (
+          <span className={`badge ${props.writer}`} title="last written by">
+            {WRITER_LABEL[props.writer]}
+          </span>
+        )}
+      </span>
+    </div>
+  );
+});
+
+function Ruler({ format }: { format: PagingFormat }) {
+  return (
+    <svg width={STRIP_WIDTH} height={14} aria-hidden="true" className="ruler">
+      {LEGEND[format].map((f) => {
+        const x0 = bitX(f.hi);
+        const x1 = bitX(f.lo) + 5;
+        const wide = x1 - x0 >= f.short.length * 5;
+        return (
+          <g key={f.hi}>
+            <title>{f.title}</title>
+            <line x1={x0} x2={x1} y1={13} y2={13} stroke="var(--muted)" />
+            {wide && (
+              <text x={(x0 + x1) / 2} y={10} textAnchor="middle">
+                {f.short}
+              </text>
+            )}
+          </g>
+        );
+      })}
+    </svg>
+  );
+}
+
+function MaskRowConnected(props: {
+  name: string;
+  value: bigint;
+  changed: bigint;
+  format: PagingFormat;
+}) {
+  const writer = useAppStore((s) => selectMaskWriter(s, props.name)?.origin ?? null);
+  return <MaskRow {...props} writer={writer} />;
+}
+
+const show = (v: ConfigValue | undefined) =>
+  v === null || v === undefined ? '—' : typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
+
+export function MasksPane({ className }: { className: string }) {
+  const masks = useAppStore(selectMasks);
+  const config = useAppStore(selectConfig);
+  const event = useAppStore(selectEvent);
+  const format = useAppStore(selectPagingFormat);
+  // Vendor module params exist only for vendors this scenario loads.
+  const vendorModules = useAppStore((s) => s.run.scenario?.modules.map((m) => m.module).join(','));
+  const changed = useMemo(() => {
+    const masks = new Map<string, bigint>();
+    const config = new Set<string>();
+    for (const c of event?.changes ?? []) {
+      if (c.section === 'masks')
+        masks.set(c.key, ((c.before as bigint | undefined) ?? 0n) ^ (c.after as bigint));
+      if (c.section === 'config') config.add(c.key);
+    }
+    return { masks, config };
+  }, [event]);
+  return (
+    <section className={`panel masks ${className}`} aria-label="PTE masks">
+      <h2>
+        PTE masks
+        <span className="aside">
+          bits as {format === 'ept' ? 'EPT entries' : 'x86 page-table entries'}
+        </span>
+      </h2>
+      {!masks || !config ? (
+        <p>Waiting for the engine…</p>
+      ) : (
+        <>
+          <div role="table" aria-label="shadow_* masks" className="mask-table">
+            <div role="row" className="mask-row head">
+              <span role="columnheader">global</span>
+              <span role="columnheader">
+                <span className="visually-hidden">bits 63 to 0</span>
+                <Ruler format={format} />
+              </span>
+              <span role="columnheader">value</span>
+              <span role="columnheader">by</span>
+            </div>
+            {Object.entries(masks).map(([name, value]) => (
+              <MaskRowConnected
+                key={name}
+                name={name}
+                value={value}
+                changed={changed.masks.get(name) ?? 0n}
+                format={format}
+              />
+            ))}
+          </div>
+          <p className="legend">
+            {LEGEND[format]
+              .map((f) => `${f.short} ${f.hi === f.lo ? f.hi : `${f.hi}:${f.lo}`}`)
+              .join(' · ')}
+          </p>
+          <h3>MMU config</h3>
+          <dl className="config">
+            {Object.entries(config)
+              .filter(([k]) => {
+                const owner = configOwner(k);
+                return (
+                  owner === undefined || owner === 'kvm' || (vendorModules ?? '').includes(owner)
+                );
+              })
+              .map(([k, v]) => (
+                <div
+                  key={k}
+                  className={changed.config.has(k) ? 'changed' : undefined}
+                  data-config={k}
+                >
+                  <dt>{k}</dt>
+                  <dd>{show(v)}</dd>
+                </div>
+              ))}
+          </dl>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,204 @@
+import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { ChainView, RmapSummary } from '../../engine/view';
+import { selectGfn } from '../../state/actions';
+import { selectCaches, selectConfig, selectVm } from '../../state/selectors';
+import { useAppStore } from '../../state/store';
+import { layoutChain } from '../../viz/chainLayout';
+import { createChainView, type ChainView as ChainDrawing } from '../../viz/chainView';
+import {
+  bucketize,
+  createHistogramView,
+  HIST_H,
+  HIST_W,
+  type HistogramView,
+} from '../../viz/histogram';
+import './rmap.css';
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+function Totals({ rmap, descSize }: { rmap: RmapSummary; descSize: number }) {
+  return (
+    <dl className="totals">
+      <div>
+        <dt>rmap heads in use</dt>
+        <dd data-field="heads">{fmt(rmap.heads)}</dd>
+      </div>
+      <div>
+        <dt>sptes</dt>
+        <dd data-field="sptes">{fmt(rmap.sptes)}</dd>
+      </div>
+      <div>
+        <dt>pte_list_desc in chains</dt>
+        <dd data-field="descs">
+          {fmt(rmap.descs)} × {descSize} B = {fmt(rmap.bytes)} B
+        </dd>
+      </div>
+      <div>
+        <dt>in the vCPU’s cache</dt>
+        <dd data-field="vcpu">
+          {rmap.vcpuCacheDescs} descs ({fmt(rmap.vcpuCacheDescs * descSize)} B),{' '}
+          {rmap.vcpuCachePageHeaders} page headers
+        </dd>
+      </div>
+      {rmap.recycled > 0 && (
+        <div>
+          <dt>zapped by recycling</dt>
+          <dd>{fmt(rmap.recycled)}</dd>
+        </div>
+      )}
+    </dl>
+  );
+}
+
+function Chain({ chain, capacity }: { chain: ChainView; capacity: number }) {
+  const ref = useRef<SVGSVGElement>(null);
+  const view = useRef<ChainDrawing | null>(null);
+  const box = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(640);
+  useLayoutEffect(() => {
+    const el = box.current!;
+    const ro = new ResizeObserver(() => setWidth(el.clientWidth));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  const layout = useMemo(() => layoutChain(chain, capacity, width), [chain, capacity, width]);
+  const drawn = useRef(false);
+  useLayoutEffect(() => {
+    view.current ??= createChainView(ref.current!);
+    view.current.update(layout, drawn.current);
+    drawn.current = true;
+  }, [layout]);
+  const descs = chain.form === 'descs' ? chain.descs : [];
+  return (
+    <div className="chain" ref={box}>
+      <svg ref={ref} role="img" aria-label={describe(chain)} />
+      {layout.hidden > 0 && <p className="more">… and {layout.hidden} more descriptors</p>}
+      <p className="visually-hidden" data-testid="chain-summary">
+        {describe(chain)}
+        {descs.length > 0 && `; descriptor counts ${descs.map((d) => d.count).join(', ')}`}
+      </p>
+    </div>
+  );
+}
+
+function describe(c: ChainView): string {
+  if (c.form === 'empty') return 'empty rmap';
+  if (c.form === 'single') return `one spte (${c.spte}) stored in the head`;
+  const sptes = c.descs.reduce((n, d) => n + d.count, 0);
+  return `${sptes} sptes in ${c.descs.length} pte_list_desc${c.descs.length === 1 ? '' : 's'}`;
+}
+
+function Histogram({ rmap }: { rmap: RmapSummary }) {
+  const ref = useRef<SVGSVGElement>(null);
+  const view = useRef<HistogramView | null>(null);
+  const drawn = useRef(false);
+  const buckets = useMemo(() => bucketize(rmap.histogram), [rmap.histogram]);
+  useLayoutEffect(() => {
+    view.current ??= createHistogramView(ref.current!);
+    view.current.update(buckets, drawn.current);
+    drawn.current = true;
+  }, [buckets]);
+  const gfns = buckets.reduce((n, b) => n + b.gfns, 0);
+  return (
+    <figure className="histogram">
+      <svg
+        ref={ref}
+        width="100%"
+        height={HIST_H}
+        style={{ maxWidth: HIST_W }}
+        role="img"
+        aria-label={`chain lengths of ${fmt(gfns)} gfns`}
+      />
+      <figcaption>How long each gfn’s rmap is, across the VM</figcaption>
+    </figure>
+  );
+}
+
+function GfnPicker({ gfns, gfn }: { gfns: number[]; gfn: number | null }) {
+  const [text, setText] = useState('');
+  return (
+    <div className="gfn-picker">
+      <label>
+        gfn
+        <select
+          aria-label="Selected gfn"
+          value={gfn ?? ''}
+          onChange={(e) => selectGfn(e.target.value === '' ? null : Number(e.target.value))}
+        >
+          {gfn !== null && !gfns.includes(gfn) && <option value={gfn}>{gfn}</option>}
+          {gfns.map((g) => (
+            <option key={g} value={g}>
+              {g}
+            </option>
+          ))}
+        </select>
+      </label>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          const n = Number(text);
+          if (Number.isSafeInteger(n) && n >= 0) selectGfn(n);
+        }}
+      >
+        <label>
+          <span className="visually-hidden">Show gfn</span>
+          <input
+            inputMode="numeric"
+            placeholder="other gfn"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            size={9}
+            aria-label="Show gfn"
+          />
+        </label>
+        <button type="submit">Show</button>
+      </form>
+    </div>
+  );
+}
+
+export function RmapPane({ className }: { className: string }) {
+  const vm = useAppStore(selectVm);
+  const caches = useAppStore(selectCaches);
+  const gfns = useAppStore((s) => s.run.gfns);
+  const gfn = useAppStore((s) => s.gfn);
+  const chain = useAppStore((s) => s.chain);
+  const capacity = useAppStore((s) => {
+    const r = s.run;
+    if (!r.variant) return 14;
+    return r.variant.rmap.capacity === 'PTE_LIST_EXT'
+      ? 14
+      : Number(selectConfig(s)?.nr_sptes_per_pte_list ?? 14) || 14;
+  });
+  const hasWorkload = useAppStore((s) => (s.run.scenario?.workload.length ?? 0) > 0);
+  const rmap = vm?.rmap ?? null;
+  const descCache = caches
+    ? Object.values(caches).find((c) => c.name === 'pte_list_desc' && c.live)
+    : undefined;
+  return (
+    <section className={`panel rmaps ${className}`} aria-label="Reverse maps">
+      <h2>
+        Reverse maps
+        {rmap && <span className="aside">{capacity} sptes per pte_list_desc</span>}
+      </h2>
+      {!rmap ? (
+        <p className="idle">
+          {hasWorkload
+            ? 'No VM at this step: the workload runs after the last vendor module loads.'
+            : 'No VM: pick a workload to watch reverse maps grow.'}
+        </p>
+      ) : (
+        <>
+          <Totals rmap={rmap} descSize={descCache?.objectSize ?? 128} />
+          <GfnPicker gfns={gfns} gfn={gfn} />
+          {gfn !== null && chain && chain.gfn === gfn ? (
+            <Chain chain={chain.view} capacity={capacity} />
+          ) : (
+            <p className="idle">{gfn === null ? 'Choose a gfn.' : 'Loading the chain…'}</p>
+          )}
+          <Histogram rmap={rmap} />
+        </>
+      )}
+    </section>
+  );
+}

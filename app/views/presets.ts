@@ -1,0 +1,86 @@
+/**
+ * Ready-made module sequences, faults and workloads for the controls. Each is
+ * plain scenario data, so whatever the controls pick is what links and files carry.
+ */
+import type { FaultPoint, ScenarioInput, Vendor, WorkloadOp } from '../engine/view';
+
+const other = (v: Vendor): Vendor => (v === 'intel' ? 'amd' : 'intel');
+
+export interface ModulesPreset {
+  id: string;
+  label: string;
+  modules(v: Vendor): string[] | undefined;
+}
+
+export const MODULE_PRESETS: ModulesPreset[] = [
+  { id: 'load', label: 'load kvm, load vendor', modules: () => undefined },
+  {
+    id: 'load-unload',
+    label: 'load, then unload the vendor',
+    modules: (v) => ['load kvm', `load kvm_${v}`, `unload kvm_${v}`],
+  },
+  {
+    id: 'swap',
+    label: 'vendor swap (unload, load the other)',
+    modules: (v) => ['load kvm', `load kvm_${v}`, `unload kvm_${v}`, `load kvm_${other(v)}`],
+  },
+  {
+    id: 'both',
+    label: 'load both vendors (-EEXIST)',
+    modules: (v) => ['load kvm', `load kvm_${v}`, `load kvm_${other(v)}`],
+  },
+];
+
+export const FAULT_LABELS: Record<FaultPoint, string> = {
+  hardware_setup: 'vendor hardware_setup() fails',
+  'kmem_cache_create:pte_list_desc': 'kmem_cache_create("pte_list_desc") fails',
+  'kmem_cache_create:kvm_mmu_page_header': 'kmem_cache_create("kvm_mmu_page_header") fails',
+  percpu_counter_init: 'percpu_counter_init() fails',
+  register_shrinker: 'register_shrinker() fails',
+};
+
+export interface WorkloadPreset {
+  id: string;
+  label: string;
+  workload: WorkloadOp[];
+}
+
+export const WORKLOAD_PRESETS: WorkloadPreset[] = [
+  { id: 'none', label: 'no VM', workload: [] },
+  {
+    id: 'alias',
+    label: 'one gfn mapped 20 times (shadow aliasing)',
+    workload: [{ op: 'map', gfn: 4096, sptes: 20 }],
+  },
+  {
+    id: 'alias-unmap',
+    label: 'map 40, then unmap 25 (one gfn)',
+    workload: [
+      { op: 'map', gfn: 4096, sptes: 40 },
+      { op: 'unmap', gfn: 4096, sptes: 25 },
+    ],
+  },
+  {
+    id: 'random-small',
+    label: 'random: 20k sptes over 2k gfns, 30% removed',
+    workload: [{ op: 'random', seed: 1, gfns: 2048, sptes: 20_000, removePercent: 30 }],
+  },
+  {
+    id: 'random-1m',
+    label: 'random: 1M sptes over 64k gfns, 50% removed',
+    workload: [{ op: 'random', seed: 1, gfns: 65_536, sptes: 1 << 20, removePercent: 50 }],
+  },
+  {
+    id: 'tdp-like',
+    label: 'random: 1M sptes over 1M gfns (TDP-like, 1 per gfn)',
+    workload: [{ op: 'random', seed: 7, gfns: 1 << 20, sptes: 1 << 20, removePercent: 0 }],
+  },
+];
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+export const modulesPresetOf = (input: ScenarioInput): string =>
+  MODULE_PRESETS.find((p) => same(p.modules(input.vendor), input.modules))?.id ?? 'custom';
+
+export const workloadPresetOf = (input: ScenarioInput): string =>
+  WORKLOAD_PRESETS.find((p) => same(p.workload, input.workload ?? []))?.id ?? 'custom';

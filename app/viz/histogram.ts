@@ -1,0 +1,106 @@
+/**
+ * Chain lengths across the whole VM: how many gfns have an rmap of 1 spte, 2–3,
+ * 4–7, … (powers of two, so millions of sptes stay a dozen bars). Pure bucketing
+ * plus a d3 view that eases bar heights between steps.
+ */
+import { max, scaleLinear, select } from 'd3';
+import { maybeAnimate } from './animate';
+
+export interface Bucket {
+  label: string;
+  from: number;
+  to: number;
+  gfns: number;
+  sptes: number;
+}
+
+export function bucketize(histogram: readonly (readonly [number, number])[]): Bucket[] {
+  const buckets: Bucket[] = [];
+  for (let from = 1; from <= 1024; from *= 2) {
+    const to = from === 1024 ? Infinity : from * 2 - 1;
+    buckets.push({
+      label: from === 1 ? '1' : to === Infinity ? `${from}+` : `${from}–${to}`,
+      from,
+      to,
+      gfns: 0,
+      sptes: 0,
+    });
+  }
+  for (const [len, count] of histogram) {
+    const b = buckets[Math.min(10, Math.floor(Math.log2(len)))]!;
+    b.gfns += count;
+    b.sptes += count * len;
+  }
+  return buckets;
+}
+
+export const HIST_W = 560;
+export const HIST_H = 120;
+const M = { top: 14, bottom: 28, left: 8, right: 8 };
+
+export interface HistogramView {
+  update(buckets: Bucket[], animate: boolean): void;
+}
+
+export function createHistogramView(svg: SVGSVGElement): HistogramView {
+  const root = select(svg).attr('viewBox', `0 0 ${HIST_W} ${HIST_H}`);
+  const bw = (HIST_W - M.left - M.right) / 11;
+  const bars = root.append('g');
+  const labels = root.append('g').attr('class', 'x');
+  labels
+    .selectAll('text')
+    .data(bucketize([]))
+    .join('text')
+    .attr('x', (_d, i) => M.left + i * bw + bw / 2)
+    .attr('y', HIST_H - M.bottom + 12)
+    .attr('text-anchor', 'middle')
+    .text((d) => d.label);
+  root
+    .append('text')
+    .attr('x', HIST_W / 2)
+    .attr('y', HIST_H - 3)
+    .attr('text-anchor', 'middle')
+    .attr('class', 'axis-title')
+    .text('sptes in a gfn’s rmap');
+  return {
+    update(buckets, animate) {
+      const y = scaleLinear()
+        .domain([0, max(buckets, (b) => b.gfns) || 1])
+        .range([0, HIST_H - M.top - M.bottom]);
+      const g = bars
+        .selectAll<SVGGElement, Bucket>('g.bar')
+        .data(buckets)
+        .join((enter) => {
+          const e = enter.append('g').attr('class', 'bar');
+          e.append('rect');
+          e.append('text').attr('class', 'count').attr('text-anchor', 'middle');
+          e.append('title');
+          return e;
+        });
+      const rect = g
+        .select('rect')
+        .attr('x', (_d, i) => M.left + i * bw + 2)
+        .attr('width', bw - 4);
+      const text = g
+        .select<SVGTextElement>('text.count')
+        .attr('x', (_d, i) => M.left + i * bw + bw / 2);
+      g.select('title').text(
+        (b) =>
+          `${b.gfns.toLocaleString('en-US')} gfns with ${b.label} sptes (${b.sptes.toLocaleString('en-US')} sptes)`,
+      );
+      const base = HIST_H - M.bottom;
+      maybeAnimate(rect, animate, 200)
+        .attr('y', (b) => base - y(b.gfns))
+        .attr('height', (b) => y(b.gfns));
+      maybeAnimate(text, animate, 200)
+        .attr('y', (b) => base - y(b.gfns) - 3)
+        .text((b) => (b.gfns ? compact(b.gfns) : ''));
+    },
+  };
+}
+
+function compact(n: number): string {
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
+  if (n >= 1e4) return `${Math.round(n / 1e3)}k`;
+  return String(n);
+}

@@ -1,0 +1,61 @@
+/**
+ * The worker's API. The same EngineApi runs in a Web Worker for the app and
+ * in-thread for tests (foxglove's "one interface, two homes"). Every run carries a
+ * runId; the client drops anything from a run it has moved on from.
+ */
+import type {
+  ChainView,
+  FaultReport,
+  Finding,
+  MmuState,
+  Scenario,
+  TraceEvent,
+  VariantDef,
+  VariantId,
+} from '../engine/view';
+
+export interface CatalogEntry {
+  id: VariantId;
+  title: string;
+  kind: VariantDef['kind'];
+  summary: string;
+  base: VariantId | null;
+}
+
+/** Streamed while a run is in progress. */
+export type RunMessage =
+  | {
+      type: 'start';
+      runId: number;
+      scenario: Scenario;
+      variant: VariantDef;
+      edits: string[];
+      initial: MmuState;
+    }
+  | { type: 'events'; runId: number; events: TraceEvent[] };
+
+export type RunOutcome =
+  | {
+      runId: number;
+      status: 'done';
+      findings: Finding[];
+      faults: FaultReport[];
+      notes: string[];
+      /** Gfns worth showing in the reverse-map view, most interesting first. */
+      gfns: number[];
+    }
+  | { runId: number; status: 'invalid'; error: string }
+  | { runId: number; status: 'cancelled' };
+
+export interface EngineApi {
+  catalog(): CatalogEntry[];
+  /** Validates and runs `input`, streaming the trace through `onMessage`. Never throws for bad input. */
+  run(runId: number, input: unknown, onMessage: (m: RunMessage) => void): Promise<RunOutcome>;
+  /** Stops run `runId` at its next pause (runs also stop when a newer one starts). */
+  cancel(runId: number): void;
+  /** A gfn's rmap chain after trace event `eventIndex` of the current run; null if that run is gone. */
+  chain(runId: number, gfn: number, eventIndex: number): ChainView | null;
+}
+
+/** A batch is flushed to the UI at least this often while a run streams (one frame). */
+export const STREAM_INTERVAL_MS = 16;

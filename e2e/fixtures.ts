@@ -1,0 +1,94 @@
+/**
+ * One page object for the app, using the accessible names of the UI contract
+ * (shared/design.md), so the tests double as an accessibility check.
+ */
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
+
+export class AppPage {
+  readonly errors: string[] = [];
+  constructor(readonly page: Page) {
+    page.on('pageerror', (e) => this.errors.push(String(e)));
+    page.on('console', (m) => {
+      if (m.type() === 'error') this.errors.push(m.text());
+    });
+  }
+
+  region(name: 'Call stack' | 'PTE masks' | 'kmem caches' | 'Reverse maps' | 'Findings'): Locator {
+    return this.page.getByRole('region', { name, exact: true });
+  }
+  button(name: string): Locator {
+    return this.page.getByRole('button', { name, exact: true });
+  }
+  mask(name: string): Locator {
+    return this.region('PTE masks').locator(`[data-mask="${name}"] .mask-hex`);
+  }
+  get timeline(): Locator {
+    return this.page.getByLabel('Timeline');
+  }
+  get position(): Locator {
+    return this.page.locator('.playback .position');
+  }
+
+  async open(hash = ''): Promise<void> {
+    await this.page.goto(`/${hash}`);
+    await expect(this.page.getByRole('heading', { name: 'KVM MMU visualizer' })).toBeVisible();
+    await this.waitForRun();
+  }
+
+  private async runId(): Promise<number> {
+    return Number(await this.page.locator('main').getAttribute('data-run-id'));
+  }
+
+  /** Waits until a run newer than `after` has finished. */
+  async waitForRun(after = 0): Promise<void> {
+    await expect(async () => {
+      expect(await this.runId()).toBeGreaterThan(after);
+      await expect(this.page.locator('main')).toHaveAttribute('data-run-status', 'done', {
+        timeout: 100,
+      });
+    }).toPass({ timeout: 30_000 });
+  }
+
+  /** Does something that changes the scenario, then waits for its run to finish. */
+  async rerun(action: () => Promise<void>): Promise<void> {
+    const before = await this.runId();
+    await action();
+    await this.waitForRun(before);
+  }
+
+  async choose(
+    label: 'Kernel variant' | 'Vendor' | 'Modules' | 'Fault' | 'Workload',
+    value: string,
+  ): Promise<void> {
+    const select = this.page.getByLabel(label, { exact: true });
+    if ((await select.inputValue()) === value) return;
+    await this.rerun(() => select.selectOption(value).then(() => undefined));
+  }
+
+  async step(): Promise<void> {
+    await this.button('Step forward').click();
+  }
+
+  /** Steps forward until the current step's title (in the call stack) contains `text`. */
+  async stepUntil(text: string, limit = 400): Promise<void> {
+    const title = this.region('Call stack').locator('.explain .title');
+    for (let i = 0; i < limit; i++) {
+      await this.step();
+      if (((await title.textContent()) ?? '').includes(text)) return;
+    }
+    throw new Error(`never reached a step titled "${text}"`);
+  }
+
+  async goToEnd(): Promise<void> {
+    await this.page.keyboard.press('End');
+  }
+}
+
+export const test = base.extend<{ app: AppPage }>({
+  app: async ({ page }, use) => {
+    const app = new AppPage(page);
+    await use(app);
+    expect(app.errors, 'no errors in the console').toEqual([]);
+  },
+});
+export { expect };

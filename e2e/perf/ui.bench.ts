@@ -1,0 +1,120 @@
+/**
+ * UI benchmark (npm run bench:ui), not a test: prints numbers for docs/performance.md.
+ *  1. Step forward: click → next paint, median and p95 over 200 steps.
+ *  2. Playing a 1M-spte workload: the longest main-thread task (Long Tasks API) and
+ *     the longest gap between animation frames, from choosing the workload to the end.
+ */
+import { writeFileSync } from 'node:fs';
+import { test } from '../fixtures';
+
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+
+// Playwright's trace recorder captures frames and slows presentation several-fold: off for measuring.
+test.use({ trace: 'off', screenshot: 'off' });
+
+test('step-forward latency and long tasks', async ({ app, page }) => {
+  test.setTimeout(240_000);
+  await app.open();
+  await app.choose('Workload', 'alias-unmap');
+  await page.evaluate(() => {
+    const w = window as unknown as { __lat: number[]; __et: number[] };
+    w.__lat = [];
+    w.__et = [];
+    // Event Timing: the browser's own click → next-paint duration, reported only when >= 16 ms.
+    new PerformanceObserver((list) =>
+      list.getEntries().forEach((e) => {
+        if (e.name === 'click') w.__et.push(e.duration);
+      }),
+    ).observe({ type: 'event', durationThreshold: 16, buffered: false } as PerformanceObserverInit);
+    document.addEventListener(
+      'click',
+      (e) => {
+        const t0 = e.timeStamp;
+        // rAF runs just before the frame is painted; the task after it runs once it is.
+        requestAnimationFrame(() => setTimeout(() => w.__lat.push(performance.now() - t0), 0));
+      },
+      true,
+    );
+  });
+  // One handle, and each sample recorded before the next click, so the test driver's
+  // own work in the page never overlaps a measurement.
+  const forward = (await app.button('Step forward').elementHandle())!;
+  for (let i = 0; i < 200; i++) {
+    if (await forward.isDisabled()) await page.keyboard.press('Home'); // wrap around; not measured
+    await forward.click();
+    await page.waitForFunction(
+      (n) => (window as unknown as { __lat: number[] }).__lat.length >= n,
+      i + 1,
+    );
+  }
+  const lat = await page.evaluate(() => (window as unknown as { __lat: number[] }).__lat);
+  const slowClicks = await page.evaluate(() => (window as unknown as { __et: number[] }).__et);
+  // Clicks Event Timing did not report took < 16 ms; count them as 15 for the percentiles.
+  const eventTiming = [
+    ...slowClicks,
+    ...Array<number>(Math.max(0, lat.length - slowClicks.length)).fill(15),
+  ];
+
+  // Long tasks: while the 1M-spte run streams in from the worker, then while it plays.
+  const observe = () =>
+    page.evaluate(() => {
+      const w = window as unknown as {
+        __long: number[];
+        __gap: number;
+        __obs?: PerformanceObserver;
+        __raf?: number;
+      };
+      w.__obs?.disconnect();
+      if (w.__raf) cancelAnimationFrame(w.__raf);
+      w.__long = [];
+      w.__gap = 0;
+      w.__obs = new PerformanceObserver((list) =>
+        list.getEntries().forEach((e) => w.__long.push(e.duration)),
+      );
+      w.__obs.observe({ type: 'longtask' });
+      let last = performance.now();
+      const frame = (t: number) => {
+        w.__gap = Math.max(w.__gap, t - last);
+        last = t;
+        w.__raf = requestAnimationFrame(frame);
+      };
+      w.__raf = requestAnimationFrame(frame);
+    });
+  const collect = () =>
+    page.evaluate(() => {
+      const w = window as unknown as { __long: number[]; __gap: number };
+      return {
+        longTasks: w.__long.length,
+        longestTaskMs: w.__long.length ? Math.max(...w.__long) : 0,
+        longestFrameGapMs: w.__gap,
+      };
+    });
+  await observe();
+  const t0 = Date.now();
+  await app.choose('Workload', 'random-1m');
+  const runMs = Date.now() - t0;
+  const streaming = await collect();
+  await page.getByLabel('Speed').selectOption('64');
+  await app.page.keyboard.press('Home');
+  await observe();
+  await app.button('Play').click();
+  await app.button('Play').waitFor({ timeout: 120_000 });
+  const playing = await collect();
+  const result = {
+    stepForward: {
+      samples: lat.length,
+      eventTiming: {
+        over16ms: slowClicks.length,
+        medianMs: pct(eventTiming, 50),
+        p95Ms: pct(eventTiming, 95),
+        maxMs: Math.max(...eventTiming),
+      },
+      rafEstimate: { medianMs: pct(lat, 50), p95Ms: pct(lat, 95), maxMs: Math.max(...lat) },
+    },
+    run1M: { runMs, ...streaming },
+    play1M: playing,
+  };
+  console.log(JSON.stringify(result, null, 2));
+  writeFileSync('test-results/ui-bench.json', JSON.stringify(result, null, 2));
+});
