@@ -1,10 +1,12 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { startHashSync } from './share/hashSync';
 import { startPlayback } from './state/playback';
 import { startRunner } from './state/runner';
 import { App } from './views/App';
 import './views/styles.css';
 
+startHashSync(); // before the runner: a link decides what the first run is
 startRunner();
 startPlayback();
 

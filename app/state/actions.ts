@@ -1,6 +1,7 @@
 /** Everything the UI (and the keyboard, and links) can do to the store. */
 import type { ScenarioInput } from '../engine/view';
-import { useAppStore, type AppState } from './store';
+import type { LinkState } from '../share/codec';
+import { DEFAULT_INPUT, useAppStore, type AppState } from './store';
 
 const set = useAppStore.setState;
 const get = useAppStore.getState;
@@ -43,3 +44,31 @@ export function jumpToEvent(index: number): void {
   set({ playing: false });
   seek(index + 1);
 }
+
+/**
+ * Opens a view described by a link, file or the last session: the step is placed
+ * once the run has streamed that far. `fallBackOnError`: if its scenario turns out
+ * not to run, say why and show the default scenario.
+ */
+export function openLinkState(link: LinkState, fallBackOnError: boolean): void {
+  pendingLink = { step: link.step, fallBack: fallBackOnError };
+  set({
+    input: link.scenario,
+    view: link.view,
+    compareInput: link.compare,
+    gfn: link.gfn,
+    playing: false,
+  });
+}
+
+/** Consumed by the runner: the step a just-opened link wants, and whether to fall back. */
+let pendingLink: { step: number; fallBack: boolean } | null = null;
+export function takePendingLink(): { step: number; fallBack: boolean } | null {
+  const p = pendingLink;
+  pendingLink = null;
+  return p;
+}
+
+export const openDefault = (reason: string): void => {
+  set({ input: DEFAULT_INPUT, view: 'single', compareInput: null, notice: reason });
+};

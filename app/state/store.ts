@@ -44,6 +44,10 @@ export interface AppState {
   gfn: number | null;
   /** The selected gfn's chain, as of a workload tick (steps with the same tick share it). */
   chain: { runId: number; gfn: number; tick: number | null; view: ChainView } | null;
+  /** One scenario, or two side by side. */
+  view: 'single' | 'compare';
+  /** The right-hand scenario in compare mode. */
+  compareInput: ScenarioInput | null;
   theme: 'light' | 'dark';
   helpOpen: boolean;
   /** A notice for the user (e.g. why a link could not be used). */
@@ -74,6 +78,8 @@ export const initialAppState = (input: ScenarioInput): AppState => ({
   speed: 8,
   gfn: null,
   chain: null,
+  view: 'single',
+  compareInput: null,
   theme:
     typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches
       ? 'dark'
@@ -82,6 +88,7 @@ export const initialAppState = (input: ScenarioInput): AppState => ({
   notice: null,
 });
 
-export const useAppStore = create<AppState>()(() =>
-  initialAppState({ v: 1, kernel: 'seed-p2', vendor: 'intel' }),
-);
+/** What the app shows when nothing else (a link, a file, the last session) says otherwise. */
+export const DEFAULT_INPUT: ScenarioInput = { v: 1, kernel: 'seed-p2', vendor: 'intel' };
+
+export const useAppStore = create<AppState>()(() => initialAppState(DEFAULT_INPUT));

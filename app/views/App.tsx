@@ -1,4 +1,5 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
+import { openScenarioFile } from '../share/files';
 import { handleKey } from '../state/commands';
 import { useAppStore } from '../state/store';
 import { CachesPane } from './panes/CachesPane';
@@ -6,10 +7,56 @@ import { CallStackPane } from './panes/CallStackPane';
 import { FindingsPane } from './panes/FindingsPane';
 import { MasksPane } from './panes/MasksPane';
 import { RmapPane } from './panes/RmapPane';
+import { EmbedApp } from './EmbedApp';
 import { Header } from './Header';
 import { HelpOverlay } from './HelpOverlay';
 import { Notices } from './Notices';
 import { PlaybackBar } from './PlaybackBar';
+
+/** ?embed=1: the compact player for slides and blog posts. */
+const EMBED = new URLSearchParams(location.search).get('embed') === '1';
+
+function useGlobalKeys() {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (handleKey(e)) e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
+
+/** Dropping a scenario file anywhere opens it. */
+function useFileDrop(): boolean {
+  const [dragging, setDragging] = useState(false);
+  useEffect(() => {
+    const hasFiles = (e: DragEvent) => e.dataTransfer?.types.includes('Files') ?? false;
+    const over = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      setDragging(true);
+    };
+    const leave = (e: DragEvent) => {
+      if (e.relatedTarget === null) setDragging(false);
+    };
+    const drop = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      e.preventDefault();
+      setDragging(false);
+      const file = e.dataTransfer?.files[0];
+      if (file) void openScenarioFile(file);
+    };
+    window.addEventListener('dragover', over);
+    window.addEventListener('dragleave', leave);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('dragleave', leave);
+      window.removeEventListener('drop', drop);
+    };
+  }, []);
+  return dragging;
+}
 
 export function App() {
   const theme = useAppStore((s) => s.theme);
@@ -18,13 +65,9 @@ export function App() {
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (handleKey(e)) e.preventDefault();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  useGlobalKeys();
+  const dragging = useFileDrop();
+  if (EMBED) return <EmbedApp />;
   return (
     <div className="app">
       <Header />
@@ -38,6 +81,11 @@ export function App() {
         <RmapPane className="area-rmaps" />
       </main>
       <HelpOverlay />
+      {dragging && (
+        <div className="drop-hint" aria-hidden="true">
+          Drop a scenario file to open it
+        </div>
+      )}
     </div>
   );
 }

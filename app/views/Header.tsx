@@ -1,24 +1,30 @@
 import { toggleHelp, toggleTheme } from '../state/actions';
 import { useAppStore } from '../state/store';
 import { ScenarioControls } from './ScenarioControls';
+import { ShareMenu } from './ShareMenu';
 
 export function Header() {
   const theme = useAppStore((s) => s.theme);
   return (
     <header className="app-header">
-      <h1>KVM MMU visualizer</h1>
-      <ScenarioControls />
-      <div className="header-actions">
-        <button
-          type="button"
-          onClick={toggleTheme}
-          aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}
-        >
-          {theme === 'dark' ? '☀' : '☾'}
-        </button>
-        <button type="button" onClick={() => toggleHelp()} aria-label="Keyboard shortcuts">
-          ?
-        </button>
+      <div className="header-top">
+        <h1>KVM MMU visualizer</h1>
+        <ScenarioControls />
+      </div>
+      <div className="header-tools">
+        <ShareMenu />
+        <div className="header-actions">
+          <button
+            type="button"
+            onClick={toggleTheme}
+            aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`}
+          >
+            {theme === 'dark' ? '☀' : '☾'}
+          </button>
+          <button type="button" onClick={() => toggleHelp()} aria-label="Keyboard shortcuts">
+            ?
+          </button>
+        </div>
       </div>
     </header>
   );

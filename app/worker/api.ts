@@ -85,11 +85,19 @@ export function createEngineApi(): EngineApi {
       return {
         runId,
         status: 'done',
+        events: result.trace.length,
         findings: result.findings,
         faults: result.faults,
         notes: result.notes,
         gfns: interestingGfns(result, result.longestChains),
       };
+    },
+
+    validate(input) {
+      const v = validateScenario(input);
+      if (!v.ok) return v;
+      const started = startRun(v.value);
+      return started.ok ? { ok: true } : started;
     },
 
     cancel(runId) {

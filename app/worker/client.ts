@@ -76,6 +76,12 @@ export class EngineClient {
     return runId;
   }
 
+  validate(input: unknown): Promise<{ ok: true } | { ok: false; error: string }> {
+    return this.track(
+      this.api.validate(input) as Promise<{ ok: true } | { ok: false; error: string }>,
+    );
+  }
+
   chain(runId: number, gfn: number, eventIndex: number): Promise<ChainView | null> {
     return this.track(this.api.chain(runId, gfn, eventIndex) as Promise<ChainView | null>);
   }

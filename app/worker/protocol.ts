@@ -38,6 +38,8 @@ export type RunOutcome =
   | {
       runId: number;
       status: 'done';
+      /** How many events the run streamed: the outcome may arrive before the last batch does. */
+      events: number;
       findings: Finding[];
       faults: FaultReport[];
       notes: string[];
@@ -53,6 +55,8 @@ export interface EngineApi {
   run(runId: number, input: unknown, onMessage: (m: RunMessage) => void): Promise<RunOutcome>;
   /** Stops run `runId` at its next pause (runs also stop when a newer one starts). */
   cancel(runId: number): void;
+  /** Checks a scenario without running it (for files and links before they replace what is shown). */
+  validate(input: unknown): { ok: true } | { ok: false; error: string };
   /** A gfn's rmap chain after trace event `eventIndex` of the current run; null if that run is gone. */
   chain(runId: number, gfn: number, eventIndex: number): ChainView | null;
 }

@@ -1,0 +1,225 @@
+/** Links: round trip, and no input (random, mutated, hostile, future) ever throws. */
+import fc from 'fast-check';
+import { compressToEncodedURIComponent } from 'lz-string';
+import { describe, expect, it } from 'vitest';
+import { FAULT_POINTS, VARIANT_IDS, VENDORS } from '../engine/ids';
+import { validateScenario } from '../engine/scenario';
+import type { ScenarioInput } from '../engine/view';
+import { decodeLink, encodeLink, LINK_LIMITS, minimalScenario, type LinkState } from './codec';
+
+const scenarioArb: fc.Arbitrary<ScenarioInput> = fc.record(
+  {
+    v: fc.constant(1 as const),
+    kernel: fc.constantFrom(...VARIANT_IDS),
+    vendor: fc.constantFrom(...VENDORS),
+    params: fc.record(
+      {
+        tdp: fc.boolean(),
+        eptAD: fc.boolean(),
+        physBits: fc.integer({ min: 36, max: 52 }),
+        eptLargePages: fc.constantFrom('1G' as const, '2M' as const, '4K' as const),
+      },
+      { requiredKeys: [] },
+    ),
+    modules: fc.constant(['load kvm', 'load kvm_intel', 'unload kvm_intel', 'load kvm_amd']),
+    fail: fc.array(
+      fc.record({ at: fc.constantFrom(...FAULT_POINTS), nth: fc.integer({ min: 1, max: 3 }) }),
+      { maxLength: 2 },
+    ),
+    workload: fc.array(
+      fc.oneof(
+        fc.record({
+          op: fc.constant('map' as const),
+          gfn: fc.integer({ min: 0, max: 2 ** 40 - 1 }),
+          sptes: fc.integer({ min: 1, max: 5000 }),
+        }),
+        fc.record({
+          op: fc.constant('random' as const),
+          seed: fc.nat(),
+          gfns: fc.integer({ min: 1, max: 1e6 }),
+          sptes: fc.integer({ min: 1, max: 1e6 }),
+          removePercent: fc.integer({ min: 0, max: 100 }),
+        }),
+      ),
+      { maxLength: 3 },
+    ),
+    edits: fc.array(
+      fc.oneof(
+        fc.record({
+          move: fc.string({ maxLength: 60 }),
+          to: fc.string({ maxLength: 40 }),
+          index: fc.nat(30),
+        }),
+        fc.record({ remove: fc.string({ maxLength: 60 }) }),
+      ),
+      { maxLength: 3 },
+    ),
+  },
+  { requiredKeys: ['v', 'kernel', 'vendor'] },
+);
+
+const linkArb: fc.Arbitrary<LinkState> = fc.record({
+  scenario: scenarioArb,
+  step: fc.nat(LINK_LIMITS.maxStep),
+  view: fc.constantFrom('single' as const, 'compare' as const),
+  gfn: fc.option(fc.nat(2 ** 40 - 1), { nil: null }),
+  compare: fc.option(scenarioArb, { nil: null }),
+});
+
+describe('link codec', () => {
+  it('round-trips every valid view (defaults dropped)', () => {
+    fc.assert(
+      fc.property(linkArb, (link) => {
+        const hash = encodeLink(link);
+        const decoded = decodeLink(hash);
+        expect(decoded.ok).toBe(true);
+        if (!decoded.ok) return;
+        expect(decoded.value).toEqual({
+          ...link,
+          scenario: minimalScenario(link.scenario),
+          compare: link.compare ? minimalScenario(link.compare) : null,
+        });
+      }),
+      { numRuns: 300, seed: 42 },
+    );
+  });
+  it('stays short: a typical review link is well under 2,000 characters', () => {
+    const hash = encodeLink({
+      scenario: {
+        v: 1,
+        kernel: 'seed-p3',
+        vendor: 'intel',
+        params: { tdp: false },
+        modules: ['load kvm', 'load kvm_intel', 'unload kvm_intel', 'load kvm_amd'],
+        fail: [{ at: 'hardware_setup' }],
+        workload: [{ op: 'map', gfn: 4096, sptes: 20 }],
+        edits: [
+          {
+            move: 'kvm_arch_hardware_setup/kvm_mmu_hardware_setup',
+            to: 'kvm_arch_hardware_setup',
+            index: 1,
+          },
+        ],
+      },
+      step: 120,
+      view: 'compare',
+      gfn: 4096,
+      compare: { v: 1, kernel: 'alt-configure-mmu', vendor: 'intel' },
+    });
+    expect(hash.length).toBeLessThan(700);
+  });
+  it('reads the readable format-0 link and opens it at step 0', () => {
+    const decoded = decodeLink(
+      `#scenario=${encodeURIComponent(JSON.stringify({ v: 1, kernel: 'v6.0', vendor: 'amd' }))}`,
+    );
+    expect(decoded).toEqual({
+      ok: true,
+      value: {
+        scenario: { v: 1, kernel: 'v6.0', vendor: 'amd' },
+        step: 0,
+        view: 'single',
+        gfn: null,
+        compare: null,
+      },
+    });
+  });
+  it.each([
+    ['#s1/' + 'A'.repeat(40), /does not decompress/],
+    ['#s9/abc', /newer version of this app \(link format 9/],
+    ['#hello', /not a link this app made/],
+    ['#scenario=%E0%A4%A', /not valid URL encoding/],
+    ['#scenario={"v":1', /not valid JSON/],
+    ['#s1/' + compressToEncodedURIComponent('[1,2]'), /does not hold a view/],
+    ['#s1/' + compressToEncodedURIComponent('{"v":1,"s":{},"x":1}'), /unknown fields: x/],
+    ['#s1/' + compressToEncodedURIComponent('{"v":1,"s":{},"t":-3}'), /step is not a whole number/],
+    [
+      '#s1/' + compressToEncodedURIComponent('{"v":1,"s":{},"t":1e300}'),
+      /step is not a whole number/,
+    ],
+    ['#s1/' + compressToEncodedURIComponent('{"v":1,"s":{},"m":"<script>"}'), /view must be/],
+    ['#s1/' + compressToEncodedURIComponent('{"v":2,"s":{}}'), /says it is format 2/],
+    [
+      '#s1/' + compressToEncodedURIComponent('['.repeat(5000) + ']'.repeat(5000)),
+      /nested too deeply/,
+    ],
+    ['#s1/' + 'x'.repeat(LINK_LIMITS.hashChars + 1), /too long/],
+  ])('explains %s', (hash, message) => {
+    const d = decodeLink(hash);
+    expect(d.ok).toBe(false);
+    if (!d.ok) expect(d.error).toMatch(message);
+  });
+  it('a hostile scenario inside a good envelope is refused by the engine, with a message', () => {
+    const d = decodeLink(
+      '#s1/' +
+        compressToEncodedURIComponent(
+          JSON.stringify({
+            v: 1,
+            s: {
+              v: 1,
+              kernel: '<img src=x onerror=alert(1)>',
+              vendor: 'intel',
+              workload: [{ op: 'map', gfn: 1e300, sptes: 1 }],
+            },
+          }),
+        ),
+    );
+    expect(d.ok).toBe(true);
+    if (!d.ok || !d.value) return;
+    const v = validateScenario(d.value.scenario);
+    expect(v.ok).toBe(false);
+    if (!v.ok) expect(v.error).toMatch(/kernel: expected one of/);
+  });
+});
+
+describe('fuzz: random and mutated links never throw and always explain', () => {
+  const valid = encodeLink({
+    scenario: {
+      v: 1,
+      kernel: 'seed-p3',
+      vendor: 'intel',
+      workload: [{ op: 'map', gfn: 1, sptes: 3 }],
+    },
+    step: 12,
+    view: 'single',
+    gfn: 1,
+    compare: null,
+  });
+  const check = (hash: string) => {
+    const d = decodeLink(hash);
+    if (!d.ok) expect(d.error.length).toBeGreaterThan(10);
+    else if (d.value) {
+      // whatever survives decoding is only ever validated, never trusted
+      const v = validateScenario(d.value.scenario);
+      if (!v.ok) expect(v.error).toMatch(/^invalid scenario: /);
+    }
+  };
+  it('random strings', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (s) => check('#' + s)),
+      { numRuns: 2000, seed: 1 },
+    );
+  });
+  it('mutations of a valid link: truncation, flipped characters, insertions', () => {
+    fc.assert(
+      fc.property(
+        fc.nat(valid.length),
+        fc.nat(valid.length),
+        fc.string({ minLength: 1, maxLength: 4 }),
+        (cut, at, insert) => {
+          check(valid.slice(0, cut));
+          check(valid.slice(0, at) + insert + valid.slice(at + 1));
+        },
+      ),
+      { numRuns: 2000, seed: 2 },
+    );
+  });
+  it('valid compression of random JSON values', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 6 }), (value) => {
+        check('#s1/' + compressToEncodedURIComponent(JSON.stringify({ v: 1, s: value, t: 0 })));
+        check('#s1/' + compressToEncodedURIComponent(JSON.stringify(value)));
+      }),
+      { numRuns: 1000, seed: 3 },
+    );
+  });
+});

@@ -1,0 +1,169 @@
+/**
+ * Links: the whole view in the URL hash. `#s1/<lz-string>` carries a versioned
+ * envelope { v, s: scenario, t: step, m: view, g: gfn, c: compared scenario }.
+ * Decoding never throws: a broken, oversized, hostile or future link gives an
+ * error message instead, and nothing in it is run until the engine validates it.
+ */
+import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
+import { DEFAULT_PARAM_VALUES, type ScenarioInput } from '../engine/view';
+import { LINK_VERSION, migrate } from './migrate';
+
+export type ViewMode = 'single' | 'compare';
+
+export interface LinkState {
+  scenario: ScenarioInput;
+  /** Steps applied (0 = before kvm.ko loads). */
+  step: number;
+  view: ViewMode;
+  gfn: number | null;
+  /** The right-hand scenario in compare mode. */
+  compare: ScenarioInput | null;
+}
+
+export type Decoded = { ok: true; value: LinkState | null } | { ok: false; error: string };
+
+/** Limits that keep a hostile link from costing anything. */
+export const LINK_LIMITS = {
+  hashChars: 16_000,
+  jsonChars: 64_000,
+  depth: 12,
+  maxStep: 10_000_000,
+} as const;
+
+const PREFIX = `s${LINK_VERSION}/`;
+
+/** Drops what equals the defaults, so links stay short and readable. */
+export function minimalScenario(s: ScenarioInput): ScenarioInput {
+  const out: ScenarioInput = { v: 1, kernel: s.kernel, vendor: s.vendor };
+  const params = Object.fromEntries(
+    Object.entries(s.params ?? {}).filter(
+      ([k, v]) => DEFAULT_PARAM_VALUES[k as keyof typeof DEFAULT_PARAM_VALUES] !== v,
+    ),
+  );
+  if (Object.keys(params).length) out.params = params;
+  if (s.modules) out.modules = s.modules;
+  if (s.fail?.length) out.fail = s.fail;
+  if (s.workload?.length) out.workload = s.workload;
+  if (s.edits?.length) out.edits = s.edits;
+  return out;
+}
+
+export function encodeLink(state: LinkState): string {
+  const envelope: Record<string, unknown> = {
+    v: LINK_VERSION,
+    s: minimalScenario(state.scenario),
+    t: state.step,
+  };
+  if (state.view !== 'single') envelope.m = state.view;
+  if (state.gfn !== null) envelope.g = state.gfn;
+  if (state.compare) envelope.c = minimalScenario(state.compare);
+  return `#${PREFIX}${compressToEncodedURIComponent(JSON.stringify(envelope))}`;
+}
+
+/** Deepest nesting of arrays/objects, without recursion (a hostile link may nest thousands deep). */
+function depthOf(value: unknown, limit: number): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    max = Math.max(max, d);
+    if (max > limit) return max;
+    for (const child of Object.values(v)) stack.push([child, d + 1]);
+  }
+  return max;
+}
+
+const isInt = (x: unknown, min: number, max: number): x is number =>
+  typeof x === 'number' && Number.isInteger(x) && x >= min && x <= max;
+const isPlainObject = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && !Array.isArray(x);
+
+const ENVELOPE_KEYS = new Set(['v', 's', 't', 'm', 'g', 'c']);
+
+/** Checks the envelope; the scenarios inside are validated by the engine when they run. */
+export function checkEnvelope(
+  raw: unknown,
+): { ok: true; value: LinkState } | { ok: false; error: string } {
+  if (!isPlainObject(raw)) return { ok: false, error: 'the link does not hold a view description' };
+  const unknown = Object.keys(raw).filter((k) => !ENVELOPE_KEYS.has(k));
+  if (unknown.length)
+    return { ok: false, error: `the link has unknown fields: ${unknown.slice(0, 5).join(', ')}` };
+  if (!isPlainObject(raw.s)) return { ok: false, error: 'the link has no scenario' };
+  if (raw.t !== undefined && !isInt(raw.t, 0, LINK_LIMITS.maxStep))
+    return { ok: false, error: 'the link’s step is not a whole number in range' };
+  if (raw.m !== undefined && raw.m !== 'single' && raw.m !== 'compare')
+    return { ok: false, error: 'the link’s view must be "single" or "compare"' };
+  if (raw.g !== undefined && !isInt(raw.g, 0, 2 ** 40 - 1))
+    return { ok: false, error: 'the link’s gfn is out of range' };
+  if (raw.c !== undefined && !isPlainObject(raw.c))
+    return { ok: false, error: 'the link’s compared scenario is not an object' };
+  return {
+    ok: true,
+    value: {
+      scenario: raw.s as ScenarioInput,
+      step: (raw.t as number | undefined) ?? 0,
+      view: (raw.m as ViewMode | undefined) ?? 'single',
+      gfn: (raw.g as number | undefined) ?? null,
+      compare: (raw.c as ScenarioInput | undefined) ?? null,
+    },
+  };
+}
+
+/** Parses JSON text from a link or file, with size and nesting limits. */
+export function parseJson(
+  text: string,
+  what: string,
+): { ok: true; value: unknown } | { ok: false; error: string } {
+  if (text.length > LINK_LIMITS.jsonChars)
+    return { ok: false, error: `${what} is too large (${text.length} characters)` };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, error: `${what} is not valid JSON (${(e as Error).message})` };
+  }
+  if (depthOf(value, LINK_LIMITS.depth) > LINK_LIMITS.depth)
+    return { ok: false, error: `${what} is nested too deeply` };
+  return { ok: true, value };
+}
+
+/** Reads a location hash ("#…" or ""). No hash: { ok: true, value: null }. */
+export function decodeLink(hash: string): Decoded {
+  const body = hash.replace(/^#/, '');
+  if (!body) return { ok: true, value: null };
+  if (body.length > LINK_LIMITS.hashChars)
+    return { ok: false, error: `the link is too long (${body.length} characters)` };
+  const versioned = /^s(\d{1,4})\/(.*)$/s.exec(body);
+  let envelope: unknown;
+  if (versioned) {
+    const version = Number(versioned[1]);
+    if (version > LINK_VERSION)
+      return {
+        ok: false,
+        error: `the link was made by a newer version of this app (link format ${version}; this one reads up to ${LINK_VERSION})`,
+      };
+    const json = decompressFromEncodedURIComponent(versioned[2]!);
+    // lz-string answers garbage with null or "" rather than an error.
+    if (!json)
+      return {
+        ok: false,
+        error: 'the link is damaged: its data does not decompress (was it cut off when copied?)',
+      };
+    const parsed = parseJson(json, 'the link');
+    if (!parsed.ok) return parsed;
+    envelope = migrate(version, parsed.value);
+  } else if (body.startsWith('scenario=')) {
+    let text: string;
+    try {
+      text = decodeURIComponent(body.slice('scenario='.length));
+    } catch {
+      return { ok: false, error: 'the link’s scenario is not valid URL encoding' };
+    }
+    const parsed = parseJson(text, 'the link’s scenario');
+    if (!parsed.ok) return parsed;
+    envelope = migrate(0, parsed.value);
+  } else return { ok: false, error: 'the part after # is not a link this app made' };
+  if (envelope instanceof Error) return { ok: false, error: envelope.message };
+  return checkEnvelope(envelope);
+}

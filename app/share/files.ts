@@ -1,0 +1,52 @@
+/**
+ * Scenario files: the CLI's JSON contract. Opening one checks it in the engine
+ * first, so a bad file is explained and the current view is left alone.
+ */
+import type { ScenarioInput } from '../engine/view';
+import { openLinkState, showNotice } from '../state/actions';
+import { validateInWorker } from '../state/runner';
+import { minimalScenario, parseJson } from './codec';
+
+/** Larger than any real scenario by far; anything bigger is not one. */
+export const MAX_FILE_BYTES = 256 * 1024;
+
+export function scenarioFileName(s: ScenarioInput): string {
+  return `kvm-mmu-${s.kernel}-${s.vendor}.json`.replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
+export const scenarioFileText = (s: ScenarioInput): string =>
+  JSON.stringify(minimalScenario(s), null, 2) + '\n';
+
+/** Saves `text` as a download (no server involved). */
+export function download(name: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** Reads, checks and opens a scenario file; returns the message shown to the user. */
+export async function openScenarioFile(file: File): Promise<string> {
+  const fail = (why: string) => {
+    const message = `${file.name} was not opened: ${why}. The current view is unchanged.`;
+    showNotice(message);
+    return message;
+  };
+  if (file.size > MAX_FILE_BYTES)
+    return fail(`it is ${file.size} bytes; a scenario is at most ${MAX_FILE_BYTES}`);
+  const parsed = parseJson(await file.text(), 'it');
+  if (!parsed.ok) return fail(parsed.error.replace(/^it /, ''));
+  const checked = await validateInWorker(parsed.value);
+  if (!checked.ok) return fail(checked.error);
+  openLinkState(
+    { scenario: parsed.value as ScenarioInput, step: 0, view: 'single', gfn: null, compare: null },
+    false,
+  );
+  const message = `Opened ${file.name}.`;
+  showNotice(message);
+  return message;
+}

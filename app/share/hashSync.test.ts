@@ -1,0 +1,130 @@
+/** The URL hash follows the view; Back and Forward move through scenario changes. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { takePendingLink, setInput, seek } from '../state/actions';
+import { DEFAULT_INPUT, initialAppState, useAppStore } from '../state/store';
+import { decodeLink, encodeLink } from './codec';
+import { LAST_SESSION_KEY, startHashSync, type HashHost } from './hashSync';
+
+class FakeHost implements HashHost {
+  location = { hash: '' };
+  entries: string[] = [];
+  pushes = 0;
+  replaces = 0;
+  store = new Map<string, string>();
+  private listeners: (() => void)[] = [];
+  private timers: (() => void)[] = [];
+  history = {
+    pushState: (_d: unknown, _u: string, url: string) => {
+      this.pushes++;
+      this.entries.push(url);
+      this.location.hash = url;
+    },
+    replaceState: (_d: unknown, _u: string, url: string) => {
+      this.replaces++;
+      this.entries[this.entries.length - 1] = url;
+      this.location.hash = url;
+    },
+  };
+  localStorage = {
+    getItem: (k: string) => this.store.get(k) ?? null,
+    setItem: (k: string, v: string) => void this.store.set(k, v),
+  };
+  addEventListener(_t: 'popstate', l: () => void) {
+    this.listeners.push(l);
+  }
+  removeEventListener(_t: 'popstate', l: () => void) {
+    this.listeners = this.listeners.filter((x) => x !== l);
+  }
+  setTimeout(fn: () => void) {
+    this.timers.push(fn);
+    return this.timers.length;
+  }
+  clearTimeout() {
+    this.timers = [];
+  }
+  flushTimers() {
+    const t = this.timers;
+    this.timers = [];
+    t.forEach((f) => f());
+  }
+  back(hash: string) {
+    this.location.hash = hash;
+    this.listeners.forEach((l) => l());
+  }
+}
+
+let stop: () => void = () => undefined;
+beforeEach(() => {
+  useAppStore.setState(initialAppState(DEFAULT_INPUT), true);
+  takePendingLink();
+});
+afterEach(() => stop());
+
+const link = (kernel: 'v6.0' | 'seed-p3', step: number) =>
+  encodeLink({
+    scenario: { v: 1, kernel, vendor: 'amd' },
+    step,
+    view: 'single',
+    gfn: 7,
+    compare: null,
+  });
+
+describe('opening the app', () => {
+  it('a link sets the scenario and asks the runner for its step', () => {
+    const host = new FakeHost();
+    host.location.hash = link('v6.0', 42);
+    stop = startHashSync(host);
+    expect(useAppStore.getState()).toMatchObject({
+      input: { kernel: 'v6.0', vendor: 'amd' },
+      gfn: 7,
+      view: 'single',
+    });
+    expect(takePendingLink()).toEqual({ step: 42, fallBack: true });
+  });
+  it('a broken link says why and opens the default scenario', () => {
+    const host = new FakeHost();
+    host.location.hash = '#s1/%%%broken';
+    stop = startHashSync(host);
+    expect(useAppStore.getState().input).toEqual(DEFAULT_INPUT);
+    expect(useAppStore.getState().notice).toMatch(/could not be opened: the link is damaged/);
+  });
+  it('without a hash, the last session comes back (unsaved edits survive a reload)', () => {
+    const host = new FakeHost();
+    host.store.set(LAST_SESSION_KEY, link('seed-p3', 9));
+    stop = startHashSync(host);
+    expect(useAppStore.getState().input.kernel).toBe('seed-p3');
+  });
+});
+
+describe('while the app runs', () => {
+  it('scenario changes push history entries; steps only replace the current one', () => {
+    const host = new FakeHost();
+    stop = startHashSync(host);
+    setInput((i) => ({ ...i, kernel: 'v6.0' }));
+    setInput((i) => ({ ...i, vendor: 'amd' }));
+    expect(host.pushes).toBe(2);
+    useAppStore.setState({
+      run: { ...useAppStore.getState().run, trace: { length: 100 } as never },
+    });
+    seek(5);
+    seek(6);
+    host.flushTimers();
+    expect(host.pushes).toBe(2);
+    expect(host.replaces).toBe(1);
+    const now = decodeLink(host.location.hash);
+    expect(now.ok && now.value).toMatchObject({
+      scenario: { kernel: 'v6.0', vendor: 'amd' },
+      step: 6,
+    });
+    expect(host.store.get(LAST_SESSION_KEY)).toBe(host.location.hash);
+  });
+  it('Back restores the earlier scenario', () => {
+    const host = new FakeHost();
+    stop = startHashSync(host);
+    setInput((i) => ({ ...i, kernel: 'v6.0' }));
+    const first = host.location.hash;
+    setInput((i) => ({ ...i, kernel: 'latest' }));
+    host.back(first);
+    expect(useAppStore.getState().input.kernel).toBe('v6.0');
+  });
+});

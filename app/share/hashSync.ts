@@ -1,0 +1,103 @@
+/**
+ * Keeps the URL hash equal to what is on screen. Scenario changes push a history
+ * entry (so Back undoes them); moving through steps only replaces the current one.
+ * Opening the app reads the hash — or, without one, the last session — and a bad
+ * link is explained, never run.
+ */
+import { openLinkState, showNotice } from '../state/actions';
+import { DEFAULT_INPUT, useAppStore, type AppState } from '../state/store';
+import { decodeLink, encodeLink, type LinkState } from './codec';
+
+export const LAST_SESSION_KEY = 'kvm-mmu-visualizer/last-link';
+
+export interface HashHost {
+  location: { hash: string };
+  history: {
+    pushState(data: unknown, unused: string, url: string): void;
+    replaceState(data: unknown, unused: string, url: string): void;
+  };
+  addEventListener(type: 'popstate', listener: () => void): void;
+  removeEventListener(type: 'popstate', listener: () => void): void;
+  localStorage?: Pick<Storage, 'getItem' | 'setItem'>;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(id: unknown): void;
+}
+
+export const linkStateOf = (s: AppState): LinkState => ({
+  scenario: s.input,
+  step: s.step,
+  view: s.view,
+  gfn: s.gfn,
+  compare: s.view === 'compare' ? s.compareInput : null,
+});
+
+/** How often moving through steps may rewrite the URL while playing. */
+const REPLACE_EVERY_MS = 250;
+
+function readStorage(host: HashHost): string | null {
+  try {
+    return host.localStorage?.getItem(LAST_SESSION_KEY) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Applies the hash (or the last session) to the store; returns what to tell the user. */
+export function loadInitial(host: HashHost): void {
+  const fromHash = decodeLink(host.location.hash);
+  if (!fromHash.ok) {
+    showNotice(
+      `This link could not be opened: ${fromHash.error}. Showing the default scenario instead.`,
+    );
+    openLinkState(
+      { scenario: DEFAULT_INPUT, step: 0, view: 'single', gfn: null, compare: null },
+      false,
+    );
+    return;
+  }
+  if (fromHash.value) return openLinkState(fromHash.value, true);
+  const saved = readStorage(host);
+  const fromStorage = saved ? decodeLink(saved) : null;
+  if (fromStorage?.ok && fromStorage.value) openLinkState(fromStorage.value, true);
+}
+
+export function startHashSync(host: HashHost = window as unknown as HashHost): () => void {
+  loadInitial(host);
+  let written = host.location.hash;
+  let timer: unknown = null;
+  const write = (push: boolean) => {
+    const hash = encodeLink(linkStateOf(useAppStore.getState()));
+    if (hash === written) return;
+    written = hash;
+    if (push) host.history.pushState(null, '', hash);
+    else host.history.replaceState(null, '', hash);
+    try {
+      host.localStorage?.setItem(LAST_SESSION_KEY, hash);
+    } catch {
+      // storage full or disabled: the URL still holds everything
+    }
+  };
+  const unsubscribe = useAppStore.subscribe((s, prev) => {
+    if (s.input !== prev.input || s.view !== prev.view || s.compareInput !== prev.compareInput) {
+      if (timer !== null) host.clearTimeout(timer);
+      timer = null;
+      write(true);
+    } else if ((s.step !== prev.step || s.gfn !== prev.gfn) && timer === null) {
+      timer = host.setTimeout(() => {
+        timer = null;
+        write(false);
+      }, REPLACE_EVERY_MS);
+    }
+  });
+  const onPop = () => {
+    const decoded = decodeLink(host.location.hash);
+    written = host.location.hash;
+    if (!decoded.ok) showNotice(`This link could not be opened: ${decoded.error}.`);
+    else if (decoded.value) openLinkState(decoded.value, true);
+  };
+  host.addEventListener('popstate', onPop);
+  return () => {
+    unsubscribe();
+    host.removeEventListener('popstate', onPop);
+  };
+}

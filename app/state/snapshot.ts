@@ -1,0 +1,37 @@
+/** What the export draws: the current view, read from the store through the selectors. */
+import type { ViewSnapshot } from '../viz/exportView';
+import { selectCaches, selectEvent, selectMasks, selectTraceLength, selectVm } from './selectors';
+import type { AppState } from './store';
+
+export function viewSnapshot(s: AppState): ViewSnapshot {
+  const event = selectEvent(s);
+  const masks = selectMasks(s) ?? {};
+  const changed = new Map<string, bigint>();
+  for (const c of event?.changes ?? [])
+    if (c.section === 'masks')
+      changed.set(c.key, ((c.before as bigint | undefined) ?? 0n) ^ (c.after as bigint));
+  const title = s.catalog.find((c) => c.id === s.input.kernel)?.title ?? s.input.kernel;
+  const capacity =
+    s.run.variant?.rmap.capacity === 'PTE_LIST_EXT'
+      ? 14
+      : Number(s.run.trace?.stateAt(s.step - 1).config.nr_sptes_per_pte_list ?? 14) || 14;
+  return {
+    title: `KVM MMU: ${title}`,
+    subtitle: `${s.input.vendor === 'intel' ? 'kvm_intel' : 'kvm_amd'} · step ${s.step} of ${selectTraceLength(s)}${event ? ` · ${event.phase}` : ''}`,
+    event: event
+      ? { title: event.title, text: event.text, detail: event.detail, stack: event.stack }
+      : null,
+    masks: Object.entries(masks).map(([name, value]) => ({
+      name,
+      value,
+      changed: changed.get(name) ?? 0n,
+    })),
+    caches: Object.values(selectCaches(s) ?? {}).sort((a, b) => a.id - b.id),
+    rmap: selectVm(s)?.rmap ?? null,
+    chain:
+      s.chain && s.gfn !== null && s.chain.gfn === s.gfn
+        ? { gfn: s.gfn, view: s.chain.view, capacity }
+        : null,
+    findings: s.run.findings,
+  };
+}

@@ -1,0 +1,34 @@
+import { useAppStore } from '../state/store';
+import { CallStackPane } from './panes/CallStackPane';
+import { MasksPane } from './panes/MasksPane';
+import { RmapPane } from './panes/RmapPane';
+import { Notices } from './Notices';
+import { PlaybackBar } from './PlaybackBar';
+
+/** The player alone: no editing controls, a link back to the full app on the same view. */
+export function EmbedApp() {
+  const title = useAppStore(
+    (s) => s.catalog.find((c) => c.id === s.input.kernel)?.title ?? s.input.kernel,
+  );
+  const vendor = useAppStore((s) => s.input.vendor);
+  const hasWorkload = useAppStore((s) => (s.input.workload?.length ?? 0) > 0);
+  const runId = useAppStore((s) => s.run.runId);
+  const status = useAppStore((s) => s.run.status);
+  const full = `${location.pathname}${location.hash}`;
+  return (
+    <div className="app embed">
+      <header className="embed-header">
+        <strong>{title}</strong> · {vendor === 'intel' ? 'kvm_intel' : 'kvm_amd'}
+        <a href={full} target="_blank" rel="noreferrer">
+          Open in the KVM MMU visualizer ↗
+        </a>
+      </header>
+      <Notices />
+      <PlaybackBar />
+      <main className="layout embed-layout" data-run-id={runId} data-run-status={status}>
+        <CallStackPane className="area-stack" />
+        {hasWorkload ? <RmapPane className="area-masks" /> : <MasksPane className="area-masks" />}
+      </main>
+    </div>
+  );
+}
