@@ -1,5 +1,8 @@
 /** The headless CLI contract (shared/design.md), for every built-in variant. */
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FINDING_KINDS, VARIANT_IDS } from '../engine';
 import { runCli, type CliIo } from './cli';
@@ -36,6 +39,8 @@ describe('mmu run', () => {
       expect(FINDING_KINDS).toContain(f.kind);
       expect(f.steps.length).toBeGreaterThan(0);
       expect(f.message.length).toBeGreaterThan(20);
+      expect(f.advice.length).toBeGreaterThan(20);
+      expect(f.links.length).toBeGreaterThan(0);
     }
   });
   it('reads stdin with "-" and reports the rmap after a workload', () => {
@@ -56,6 +61,8 @@ describe('mmu run', () => {
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(/^bad-reset-after-setup on intel: \d+ events/);
     expect(out.stdout).toContain('[clobber]');
+    expect(out.stdout).toContain('kernel: Shipped kernels');
+    expect(out.stdout).toMatch(/see: https:\/\/elixir\.bootlin\.com\//);
   });
   it('--fail-on-findings exits 1 when the checker finds something', () => {
     expect(
@@ -65,6 +72,59 @@ describe('mmu run', () => {
     expect(run(['run', 's.json', '--fail-on-findings'], { 's.json': scenario('v6.0') }).code).toBe(
       0,
     );
+  });
+});
+
+describe('mmu compare', () => {
+  const pair = {
+    'a.json': scenario('v6.0'),
+    'b.json': scenario('bad-reset-after-setup'),
+  };
+  it('prints a plain-text review by default', () => {
+    const out = run(['compare', 'a.json', 'b.json'], pair);
+    expect(out).toMatchObject({ code: 0, stderr: '' });
+    expect(out.stdout).toMatch(/^Patch-ordering review: v6\.0 vs bad-reset-after-setup\n/);
+    expect(out.stdout).toContain('kvm_mmu_reset_all_pte_masks() moved from');
+    expect(out.stdout).toContain('[clobber]');
+  });
+  it('--format markdown prints the same review as Markdown', () => {
+    const out = run(['compare', 'a.json', 'b.json', '--format', 'markdown'], pair);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/^### Patch-ordering review: `v6\.0` vs `bad-reset-after-setup`/);
+  });
+  it('--format json prints one object for scripts; "-" reads stdin', () => {
+    const out = run(['compare', '-', 'b.json', '--format=json'], { '-': pair['a.json'], ...pair });
+    const j = JSON.parse(out.stdout);
+    expect(Object.keys(j)).toEqual(
+      expect.arrayContaining(['ok', 'left', 'right', 'rows', 'moves', 'stateDiffs', 'findings']),
+    );
+    expect(j).toMatchObject({
+      ok: true,
+      left: { kernel: 'v6.0' },
+      right: { kernel: 'bad-reset-after-setup' },
+      moves: [{ what: 'kvm_mmu_reset_all_pte_masks()', to: 'kvm_arch_hardware_setup' }],
+      findings: { both: [], onlyLeft: [] },
+    });
+    expect(j.findings.onlyRight.length).toBeGreaterThan(0);
+  });
+  it.each([
+    [['compare', 'a.json'], 'usage: mmu run'],
+    [['compare', 'a.json', 'b.json', 'c.json'], 'usage: mmu run'],
+    [['compare', 'a.json', 'missing.json'], 'missing.json: cannot read (no such file)'],
+    [['compare', 'a.json', 'bad.json'], 'bad.json: invalid scenario: kernel: expected one of'],
+    [['compare', 'a.json', 'b.json', '--format', 'xml'], '--format must be text, markdown or json'],
+    [['compare', 'a.json', 'b.json', '--fail-on-findings'], '--fail-on-findings is for mmu run'],
+  ] as [string[], string][])('%j: {"ok":false,…} and exit 2', (argv, message) => {
+    const out = run(argv, { ...pair, 'bad.json': scenario('v9.9') });
+    expect(out.code).toBe(2);
+    const j = JSON.parse(out.stdout);
+    expect(j.ok).toBe(false);
+    expect(j.error).toContain(message);
+  });
+  it('with a format for people the error goes to stderr', () => {
+    const out = run(['compare', 'a.json', 'nope.json', '--format', 'markdown'], pair);
+    expect(out).toMatchObject({ code: 2, stdout: '' });
+    expect(out.stderr).toContain('error: nope.json: cannot read');
   });
 });
 
@@ -127,5 +187,19 @@ describe('npm run --silent mmu (the real process)', () => {
     }
     expect(code).toBe(2);
     expect(JSON.parse(stdout).ok).toBe(false);
+  }, 30_000);
+  it('compares two files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mmu-compare-'));
+    try {
+      writeFileSync(join(dir, 'b.json'), scenario('alt-configure-mmu'));
+      const out = execFileSync(
+        'npm',
+        ['run', '--silent', 'mmu', '--', 'compare', '-', join(dir, 'b.json')],
+        { input: scenario('seed-p2'), encoding: 'utf8', stdio: ['pipe', 'pipe', 'ignore'] },
+      );
+      expect(out).toMatch(/^Patch-ordering review: seed-p2 vs alt-configure-mmu\n/);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
   }, 30_000);
 });

@@ -3,10 +3,12 @@
  * tests exercise exactly what `npm run mmu` runs. See mmu.ts for the process glue.
  */
 import { parseArgs } from 'node:util';
-import { runScenario, VARIANTS, VARIANT_IDS } from '../engine';
+import { compareJson, compareReport, runScenario, VARIANTS, VARIANT_IDS } from '../engine';
+import type { RunResult } from '../engine';
 import { toJsonReport, toTextReport } from '../engine/report';
 
 export const USAGE = `usage: mmu run <scenario.json|-> [--format json|text] [--fail-on-findings]
+       mmu compare <left.json|-> <right.json|-> [--format text|markdown|json]
        mmu variants [--format json|text]`;
 
 export interface CliIo {
@@ -20,7 +22,8 @@ export interface CliOutput {
   code: number;
 }
 
-type Format = 'json' | 'text';
+/** Output formats per command, the default first (variants takes run's). */
+const FORMATS = { run: ['json', 'text'], compare: ['text', 'markdown', 'json'] } as const;
 
 class CliError extends Error {}
 
@@ -53,6 +56,39 @@ function readScenario(io: CliIo, path: string): unknown {
   }
 }
 
+/** The format asked for, or the command's default (its first). */
+function formatFor<C extends keyof typeof FORMATS>(
+  command: C,
+  given: string | undefined,
+): (typeof FORMATS)[C][number] {
+  const allowed: readonly string[] = FORMATS[command];
+  const format = given ?? allowed[0]!;
+  if (!allowed.includes(format))
+    throw new CliError(
+      `--format must be ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}, not ${JSON.stringify(format)}`,
+    );
+  return format as (typeof FORMATS)[C][number];
+}
+
+/** Two scenarios side by side: a review to paste into a reply (see docs/compare.md). */
+function compare(io: CliIo, files: string[], given: string | undefined) {
+  if (files.length !== 2) throw new CliError(USAGE);
+  const format = formatFor('compare', given);
+  const [left, right] = files.map((path) => {
+    const result = runScenario(readScenario(io, path));
+    // Say which of the two is wrong (read and parse errors already do).
+    if (!result.ok) throw new CliError(`${path === '-' ? 'stdin' : path}: ${result.error}`);
+    return result.value;
+  }) as [RunResult, RunResult];
+  return {
+    out:
+      format === 'json'
+        ? JSON.stringify(compareJson(left, right))
+        : compareReport(left, right, { format }),
+    code: 0,
+  };
+}
+
 function execute(argv: string[], io: CliIo): { out: string; code: number } {
   let parsed;
   try {
@@ -65,10 +101,13 @@ function execute(argv: string[], io: CliIo): { out: string; code: number } {
   } catch (e) {
     throw new CliError(`${(e as Error).message.split('. ')[0]}\n${USAGE}`);
   }
-  const format = (parsed.values.format ?? 'json') as Format;
-  if (format !== 'json' && format !== 'text')
-    throw new CliError(`--format must be json or text, not ${JSON.stringify(format)}`);
-  const [command, file, ...extra] = parsed.positionals;
+  const [command, ...files] = parsed.positionals;
+  if (command === 'compare') {
+    if (parsed.values['fail-on-findings']) throw new CliError('--fail-on-findings is for mmu run');
+    return compare(io, files, parsed.values.format);
+  }
+  const format = formatFor('run', parsed.values.format);
+  const [file, ...extra] = files;
   if (command === 'variants' && !file) {
     const list = VARIANT_IDS.map((id) => ({
       id,
@@ -96,7 +135,8 @@ function execute(argv: string[], io: CliIo): { out: string; code: number } {
 }
 
 export function runCli(argv: string[], io: CliIo): CliOutput {
-  const text = argv.includes('text') || argv.includes('--format=text');
+  // Errors are JSON unless a format for people was asked for.
+  const text = ['text', 'markdown'].some((f) => argv.includes(f) || argv.includes(`--format=${f}`));
   try {
     const { out, code } = execute(argv, io);
     return { stdout: out + '\n', stderr: '', code };

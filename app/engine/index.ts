@@ -120,3 +120,10 @@ export type { VariantDef, FunctionDef, StepDef, Source } from './variants/types'
 export { sourceUrl, sourceLabel } from './variants/sources';
 export * from './ids';
 export { hex } from './bits';
+export type { Advice, Link } from './checker';
+export { align, alignEvents, orderingChanges, signature } from './compare/align';
+export type { AlignedRow, OrderingChange, RowKind } from './compare/align';
+export { compareFindings, compareRuns, diffStates, stateDiffs } from './compare/diff';
+export type { CellDiff, Comparison, FindingsComparison, StateDiff } from './compare/diff';
+export { compareJson, compareReport } from './compare/report';
+export type { CompareFormat, CompareJson } from './compare/report';

@@ -25,7 +25,14 @@ export interface JsonReport {
     }[];
     rmap: { heads: number; sptes: number; descs: number; bytes: number };
   };
-  findings: { kind: string; steps: string[]; message: string }[];
+  findings: {
+    kind: string;
+    steps: string[];
+    message: string;
+    /** What the kernel does about it, and where to read more (checker/advice.ts). */
+    advice: string;
+    links: { label: string; url: string }[];
+  }[];
   faults: { at: string; errno: string; nth: number; fired: boolean; event: number | null }[];
   edits: string[];
   notes: string[];
@@ -61,7 +68,13 @@ export function toJsonReport(r: RunResult): JsonReport {
         ? { heads: rmap.heads, sptes: rmap.sptes, descs: rmap.descs, bytes: rmap.bytes }
         : { heads: 0, sptes: 0, descs: 0, bytes: 0 },
     },
-    findings: r.findings.map((f) => ({ kind: f.kind, steps: f.steps, message: f.message })),
+    findings: r.findings.map((f) => ({
+      kind: f.kind,
+      steps: f.steps,
+      message: f.message,
+      advice: f.advice,
+      links: f.links,
+    })),
     faults: r.faults.map((f) => ({
       at: f.at,
       errno: f.errno,
@@ -111,7 +124,12 @@ export function toTextReport(r: RunResult): string {
   );
   out.push('', j.findings.length ? `Findings (${j.findings.length}):` : 'Findings: none');
   for (const f of j.findings)
-    out.push(`  [${f.kind}] ${f.message}`, `      steps: ${f.steps.join(', ')}`);
+    out.push(
+      `  [${f.kind}] ${f.message}`,
+      `      steps: ${f.steps.join(', ')}`,
+      `      kernel: ${f.advice}`,
+      ...f.links.map((l, i) => `      ${i ? '    ' : 'see:'} ${l.url}`),
+    );
   if (j.notes.length) out.push('', 'Notes:', ...j.notes.map((n) => `  - ${n}`));
   return out.join('\n');
 }

@@ -9,6 +9,7 @@ import type { Trace, TraceEvent } from '../run/trace';
 import { moduleEntry, reachable, stepsOf } from '../variants/graph';
 import type { VariantDef } from '../variants/types';
 
+/** A hazard as a check reports it; check() adds the advice (see index.ts). */
 export interface Finding {
   kind: FindingKind;
   /** Step ids involved, most relevant first (the UI jumps to the first event). */
@@ -90,11 +91,15 @@ export function pushUnique(out: Finding[], f: Finding): void {
   if (!out.some((g) => `${g.kind}|${g.steps.join(',')}` === key)) out.push(f);
 }
 
+/** "kvm_arch_init@out/kmem_cache_destroy#2" → what "kmem_cache_destroy", where "kvm_arch_init@out". */
+export function splitStepId(stepId: string): { what: string; where: string } {
+  const slash = stepId.lastIndexOf('/');
+  return { what: stepId.slice(slash + 1).replace(/#\d+$/, ''), where: stepId.slice(0, slash) };
+}
+
 /** "kvm_arch_init/kvm_mmu_vendor_module_init" → "kvm_mmu_vendor_module_init (in kvm_arch_init)". */
 export function stepPhrase(stepId: string | null): string {
   if (!stepId) return 'this step';
-  const slash = stepId.lastIndexOf('/');
-  const what = stepId.slice(slash + 1).replace(/#\d+$/, '');
-  const where = stepId.slice(0, slash);
+  const { what, where } = splitStepId(stepId);
   return `${what} (in ${where})`;
 }

@@ -2,13 +2,16 @@
 import type { Scenario } from '../scenario';
 import type { Trace } from '../run/trace';
 import type { VariantDef } from '../variants/types';
+import { adviseFinding, type Advice } from './advice';
 import { checkClobber } from './clobber';
-import { makeContext, type Finding } from './context';
+import { makeContext, type Finding as CheckFinding } from './context';
 import { checkErrorReturn, checkWarn } from './errors';
 import { checkLifecycle } from './lifecycle';
 import { checkStaleRead } from './staleRead';
 
-export type { Finding } from './context';
+/** A hazard as the engine reports it: what a check found, plus what the kernel does about it. */
+export type Finding = CheckFinding & Advice;
+export type { Advice, Link } from './advice';
 
 export function check(variant: VariantDef, scenario: Scenario, trace: Trace): Finding[] {
   const ctx = makeContext(variant, scenario, trace);
@@ -19,5 +22,7 @@ export function check(variant: VariantDef, scenario: Scenario, trace: Trace): Fi
     ...checkWarn(ctx),
     ...checkErrorReturn(ctx),
   ];
-  return findings.sort((a, b) => a.events[0]! - b.events[0]!);
+  return findings
+    .sort((a, b) => a.events[0]! - b.events[0]!)
+    .map((f) => ({ ...f, ...adviseFinding(f, ctx) }));
 }

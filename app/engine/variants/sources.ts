@@ -209,15 +209,20 @@ export function mailSource(msgid: string): Source {
   return { kind: 'mail', msgid, subject: SUBJECTS[msgid] ?? '' };
 }
 
+/** Lore's canonical form keeps '@' and '+' of a Message-ID literal in the path. */
+export function loreUrl(msgid: string): string {
+  return LORE + encodeURIComponent(msgid).replace(/%40/g, '@').replace(/%2B/g, '+') + '/';
+}
+
 /** A link users can open: elixir at the tree's tag, or the lore archive. */
 export function sourceUrl(src: Source): string {
   switch (src.kind) {
     case 'kernel':
       return `https://elixir.bootlin.com/linux/${src.tree}/source/${src.file}${src.line ? `#L${src.line}` : ''}`;
     case 'mail':
-      return LORE + encodeURIComponent(src.msgid) + '/';
+      return loreUrl(src.msgid);
     case 'reconstruction':
-      return LORE + encodeURIComponent(src.msgids[0] ?? MAIL.matlackAlt) + '/';
+      return loreUrl(src.msgids[0] ?? MAIL.matlackAlt);
   }
 }
 

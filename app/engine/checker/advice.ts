@@ -1,0 +1,195 @@
+/**
+ * What the real kernel does about each hazard the checker names, in one to three
+ * sentences, with links to read further. Only facts from kernel-facts.md or the
+ * engine's own sources: names, versions, commits and mails, never kernel text.
+ */
+import { findStep } from '../edits';
+import { effectFootprint } from '../effects';
+import type { TraceEvent } from '../run/trace';
+import { FILES } from '../variants/dsl';
+import { kernelSource, MAIL, mailSource, sourceLabel, sourceUrl } from '../variants/sources';
+import type { KernelTree, Source } from '../variants/types';
+import { splitStepId, stepPhrase, type CheckContext, type Finding } from './context';
+
+export interface Link {
+  label: string;
+  url: string;
+}
+
+export interface Advice {
+  /** What the kernel does about it (or would have to), in one to three sentences. */
+  advice: string;
+  links: Link[];
+}
+
+const link = (src: Source, label: string): Link => ({ label, url: sourceUrl(src) });
+const elixir = (tree: KernelTree, fn: string, note = ''): Link => {
+  const src = kernelSource(tree, fn, FILES.mmu);
+  return link(src, `${fn}()${note}: ${sourceLabel(src)}`);
+};
+const mail = (msgid: string, label?: string): Link => {
+  const src = mailSource(msgid);
+  return link(src, label ?? sourceLabel(src));
+};
+const MATLACK = mail(MAIL.matlackAlt, 'David Matlack: create the caches in kvm_configure_mmu()');
+const SEAN = mail(
+  MAIL.seanReply,
+  'Sean Christopherson: keep the MMU setup an explicit call from common x86',
+);
+
+/** What the advice rules look at. */
+interface Facts {
+  f: Finding;
+  tree: KernelTree;
+  /** The steps' own names, in the finding's order. */
+  whats: string[];
+  /** The function the first step ran in. */
+  where: string | null;
+  /** For stale reads: the globals read too early. */
+  globals: string[];
+  /** The variant is the reviewer's alternative (kvm_configure_mmu() creates the caches). */
+  alt: boolean;
+  faultAt: Set<string>;
+}
+
+const NR_SPTES: Advice = {
+  advice:
+    'PATCH 3/4 makes kvm_mmu_hardware_setup() size pte_list_desc from nr_sptes_per_pte_list, which only kvm_configure_mmu() sets, so common x86 must call it after ops->hardware_setup(). Its WARN_ON_ONCE and -EIO catch the wrong order only on a first load: on a vendor reload kvm.ko still holds the previous load’s value. David Matlack’s alternative creates the caches inside kvm_configure_mmu(), which removes the dependency.',
+  links: [mail(MAIL.p3), MATLACK, SEAN],
+};
+
+function clobber(x: Facts): Advice {
+  return {
+    advice:
+      'Shipped kernels (v5.19 through v6.19) and the v1 series call kvm_mmu_reset_all_pte_masks() from kvm_mmu_vendor_module_init(), before ops->hardware_setup(), so every vendor mask write lands after the reset. PATCH 2/4 keeps the reset there because VMX edits masks even before it calls kvm_configure_mmu().',
+    links: [elixir(x.tree, 'kvm_mmu_vendor_module_init'), mail(MAIL.p2)],
+  };
+}
+
+function staleRead(x: Facts): Advice {
+  if (x.globals.includes('nr_sptes_per_pte_list')) return NR_SPTES;
+  if (x.globals.includes('enable_mmio_caching'))
+    return {
+      advice:
+        'v5.19’s kvm_mmu_set_mmio_spte_mask() never turns MMIO caching back on, so once one vendor load turns it off every later load inherits that. c3e0c8c2e8b1 (“Fully re-evaluate MMIO caching when SPTE masks change”, v6.0 and 5.19.2) resets enable_mmio_caching from allow_mmio_caching, snapshotted at kvm.ko load, on every call.',
+      links: [
+        elixir('v6.0.19', 'kvm_mmu_set_mmio_spte_mask', ' with the fix'),
+        elixir('v6.0.19', 'kvm_mmu_spte_module_init'),
+      ],
+    };
+  return {
+    advice: `A value a step consumes must be set earlier in the same vendor load; kvm.ko globals survive vendor unloads, so a value an earlier load left behind can look valid. Move ${stepPhrase(x.f.steps[0] ?? null)} after ${stepPhrase(x.f.steps[1] ?? null)}, or have the load recompute the value before it is read.`,
+    links: [],
+  };
+}
+
+function leak(x: Facts): Advice {
+  if (x.whats[0] === 'percpu_counter_init' && x.faultAt.has('register_shrinker'))
+    return {
+      advice:
+        'Up to v6.0 (and in the v1 series and the alternative, both based on v5.19) the MMU setup returns without destroying the percpu counter when register_shrinker() fails. v6.1 fixed it with an out_shrinker label (“KVM: x86/mmu: fix memoryleak in kvm_mmu_vendor_module_init()”); since v6.13 there is no counter or shrinker at all.',
+      links: [
+        elixir('v6.0.19', 'kvm_mmu_vendor_module_init', ' without the fix'),
+        elixir('v6.6.87', 'kvm_mmu_vendor_module_init', ' with out_shrinker'),
+      ],
+    };
+  if (x.alt && x.where === 'kvm_configure_mmu')
+    return {
+      advice:
+        'In the alternative the vendor calls kvm_configure_mmu(), which now creates the caches, so vendor code must undo it too: kvm_unconfigure_mmu() in vmx_hardware_unsetup() and svm_hardware_unsetup(), and on every error path after kvm_configure_mmu(). That is Sean’s objection: the PATCH 2/4 changelog names this cost, and his reply prefers an explicit call from common x86 (kvm_mmu_hardware_setup()) so the order stays visible.',
+      links: [SEAN, MATLACK, mail(MAIL.p2)],
+    };
+  return {
+    advice:
+      'Every resource a vendor load sets up must be released on each error path and when the module unloads. Shipped kernels release the MMU’s caches (and, before v6.13, the percpu counter and shrinker) in kvm_mmu_vendor_module_exit() and on kvm_mmu_vendor_module_init()’s own failure path.',
+    links: [elixir(x.tree, 'kvm_mmu_vendor_module_exit')],
+  };
+}
+
+function doubleFree(x: Facts): Advice {
+  if (!x.whats[0]?.startsWith('kmem_cache_destroy'))
+    return {
+      advice:
+        'Each resource must be released exactly once: the second release here acts on something already gone. The linked source shows where each release happens.',
+      links: [],
+    };
+  const stale =
+    'pte_list_desc_cache and mmu_page_header_cache are kvm.ko statics that mmu_destroy_caches() never sets back to NULL, so destroying them again frees a cache that is already gone.';
+  return x.alt
+    ? {
+        advice: `${stale} Read literally, the alternative hits this on SVM: svm_hardware_setup()’s err: label reaches kvm_unconfigure_mmu() after a failed kvm_configure_mmu() already destroyed its caches (docs/kernel-model.md).`,
+        links: [elixir(x.tree, 'mmu_destroy_caches'), MATLACK, SEAN],
+      }
+    : {
+        advice: `${stale} Every modelled kernel (v5.19 through v6.19) does this when a vendor reload fails its first kmem_cache_create(); this model found it (docs/kernel-model.md).`,
+        links: [elixir(x.tree, 'mmu_destroy_caches')],
+      };
+}
+
+function warn(x: Facts): Advice {
+  if (x.whats.includes('nr_sptes_check')) return NR_SPTES;
+  return {
+    advice:
+      'The kernel would log this WARN during the module load: the state at this step is not what the code expects. The linked source shows the check.',
+    links: [],
+  };
+}
+
+function errorReturn(x: Facts): Advice {
+  if (x.whats.includes('nr_sptes_check')) return NR_SPTES;
+  if (x.whats[0] === 'vendor_exclusive_check')
+    return {
+      advice:
+        'Only one vendor module can be loaded at a time: while kvm_x86_ops are installed, another vendor module’s load fails with -EEXIST before it touches the MMU. Unload the first one; the next vendor load resets the masks to their defaults.',
+      links: [],
+    };
+  return {
+    advice: `${stepPhrase(x.f.steps[0] ?? null)} refuses the load without an injected fault, and its callers unwind. The steps before it must establish what it checks; the linked source shows the condition.`,
+    links: [],
+  };
+}
+
+const BY_KIND: Record<Finding['kind'], (x: Facts) => Advice> = {
+  clobber,
+  'stale-read': staleRead,
+  leak,
+  'double-free': doubleFree,
+  warn,
+  'error-return': errorReturn,
+};
+
+/** Globals the reader consumes that the finding's writer step sets. */
+function staleGlobals(f: Finding, ctx: CheckContext, reader: TraceEvent | undefined): string[] {
+  const reads = reader?.reads ?? [];
+  const writer = f.steps[1] ? findStep(ctx.variant, f.steps[1]) : null;
+  if (!writer || 'call' in writer.step.op) return [...reads];
+  const effect = writer.step.op.effect;
+  const physSource = ctx.variant.shape.physSource;
+  const writes = new Set(
+    (['vmx', 'svm'] as const).flatMap(
+      (vendor) => effectFootprint(effect, { vendor, physSource }).writes,
+    ),
+  );
+  return reads.filter((g) => writes.has(g));
+}
+
+export function adviseFinding(f: Finding, ctx: CheckContext): Advice {
+  const first = ctx.events[f.events[0]!];
+  const a = BY_KIND[f.kind]({
+    f,
+    tree: ctx.variant.tree,
+    whats: f.steps.map((s) => splitStepId(s).what),
+    where: first?.fn ?? null,
+    globals: f.kind === 'stale-read' ? staleGlobals(f, ctx, first) : [],
+    alt: 'kvm_unconfigure_mmu' in ctx.variant.functions,
+    faultAt: new Set(ctx.scenario.fail.map((x) => x.at)),
+  });
+  // The step itself comes last: the specific reading first, then where it happens.
+  const own = first?.src
+    ? [link(first.src, `${stepPhrase(f.steps[0] ?? null)}: ${sourceLabel(first.src)}`)]
+    : [];
+  const links = [...a.links, ...own].filter(
+    (l, i, all) => all.findIndex((m) => m.url === l.url) === i,
+  );
+  return { advice: a.advice, links };
+}

@@ -1,0 +1,456 @@
+/**
+ * A patch-ordering review of two runs, ready to paste: plain text that reads well
+ * in a mailing-list reply (72 columns, no markup), Markdown for everywhere else,
+ * or JSON for scripts. The text and Markdown come from one document, so they say
+ * the same things.
+ */
+import type { Finding, Link } from '../checker';
+import { DEFAULT_PARAM_VALUES } from '../params';
+import type { RunResult } from '../index';
+import type { Params } from '../scenario';
+import { sourceLabel, sourceUrl } from '../variants/sources';
+import { eventName, type OrderingChange } from './align';
+import { compareRuns, type CellDiff, type Comparison, type StateDiff } from './diff';
+
+// ---- the two scenarios --------------------------------------------------------------------
+
+const nonDefaultParams = (r: RunResult): Partial<Params> =>
+  Object.fromEntries(
+    Object.entries(r.scenario.params).filter(
+      ([k, v]) => DEFAULT_PARAM_VALUES[k as keyof Params] !== v,
+    ),
+  );
+const paramLines = (r: RunResult): string[] =>
+  Object.entries(nonDefaultParams(r)).map(([k, v]) => `${k}=${String(v)}`);
+
+const faultLines = (r: RunResult): string[] =>
+  r.faults.map(
+    (f) =>
+      `${f.at} -${f.errno}${f.nth > 1 ? ` (visit ${f.nth})` : ''}: ${f.firedAt === null ? 'never reached' : `fired at event ${f.firedAt}`}`,
+  );
+
+const workloadLines = (r: RunResult): string[] =>
+  r.scenario.workload.map((op) =>
+    op.op === 'random'
+      ? `random seed ${op.seed}: ${op.sptes} sptes over ${op.gfns} gfns, ${op.removePercent}% removed`
+      : `${op.op} ${op.sptes} sptes at gfn ${op.gfn}`,
+  );
+
+/** Names that tell the sides apart in sentences: the kernels, unless both run the same one. */
+function sideNames(l: RunResult, r: RunResult): [string, string] {
+  const a = l.scenario;
+  const b = r.scenario;
+  if (a.kernel !== b.kernel) return [a.kernel, b.kernel];
+  if (a.vendor !== b.vendor) return [`${a.kernel}/${a.vendor}`, `${b.kernel}/${b.vendor}`];
+  return [`${a.kernel} (left)`, `${b.kernel} (right)`];
+}
+
+// ---- a small document model, rendered as text or Markdown ------------------------------------
+
+type Span = string | { code: string };
+interface Item {
+  spans: Span[];
+  sub?: Span[][];
+}
+type Block =
+  | { kind: 'title'; spans: Span[] }
+  | { kind: 'heading'; text: string }
+  | { kind: 'para'; spans: Span[] }
+  | { kind: 'list'; items: Item[] }
+  | { kind: 'sides'; names: [string, string]; rows: [string, string, string][] }
+  | { kind: 'links'; links: Link[] };
+
+const WIDTH = 72;
+
+function wrap(text: string, first: string, rest: string): string[] {
+  const lines: string[] = [];
+  let line = first;
+  let empty = true;
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (!empty && line.length + 1 + word.length > WIDTH) {
+      lines.push(line);
+      line = rest + word;
+    } else line += (empty ? '' : ' ') + word;
+    empty = false;
+  }
+  lines.push(line);
+  return lines;
+}
+
+const plain = (spans: Span[]): string =>
+  spans.map((s) => (typeof s === 'string' ? s : s.code)).join('');
+
+function renderText(blocks: Block[]): string {
+  const out: string[] = [];
+  for (const b of blocks) {
+    if (out.length) out.push('');
+    switch (b.kind) {
+      case 'title':
+      case 'para':
+        out.push(...wrap(plain(b.spans), '', ''));
+        break;
+      case 'heading':
+        out.push(b.text);
+        break;
+      case 'list':
+        for (const item of b.items) {
+          out.push(...wrap(plain(item.spans), '  - ', '    '));
+          for (const sub of item.sub ?? []) out.push(...wrap(plain(sub), '    ', '    '));
+        }
+        break;
+      case 'sides':
+        b.names.forEach((name, side) => {
+          const head = side === 0 ? 'Left:  ' : 'Right: ';
+          out.push(`${head}${name}`);
+          for (const row of b.rows) {
+            const label = `${' '.repeat(head.length)}${row[0]}: `;
+            out.push(...wrap(row[side + 1]!, label, ' '.repeat(label.length)));
+          }
+        });
+        break;
+      case 'links':
+        b.links.forEach((l, i) =>
+          out.push(...wrap(l.label, `[${i + 1}] `, '    '), `    ${l.url}`),
+        );
+        break;
+    }
+  }
+  return out.join('\n');
+}
+
+const escapeMarkdown = (text: string): string => text.replace(/[\\*[\]<>|`]/g, '\\$&');
+
+/** Identifiers in running text (names with "_", "->" or a call's "()") become code spans. */
+const IDENTIFIER = /[A-Za-z_][\w.]*(?:->\w+)*(?:\(\))?/g;
+function markdownText(text: string): string {
+  let out = '';
+  let done = 0;
+  for (const m of text.matchAll(IDENTIFIER)) {
+    if (!/_|->|\(\)$/.test(m[0])) continue;
+    out += `${escapeMarkdown(text.slice(done, m.index))}\`${m[0]}\``;
+    done = m.index + m[0].length;
+  }
+  return out + escapeMarkdown(text.slice(done));
+}
+
+const md = (spans: Span[]): string =>
+  spans.map((s) => (typeof s === 'string' ? markdownText(s) : `\`${s.code}\``)).join('');
+
+function renderMarkdown(blocks: Block[]): string {
+  const out: string[] = [];
+  for (const b of blocks) {
+    if (out.length) out.push('');
+    switch (b.kind) {
+      case 'title':
+        out.push(`### ${md(b.spans)}`);
+        break;
+      case 'heading':
+        out.push(`#### ${b.text}`);
+        break;
+      case 'para':
+        out.push(md(b.spans));
+        break;
+      case 'list':
+        for (const item of b.items) {
+          out.push(`- ${md(item.spans)}`);
+          for (const sub of item.sub ?? []) out.push(`  - ${md(sub)}`);
+        }
+        break;
+      case 'sides':
+        out.push(`| | ${b.names.map(escapeMarkdown).join(' | ')} |`, '| --- | --- | --- |');
+        for (const row of b.rows) out.push(`| ${row.map(escapeMarkdown).join(' | ')} |`);
+        break;
+      case 'links':
+        for (const l of b.links) out.push(`- [${escapeMarkdown(l.label)}](${l.url})`);
+        break;
+    }
+  }
+  return out.join('\n');
+}
+
+// ---- the review ------------------------------------------------------------------------------
+
+function scenarioBlock(c: Comparison, names: [string, string]): Block {
+  const both = (f: (r: RunResult) => string[], none: string, sep = '; '): [string, string] => [
+    f(c.left).join(sep) || none,
+    f(c.right).join(sep) || none,
+  ];
+  const rows: [string, string, string][] = [
+    ['variant', c.left.variant.title, c.right.variant.title],
+    ['vendor', c.left.scenario.vendor, c.right.scenario.vendor],
+    ['params', ...both(paramLines, 'defaults', ', ')],
+    [
+      'modules',
+      ...both((r) => r.scenario.modules.map((m) => `${m.action} ${m.module}`), 'none', ', '),
+    ],
+    ['faults', ...both(faultLines, 'none')],
+    ['edits', ...both((r) => r.edits, 'none')],
+  ];
+  const workload = both(workloadLines, 'none');
+  if (workload.some((w) => w !== 'none')) rows.push(['workload', ...workload]);
+  return { kind: 'sides', names, rows };
+}
+
+/** Adjacent changes of the same kind between the same functions read as one line. */
+function groupChanges(changes: OrderingChange[]): OrderingChange[][] {
+  const groups: OrderingChange[][] = [];
+  for (const ch of changes) {
+    const last = groups.at(-1)?.at(-1);
+    if (last && last.kind === ch.kind && last.from === ch.from && last.to === ch.to)
+      groups.at(-1)!.push(ch);
+    else groups.push([ch]);
+  }
+  return groups;
+}
+
+function changeItem(group: OrderingChange[], names: [string, string]): Item {
+  const first = group[0]!;
+  const whats: Span[] = group.flatMap((g, i) => [...(i ? [', '] : []), { code: g.what }]);
+  const inner = (first.kind === 'moved' ? first.rows.length / 2 : first.rows.length) - 1;
+  const inFn = (fn: string | null, word = ' in '): Span[] => (fn ? [word, { code: fn }] : []);
+  const head: Span[] =
+    first.kind === 'left-only'
+      ? [`only in ${names[0]}: `, ...whats, ...inFn(first.from)]
+      : first.kind === 'right-only'
+        ? [`only in ${names[1]}: `, ...whats, ...inFn(first.to)]
+        : first.from === first.to
+          ? [...whats, ` now runs ${first.later ? 'later' : 'earlier'}`, ...inFn(first.to)]
+          : [...whats, ' moved', ...inFn(first.from, ' from '), ...inFn(first.to, ' to ')];
+  const after = first.kind === 'left-only' ? first.afterLeft : first.afterRight;
+  return {
+    spans: [
+      ...head,
+      ...(after ? [', after ', { code: after }] : [', at its start']),
+      ...(group.length === 1 && inner > 0
+        ? [` (and the ${inner === 1 ? 'step' : `${inner} steps`} it runs)`]
+        : []),
+    ],
+  };
+}
+
+function orderingBlocks(c: Comparison, names: [string, string]): Block[] {
+  const shown = c.ordering.filter((o) => o.significant);
+  const notes = c.ordering.length - shown.length;
+  const same = c.rows.filter((r) => r.kind === 'same').length;
+  const count = (k: OrderingChange['kind']) => shown.filter((o) => o.kind === k).length;
+  const parts = [
+    [count('moved'), 'moved'],
+    [count('left-only'), `only in ${names[0]}`],
+    [count('right-only'), `only in ${names[1]}`],
+    [
+      notes,
+      `other step${notes === 1 ? '' : 's'} that touch${notes === 1 ? 'es' : ''} no MMU state`,
+    ],
+  ] as const;
+  const summary = c.ordering.length
+    ? `${same} steps line up; ${parts
+        .filter(([k]) => k > 0)
+        .map(([k, what]) => `${k} ${what}`)
+        .join(', ')}.`
+    : `Both runs execute the same ${same} steps in the same order.`;
+  return [
+    { kind: 'heading', text: 'Ordering' },
+    { kind: 'para', spans: [summary] },
+    ...(shown.length
+      ? [{ kind: 'list', items: groupChanges(shown).map((g) => changeItem(g, names)) } as Block]
+      : []),
+  ];
+}
+
+/** The first divergence shows its start; the end state is shown whole. */
+const FIRST_CELLS = 10;
+
+function cellItems(cells: CellDiff[], names: [string, string], limit = Infinity): Item[] {
+  const value = (c: CellDiff, v: string | null) =>
+    v ?? (c.section === 'caches' ? 'not created' : 'no such global');
+  const label = (c: CellDiff): Span[] =>
+    c.section === 'caches'
+      ? ['kmem cache ', { code: c.key }]
+      : c.section === 'modules'
+        ? ['module ', { code: c.key }]
+        : [{ code: c.key }];
+  const items: Item[] = cells.slice(0, limit).map((c) => ({
+    spans: [...label(c), `: ${names[0]} ${value(c, c.left)}, ${names[1]} ${value(c, c.right)}`],
+  }));
+  if (cells.length > limit) items.push({ spans: [`… and ${cells.length - limit} more`] });
+  return items;
+}
+
+/** The ordering changes between the previous shared row and this one that changed state. */
+function causes(c: Comparison, d: StateDiff): OrderingChange[] {
+  let previous = d.row - 1;
+  while (previous >= 0 && c.rows[previous]!.kind !== 'same') previous--;
+  return c.ordering.filter((o) => o.significant && o.rows.some((k) => k > previous && k < d.row));
+}
+
+function stateBlocks(c: Comparison, names: [string, string]): Block[] {
+  const out: Block[] = [{ kind: 'heading', text: 'State' }];
+  const d = c.firstDivergence;
+  if (!d) out.push({ kind: 'para', spans: ['The MMU state agrees after every shared step.'] });
+  else {
+    const at = c.left.trace.events[d.left]!;
+    const why = causes(c, d);
+    out.push(
+      {
+        kind: 'para',
+        spans: [
+          'The MMU state first differs after ',
+          { code: eventName(at) },
+          ` (${names[0]} event ${d.left}, ${names[1]} event ${d.right})`,
+          ...(why.length
+            ? [', because of ', ...why.flatMap((o, i) => [...(i ? [', '] : []), { code: o.what }])]
+            : [', where the same step gives different values']),
+          ':',
+        ],
+      },
+      { kind: 'list', items: cellItems(d.cells, names, FIRST_CELLS) },
+    );
+  }
+  out.push(
+    {
+      kind: 'para',
+      spans: [c.final.length ? 'At the end:' : 'At the end both runs leave the same MMU state.'],
+    },
+    ...(c.final.length ? [{ kind: 'list', items: cellItems(c.final, names) } as Block] : []),
+  );
+  return out;
+}
+
+function findingBlocks(c: Comparison, names: [string, string]): Block[] {
+  const { both, onlyLeft, onlyRight } = c.findings;
+  const advised = new Set<string>();
+  /** The kernel's side of it, said once even when several findings share it. */
+  const item = (prefix: string, f: Finding, sub: Span[][] = []): Item => {
+    const fresh = !advised.has(f.advice);
+    advised.add(f.advice);
+    return {
+      spans: [`${prefix}: [${f.kind}] ${f.message}`],
+      sub: [...sub, ...(fresh ? [[`Kernel: ${f.advice}`]] : [])],
+    };
+  };
+  const items = [
+    ...both.map((b) =>
+      item(
+        'in both',
+        b.left,
+        b.right.message === b.left.message ? [] : [[`In ${names[1]}: ${b.right.message}`]],
+      ),
+    ),
+    ...onlyLeft.map((f) => item(`only in ${names[0]}`, f)),
+    ...onlyRight.map((f) => item(`only in ${names[1]}`, f)),
+  ];
+  return [
+    { kind: 'heading', text: 'Findings' },
+    items.length
+      ? { kind: 'list', items }
+      : { kind: 'para', spans: ['The checker finds nothing in either run.'] },
+  ];
+}
+
+/** Sources of the steps listed above and the findings' references, each once. */
+function links(c: Comparison): Link[] {
+  const all: Link[] = [];
+  for (const o of c.ordering.filter((x) => x.significant))
+    for (const [r, i, where] of [
+      [c.left, o.left, o.from],
+      [c.right, o.right, o.to],
+    ] as const) {
+      const e = i === null ? null : r.trace.events[i]!;
+      const src = e?.stepId ? e.src : null;
+      const what = where ? `${o.what} (in ${where})` : o.what;
+      if (src) all.push({ label: `${what}: ${sourceLabel(src)}`, url: sourceUrl(src) });
+    }
+  for (const f of [...c.left.findings, ...c.right.findings]) all.push(...f.links);
+  return all.filter((l, i) => all.findIndex((m) => m.url === l.url) === i);
+}
+
+function review(c: Comparison): Block[] {
+  const names = sideNames(c.left, c.right);
+  const refs = links(c);
+  return [
+    {
+      kind: 'title',
+      spans: ['Patch-ordering review: ', { code: names[0] }, ' vs ', { code: names[1] }],
+    },
+    scenarioBlock(c, names),
+    ...orderingBlocks(c, names),
+    ...stateBlocks(c, names),
+    ...findingBlocks(c, names),
+    ...(refs.length
+      ? [{ kind: 'heading', text: 'Links' } as Block, { kind: 'links', links: refs } as Block]
+      : []),
+  ];
+}
+
+export type CompareFormat = 'text' | 'markdown';
+
+export function compareReport(
+  left: RunResult,
+  right: RunResult,
+  o: { format: CompareFormat } = { format: 'text' },
+): string {
+  const blocks = review(compareRuns(left, right));
+  return o.format === 'markdown' ? renderMarkdown(blocks) : renderText(blocks);
+}
+
+// ---- JSON for scripts ------------------------------------------------------------------------
+
+const sideJson = (r: RunResult) => ({
+  kernel: r.scenario.kernel,
+  vendor: r.scenario.vendor,
+  title: r.variant.title,
+  events: r.trace.length,
+  params: nonDefaultParams(r),
+  modules: r.scenario.modules.map((m) => `${m.action} ${m.module}`),
+  faults: faultLines(r),
+  edits: r.edits,
+});
+
+const changeJson = (o: OrderingChange) => ({
+  what: o.what,
+  from: o.from,
+  to: o.to,
+  afterLeft: o.afterLeft,
+  afterRight: o.afterRight,
+  left: o.left,
+  right: o.right,
+  significant: o.significant,
+});
+
+const findingJson = (f: Finding) => ({
+  kind: f.kind,
+  steps: f.steps,
+  message: f.message,
+  advice: f.advice,
+  links: f.links,
+});
+
+export function compareJson(left: RunResult, right: RunResult) {
+  const c = compareRuns(left, right);
+  const n = (k: string) => c.rows.filter((r) => r.kind === k).length;
+  const of = (k: OrderingChange['kind']) => c.ordering.filter((o) => o.kind === k).map(changeJson);
+  return {
+    ok: true as const,
+    left: sideJson(left),
+    right: sideJson(right),
+    rows: {
+      total: c.rows.length,
+      same: n('same'),
+      leftOnly: n('left-only'),
+      rightOnly: n('right-only'),
+      moved: c.rows.filter((r) => r.moved).length,
+    },
+    moves: of('moved'),
+    leftOnly: of('left-only'),
+    rightOnly: of('right-only'),
+    stateDiffs: c.stateDiffs,
+    firstDivergence: c.firstDivergence,
+    final: c.final,
+    findings: {
+      both: c.findings.both.map((b) => ({ ...findingJson(b.left), rightMessage: b.right.message })),
+      onlyLeft: c.findings.onlyLeft.map(findingJson),
+      onlyRight: c.findings.onlyRight.map(findingJson),
+    },
+  };
+}
+export type CompareJson = ReturnType<typeof compareJson>;
