@@ -2,11 +2,11 @@
  * Connects the store to the engine worker: every scenario change starts a run,
  * streamed events extend the trace, and chain queries follow the selected gfn.
  */
-import { Trace, type TraceEvent } from '../engine/view';
+import { Trace, type ScenarioInput, type TraceEvent } from '../engine/view';
 import { EngineClient } from '../worker/client';
-import type { RunMessage, RunOutcome } from '../worker/protocol';
+import type { RunMessage, RunStart } from '../worker/protocol';
 import { openDefault, takePendingLink } from './actions';
-import { emptyRun, useAppStore, type AppState } from './store';
+import { emptyRun, useAppStore, type AppState, type RunView } from './store';
 
 const set = useAppStore.setState;
 const get = useAppStore.getState;
@@ -59,78 +59,90 @@ function findAnchor(events: readonly TraceEvent[], a: Anchor): number | null {
   return null;
 }
 
-function onMessage(m: RunMessage): void {
-  if (m.type === 'start') {
-    set((s) => ({
-      run: {
-        ...emptyRun(m.runId),
-        status: 'running',
-        scenario: m.scenario,
-        variant: m.variant,
-        edits: m.edits,
-        trace: new Trace(m.initial),
-        gfns: s.run.gfns,
-      },
-      chain: null,
-    }));
-    return;
-  }
-  const { run } = get();
-  if (!run.trace || run.runId !== m.runId) return;
-  run.trace.append(m.events);
-  const placed = anchor ? findAnchor(run.trace.events, anchor) : null;
-  if (placed !== null) anchor = null;
-  place((s) => ({
-    run: { ...s.run, version: s.run.version + 1 },
-    ...(placed !== null ? { step: placed } : {}),
-  }));
-  if (earlyOutcome?.runId === m.runId) onOutcome(earlyOutcome);
+function startedRun(s: AppState, runId: number, start: RunStart): RunView {
+  return {
+    ...emptyRun(runId),
+    status: 'running',
+    scenario: start.scenario,
+    variant: start.variant,
+    edits: start.edits,
+    trace: new Trace(start.initial),
+    gfns: s.run.gfns,
+  };
 }
 
-/** An outcome that overtook the last streamed events (they travel on another port). */
-let earlyOutcome: RunOutcome | null = null;
+/**
+ * A scenario tried before it becomes the input (an ordering edit): it is committed
+ * with its run's first message, in the same render, or dropped with the reason.
+ */
+interface Trial {
+  runId: number;
+  accept: () => void;
+  reject: (error: string) => void;
+}
+let trial: Trial | null = null;
+/** The input of the latest run started, so committing a trial's input does not run it again. */
+let running: unknown = null;
 
-function onOutcome(o: RunOutcome): void {
-  const trace = get().run.trace;
-  if (o.status === 'done' && get().run.runId === o.runId && (trace?.length ?? 0) < o.events) {
-    earlyOutcome = o;
-    return;
+/** One message, one store update: a short run shows up in a single render. */
+function onMessage(m: RunMessage): void {
+  if (trial?.runId === m.runId) {
+    const t = trial;
+    trial = null;
+    if (m.outcome?.status === 'invalid') {
+      anchor = null;
+      running = get().input;
+      return t.reject(m.outcome.error);
+    }
+    t.accept();
   }
-  earlyOutcome = null;
+  const s = get();
+  const o = m.outcome;
+  if (o?.status === 'cancelled') return;
+  if (o?.status === 'invalid') return onInvalid(o.runId, o.error);
+  let run = m.start ? startedRun(s, m.runId, m.start) : s.run;
+  const trace = run.trace;
+  if (!trace || run.runId !== m.runId) return;
+  if (m.events.length) {
+    trace.append(m.events);
+    run = { ...run, version: run.version + 1 };
+  }
+  const update: Partial<AppState> = { run };
+  if (m.start) update.chain = null;
   const a = anchor;
+  const placed = a ? findAnchor(trace.events, a) : null;
+  if (placed !== null) {
+    anchor = null;
+    update.step = placed;
+  }
+  if (o) {
+    anchor = null;
+    update.run = {
+      ...run,
+      status: 'done',
+      findings: o.findings,
+      faults: o.faults,
+      notes: o.notes,
+      gfns: o.gfns,
+    };
+    update.gfn = s.gfn !== null && o.gfns.includes(s.gfn) ? s.gfn : (o.gfns[0] ?? null);
+    // An anchor the run never reached: as close as the run goes.
+    if (placed === null) update.step = Math.min(a ? a.step : s.step, trace.length);
+  }
+  place(() => update);
+}
+
+function onInvalid(runId: number, error: string): void {
   anchor = null;
-  if (o.status === 'cancelled') return;
-  if (o.status === 'invalid' && o.runId === linkRun) {
+  if (runId === linkRun) {
     linkRun = null;
     openDefault(
-      `This link’s scenario could not run: ${o.error}. Showing the default scenario instead.`,
+      `This link’s scenario could not run: ${error}. Showing the default scenario instead.`,
     );
     return;
   }
-  if (o.status === 'invalid') {
-    // Keep showing the last good run; say why this one could not run.
-    set((s) => ({ run: { ...s.run, runId: o.runId, status: 'invalid', error: o.error } }));
-    return;
-  }
-  place((s) => {
-    const length = s.run.trace?.length ?? 0;
-    const gfn = s.gfn !== null && o.gfns.includes(s.gfn) ? s.gfn : (o.gfns[0] ?? null);
-    return {
-      run: {
-        ...s.run,
-        status: 'done',
-        findings: o.findings,
-        faults: o.faults,
-        notes: o.notes,
-        gfns: o.gfns,
-      },
-      gfn,
-      step:
-        a && findAnchor(s.run.trace?.events ?? [], a) === null
-          ? Math.min(a.step, length)
-          : Math.min(s.step, length),
-    };
-  });
+  // Keep showing the last good run; say why this one could not run.
+  set((s) => ({ run: { ...s.run, runId, status: 'invalid', error } }));
 }
 
 function onFailure(runId: number, error: string): void {
@@ -188,20 +200,38 @@ export function validateInWorker(
     : Promise.resolve({ ok: false, error: 'the engine is not running' });
 }
 
+/**
+ * Runs `input` without making it the input yet: `accept` must set it as the input
+ * (the very same object) and is called when the run starts; `reject` gets the
+ * reason if it cannot run. A newer run abandons the trial.
+ */
+export function tryInput(
+  input: ScenarioInput,
+  accept: () => void,
+  reject: (error: string) => void,
+): void {
+  if (!engine) return reject('the engine is not running');
+  anchor = currentAnchor();
+  running = input;
+  trial = { runId: engine.run(input), accept, reject };
+}
+
 export function startRunner(
-  client = new EngineClient({ message: onMessage, outcome: onOutcome, failure: onFailure }),
+  client = new EngineClient({ message: onMessage, failure: onFailure }),
 ): () => void {
   engine = client;
   const start = (input: unknown) => {
     const link = takePendingLink();
     anchor = link ? { stepId: null, occurrence: 0, step: link.step, exact: true } : currentAnchor();
+    running = input;
+    trial = null;
     const runId = client.run(input);
     linkRun = link?.fallBack ? runId : null;
   };
   void client.catalog().then((catalog) => set({ catalog }));
   start(get().input);
   const unsubscribe = useAppStore.subscribe((s, prev) => {
-    if (s.input !== prev.input) start(s.input);
+    if (s.input !== prev.input && s.input !== running) start(s.input);
     else if (s.step !== prev.step && !placing) anchor = null;
     if (
       s.gfn !== prev.gfn ||

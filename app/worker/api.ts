@@ -10,6 +10,7 @@ import {
   VARIANTS,
   VARIANT_IDS,
   type RunResult,
+  type RunStream,
 } from '../engine';
 import {
   STREAM_INTERVAL_MS,
@@ -17,6 +18,7 @@ import {
   type EngineApi,
   type RunMessage,
   type RunOutcome,
+  type RunStart,
 } from './protocol';
 
 const now = () => performance.now();
@@ -46,6 +48,20 @@ export function createEngineApi(): EngineApi {
   let current = 0;
   let last: { runId: number; chains: ChainIndex } | null = null;
 
+  /** Checks the finished run and keeps its chains for chain(). */
+  function finish(runId: number, stream: RunStream): RunOutcome {
+    const result = stream.finish();
+    last = { runId, chains: new ChainIndex(result) };
+    return {
+      runId,
+      status: 'done',
+      findings: result.findings,
+      faults: result.faults,
+      notes: result.notes,
+      gfns: interestingGfns(result, result.longestChains),
+    };
+  }
+
   return {
     catalog(): CatalogEntry[] {
       return VARIANT_IDS.map((id) => {
@@ -54,43 +70,36 @@ export function createEngineApi(): EngineApi {
       });
     },
 
-    async run(runId, input, onMessage: (m: RunMessage) => void): Promise<RunOutcome> {
+    async run(runId, input, onMessage: (m: RunMessage) => void): Promise<void> {
       current = Math.max(current, runId);
+      const fail = (error: string) =>
+        onMessage({ runId, events: [], outcome: { runId, status: 'invalid', error } });
       const valid = validateScenario(input);
-      if (!valid.ok) return { runId, status: 'invalid', error: valid.error };
+      if (!valid.ok) return fail(valid.error);
       const started = startRun(valid.value);
-      if (!started.ok) return { runId, status: 'invalid', error: started.error };
+      if (!started.ok) return fail(started.error);
       const stream = started.value;
-      onMessage({
-        type: 'start',
-        runId,
+      let start: RunStart | undefined = {
         scenario: stream.scenario,
         variant: stream.variant,
         edits: stream.edits,
         initial: stream.trace.initial,
-      });
+      };
       let sent = 0;
-      let more = true;
-      while (more) {
+      for (;;) {
         const sliceEnd = now() + STREAM_INTERVAL_MS;
+        let more = true;
         while (more && now() < sliceEnd) more = stream.advance();
         const events = stream.trace.events.slice(sent);
         sent += events.length;
-        if (events.length) onMessage({ type: 'events', runId, events });
-        if (more) await yieldToEventLoop();
-        if (current !== runId) return { runId, status: 'cancelled' };
+        const outcome = more ? undefined : finish(runId, stream);
+        onMessage({ runId, events, ...(start && { start }), ...(outcome && { outcome }) });
+        if (outcome) return;
+        start = undefined;
+        await yieldToEventLoop();
+        if (current !== runId)
+          return onMessage({ runId, events: [], outcome: { runId, status: 'cancelled' } });
       }
-      const result = stream.finish();
-      last = { runId, chains: new ChainIndex(result) };
-      return {
-        runId,
-        status: 'done',
-        events: result.trace.length,
-        findings: result.findings,
-        faults: result.faults,
-        notes: result.notes,
-        gfns: interestingGfns(result, result.longestChains),
-      };
     },
 
     validate(input) {

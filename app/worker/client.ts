@@ -5,11 +5,10 @@
  */
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import type { ChainView } from '../engine/view';
-import type { CatalogEntry, EngineApi, RunMessage, RunOutcome } from './protocol';
+import type { CatalogEntry, EngineApi, RunMessage } from './protocol';
 
 export interface RunSink {
   message(m: RunMessage): void;
-  outcome(o: RunOutcome): void;
   failure(runId: number, error: string): void;
 }
 
@@ -66,13 +65,9 @@ export class EngineClient {
     const onMessage = proxy((m: RunMessage) => {
       if (m.runId === this.latest) this.sink.message(m);
     });
-    this.track(this.api.run(runId, input, onMessage) as Promise<RunOutcome>)
-      .then((o) => {
-        if (o.runId === this.latest) this.sink.outcome(o);
-      })
-      .catch((e: Error) => {
-        if (runId === this.latest) this.sink.failure(runId, e.message);
-      });
+    this.track(this.api.run(runId, input, onMessage) as Promise<void>).catch((e: Error) => {
+      if (runId === this.latest) this.sink.failure(runId, e.message);
+    });
     return runId;
   }
 

@@ -22,24 +22,30 @@ export interface CatalogEntry {
   base: VariantId | null;
 }
 
-/** Streamed while a run is in progress. */
-export type RunMessage =
-  | {
-      type: 'start';
-      runId: number;
-      scenario: Scenario;
-      variant: VariantDef;
-      edits: string[];
-      initial: MmuState;
-    }
-  | { type: 'events'; runId: number; events: TraceEvent[] };
+/** What a run's first message carries. */
+export interface RunStart {
+  scenario: Scenario;
+  variant: VariantDef;
+  edits: string[];
+  initial: MmuState;
+}
+
+/**
+ * A run streams as messages on one port, so they arrive in order: the first carries
+ * `start`, the last the `outcome`. A short run is a single message — one store
+ * update and one render on the main thread.
+ */
+export interface RunMessage {
+  runId: number;
+  start?: RunStart;
+  events: TraceEvent[];
+  outcome?: RunOutcome;
+}
 
 export type RunOutcome =
   | {
       runId: number;
       status: 'done';
-      /** How many events the run streamed: the outcome may arrive before the last batch does. */
-      events: number;
       findings: Finding[];
       faults: FaultReport[];
       notes: string[];
@@ -51,8 +57,11 @@ export type RunOutcome =
 
 export interface EngineApi {
   catalog(): CatalogEntry[];
-  /** Validates and runs `input`, streaming the trace through `onMessage`. Never throws for bad input. */
-  run(runId: number, input: unknown, onMessage: (m: RunMessage) => void): Promise<RunOutcome>;
+  /**
+   * Validates and runs `input`, streaming it through `onMessage` (the outcome included).
+   * Never throws for bad input; resolves once the last message is sent.
+   */
+  run(runId: number, input: unknown, onMessage: (m: RunMessage) => void): Promise<void>;
   /** Stops run `runId` at its next pause (runs also stop when a newer one starts). */
   cancel(runId: number): void;
   /** Checks a scenario without running it (for files and links before they replace what is shown). */

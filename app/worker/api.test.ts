@@ -1,0 +1,83 @@
+/** The worker API, run in-thread: what the main thread receives for a run, in order. */
+import { describe, expect, it } from 'vitest';
+import { runScenario } from '../engine';
+import type { ScenarioInput } from '../engine/scenario';
+import { createEngineApi } from './api';
+import type { RunMessage } from './protocol';
+
+const SEED: ScenarioInput = { v: 1, kernel: 'seed-p2', vendor: 'intel' };
+const BIG: ScenarioInput = {
+  ...SEED,
+  workload: [{ op: 'random', seed: 1, gfns: 65_536, sptes: 1 << 20, removePercent: 50 }],
+};
+
+async function collect(input: unknown, api = createEngineApi(), runId = 1) {
+  const messages: RunMessage[] = [];
+  await api.run(runId, input, (m) => messages.push(m));
+  return messages;
+}
+
+describe('EngineApi.run', () => {
+  it('a short run arrives as one message: start, every event and the outcome', async () => {
+    const [m, ...rest] = await collect(SEED);
+    expect(rest).toEqual([]);
+    const direct = runScenario(SEED);
+    if (!direct.ok) throw new Error(direct.error);
+    expect(m!.start?.variant.id).toBe('seed-p2');
+    expect(m!.events.length).toBe(direct.value.trace.length);
+    expect(m!.outcome).toMatchObject({ runId: 1, status: 'done', findings: [] });
+  });
+
+  it('a long run streams: start first, the outcome last, nothing lost in between', async () => {
+    const messages = await collect(BIG);
+    expect(messages.length).toBeGreaterThan(1);
+    expect(messages.filter((m) => m.start).map((m) => messages.indexOf(m))).toEqual([0]);
+    expect(messages.filter((m) => m.outcome).map((m) => messages.indexOf(m))).toEqual([
+      messages.length - 1,
+    ]);
+    const events = messages.flatMap((m) => m.events);
+    expect(events.map((e) => e.index)).toEqual(events.map((_, i) => i));
+  });
+
+  it('bad input ends in one message that says why', async () => {
+    const messages = await collect({ v: 1, kernel: 'v9.9', vendor: 'intel' });
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.outcome).toMatchObject({ status: 'invalid' });
+    expect(messages[0]!.outcome).toHaveProperty('error', expect.stringContaining('kernel'));
+  });
+
+  it('a newer run cancels the one still streaming', async () => {
+    const api = createEngineApi();
+    const first = collect(BIG, api, 1);
+    const second = collect(SEED, api, 2);
+    const [a, b] = await Promise.all([first, second]);
+    expect(a.at(-1)!.outcome).toEqual({ runId: 1, status: 'cancelled' });
+    expect(b.at(-1)!.outcome).toMatchObject({ runId: 2, status: 'done' });
+  });
+});
+
+describe('EngineApi.validate and chain', () => {
+  it('validate explains an impossible edit without running it', () => {
+    const r = createEngineApi().validate({
+      ...SEED,
+      edits: [
+        {
+          move: 'kvm_arch_init/kvm_mmu_vendor_module_init',
+          to: 'kvm_mmu_vendor_module_init',
+          index: 0,
+        },
+      ],
+    });
+    expect(r).toMatchObject({ ok: false, error: expect.stringContaining('call itself') });
+  });
+
+  it('chains answer for the latest finished run only', async () => {
+    const api = createEngineApi();
+    const input = { ...SEED, workload: [{ op: 'map', gfn: 4096, sptes: 20 }] };
+    const messages = await collect(input, api, 1);
+    const last = messages.flatMap((m) => m.events).length - 1;
+    expect(api.chain(1, 4096, last)).not.toBeNull();
+    await collect(SEED, api, 2);
+    expect(api.chain(1, 4096, last)).toBeNull();
+  });
+});
