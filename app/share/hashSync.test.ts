@@ -101,7 +101,10 @@ describe('while the app runs', () => {
     const host = new FakeHost();
     stop = startHashSync(host);
     setInput((i) => ({ ...i, kernel: 'v6.0' }));
+    expect(host.pushes).toBe(0); // a moment later, not in the frame that shows the change
+    host.flushTimers();
     setInput((i) => ({ ...i, vendor: 'amd' }));
+    host.flushTimers();
     expect(host.pushes).toBe(2);
     useAppStore.setState({
       run: { ...useAppStore.getState().run, trace: { length: 100 } as never },
@@ -118,12 +121,43 @@ describe('while the app runs', () => {
     });
     expect(host.store.get(LAST_SESSION_KEY)).toBe(host.location.hash);
   });
+  it('changes close together make one entry; steps in between do not split it', () => {
+    const host = new FakeHost();
+    stop = startHashSync(host);
+    setInput((i) => ({ ...i, kernel: 'v6.0' }));
+    useAppStore.setState({
+      run: { ...useAppStore.getState().run, trace: { length: 100 } as never },
+    });
+    seek(3);
+    setInput((i) => ({ ...i, vendor: 'amd' }));
+    host.flushTimers();
+    expect([host.pushes, host.replaces]).toEqual([1, 0]);
+    const now = decodeLink(host.location.hash);
+    expect(now.ok && now.value).toMatchObject({
+      scenario: { kernel: 'v6.0', vendor: 'amd' },
+      step: 3,
+    });
+  });
+  it('Back drops a write still on its way', () => {
+    const host = new FakeHost();
+    stop = startHashSync(host);
+    setInput((i) => ({ ...i, kernel: 'v6.0' }));
+    host.flushTimers();
+    const first = host.location.hash;
+    setInput((i) => ({ ...i, kernel: 'latest' }));
+    host.back(first);
+    host.flushTimers();
+    expect(host.pushes).toBe(1);
+    expect(useAppStore.getState().input.kernel).toBe('v6.0');
+  });
   it('Back restores the earlier scenario', () => {
     const host = new FakeHost();
     stop = startHashSync(host);
     setInput((i) => ({ ...i, kernel: 'v6.0' }));
+    host.flushTimers();
     const first = host.location.hash;
     setInput((i) => ({ ...i, kernel: 'latest' }));
+    host.flushTimers();
     host.back(first);
     expect(useAppStore.getState().input.kernel).toBe('v6.0');
   });

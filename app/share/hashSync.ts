@@ -1,6 +1,7 @@
 /**
- * Keeps the URL hash equal to what is on screen. Scenario changes push a history
- * entry (so Back undoes them); moving through steps only replaces the current one.
+ * Keeps the URL hash equal to what is on screen, a moment later. Scenario changes
+ * push a history entry (so Back undoes them); moving through steps only replaces
+ * the current one.
  * Opening the app reads the hash — or, without one, the last session — and a bad
  * link is explained, never run.
  */
@@ -16,8 +17,8 @@ export interface HashHost {
     pushState(data: unknown, unused: string, url: string): void;
     replaceState(data: unknown, unused: string, url: string): void;
   };
-  addEventListener(type: 'popstate', listener: () => void): void;
-  removeEventListener(type: 'popstate', listener: () => void): void;
+  addEventListener(type: 'popstate' | 'pagehide', listener: () => void): void;
+  removeEventListener(type: 'popstate' | 'pagehide', listener: () => void): void;
   localStorage?: Pick<Storage, 'getItem' | 'setItem'>;
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(id: unknown): void;
@@ -33,6 +34,12 @@ export const linkStateOf = (s: AppState): LinkState => ({
 
 /** How often moving through steps may rewrite the URL while playing. */
 const REPLACE_EVERY_MS = 250;
+/**
+ * A scenario change reaches the URL this much later: pushState and localStorage
+ * cost a few ms, which would otherwise delay the frame that shows the change.
+ * Changes closer together than this make one history entry.
+ */
+const PUSH_AFTER_MS = 100;
 
 function readStorage(host: HashHost): string | null {
   try {
@@ -65,11 +72,16 @@ export function startHashSync(host: HashHost = window as unknown as HashHost): (
   loadInitial(host);
   let written = host.location.hash;
   let timer: unknown = null;
-  const write = (push: boolean) => {
+  /** Whether the pending write is a scenario change (a new history entry). */
+  let push = false;
+  const write = () => {
+    timer = null;
     const hash = encodeLink(linkStateOf(useAppStore.getState()));
+    const asEntry = push;
+    push = false;
     if (hash === written) return;
     written = hash;
-    if (push) host.history.pushState(null, '', hash);
+    if (asEntry) host.history.pushState(null, '', hash);
     else host.history.replaceState(null, '', hash);
     try {
       host.localStorage?.setItem(LAST_SESSION_KEY, hash);
@@ -77,27 +89,38 @@ export function startHashSync(host: HashHost = window as unknown as HashHost): (
       // storage full or disabled: the URL still holds everything
     }
   };
+  const cancel = () => {
+    if (timer !== null) host.clearTimeout(timer);
+    timer = null;
+    push = false;
+  };
+  const flush = () => {
+    if (timer === null) return;
+    host.clearTimeout(timer);
+    write();
+  };
   const unsubscribe = useAppStore.subscribe((s, prev) => {
     if (s.input !== prev.input || s.view !== prev.view || s.compareInput !== prev.compareInput) {
-      if (timer !== null) host.clearTimeout(timer);
-      timer = null;
-      write(true);
+      if (push) return; // already on its way, as one entry
+      cancel();
+      push = true;
+      timer = host.setTimeout(write, PUSH_AFTER_MS);
     } else if ((s.step !== prev.step || s.gfn !== prev.gfn) && timer === null) {
-      timer = host.setTimeout(() => {
-        timer = null;
-        write(false);
-      }, REPLACE_EVERY_MS);
+      timer = host.setTimeout(write, REPLACE_EVERY_MS);
     }
   });
   const onPop = () => {
+    cancel(); // the entry Back went to replaces whatever was about to be written
     const decoded = decodeLink(host.location.hash);
     written = host.location.hash;
     if (!decoded.ok) showNotice(`This link could not be opened: ${decoded.error}.`);
     else if (decoded.value) openLinkState(decoded.value, true);
   };
   host.addEventListener('popstate', onPop);
+  host.addEventListener('pagehide', flush);
   return () => {
     unsubscribe();
     host.removeEventListener('popstate', onPop);
+    host.removeEventListener('pagehide', flush);
   };
 }
