@@ -98,6 +98,16 @@ describe('applyEdits', () => {
     [
       [
         {
+          move: 'kvm_mmu_vendor_module_init/register_shrinker',
+          to: 'kvm_mmu_vendor_module_init',
+          index: 5,
+        },
+      ],
+      'leaves register_shrinker where it is',
+    ],
+    [
+      [
+        {
           move: 'kvm_arch_init/kvm_mmu_vendor_module_init',
           to: 'kvm_mmu_reset_all_pte_masks',
           index: 0,

@@ -158,6 +158,8 @@ export function applyEdits(base: VariantDef, edits: readonly Edit[]): Result<App
       }
     }
     const destination = containerName(target.fn, target.label);
+    if (destination === where && edit.index === found.index)
+      return { ok: false, error: `${at}: the move leaves ${stepName(moved)} where it is` };
     const position = describePosition(toSteps, edit.index);
     descriptions.push(
       destination === where
