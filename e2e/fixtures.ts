@@ -25,6 +25,10 @@ export class AppPage {
   get timeline(): Locator {
     return this.page.getByLabel('Timeline');
   }
+  /** The info notice under the header (why an edit, link or file was not used). */
+  get notice(): Locator {
+    return this.page.locator('.notice.info');
+  }
   get position(): Locator {
     return this.page.locator('.playback .position');
   }

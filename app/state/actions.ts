@@ -39,6 +39,9 @@ export const toggleTheme = (): void =>
   set((s) => ({ theme: s.theme === 'dark' ? 'light' : 'dark' }));
 export const showNotice = (notice: string | null): void => set({ notice });
 
+/** A link, file or the default scenario replaces the edits and their history. */
+const NO_EDIT_HISTORY = { editUndo: [], editRedo: [], parkedEdits: {} } satisfies Partial<AppState>;
+
 /** Shows trace event `index` as the current step. */
 export function jumpToEvent(index: number): void {
   set({ playing: false });
@@ -58,6 +61,7 @@ export function openLinkState(link: LinkState, fallBackOnError: boolean): void {
     compareInput: link.compare,
     gfn: link.gfn,
     playing: false,
+    ...NO_EDIT_HISTORY,
   });
 }
 
@@ -70,5 +74,11 @@ export function takePendingLink(): { step: number; fallBack: boolean } | null {
 }
 
 export const openDefault = (reason: string): void => {
-  set({ input: DEFAULT_INPUT, view: 'single', compareInput: null, notice: reason });
+  set({
+    input: DEFAULT_INPUT,
+    view: 'single',
+    compareInput: null,
+    notice: reason,
+    ...NO_EDIT_HISTORY,
+  });
 };

@@ -3,6 +3,7 @@
  * name, the keyboard its shortcut and the help overlay its line.
  */
 import { goToEnd, restart, stepBy, toggleHelp, togglePlay } from './actions';
+import { redoEdit, undoEdit } from './edits';
 import type { AppState } from './store';
 
 export interface Command {
@@ -12,6 +13,8 @@ export interface Command {
   keys: string[];
   /** How the help overlay shows the keys. */
   keyLabel: string;
+  /** Needs Ctrl (or ⌘). */
+  mod?: boolean;
   run: () => void;
 }
 
@@ -40,6 +43,22 @@ export const COMMANDS: Command[] = [
   },
   { id: 'end', label: () => 'Go to end', keys: ['End'], keyLabel: 'End', run: goToEnd },
   {
+    id: 'undo',
+    label: () => 'Undo ordering edit',
+    keys: ['z'],
+    keyLabel: 'Ctrl+Z',
+    mod: true,
+    run: undoEdit,
+  },
+  {
+    id: 'redo',
+    label: () => 'Redo ordering edit',
+    keys: ['Z', 'y'],
+    keyLabel: 'Ctrl+Shift+Z',
+    mod: true,
+    run: redoEdit,
+  },
+  {
     id: 'help',
     label: () => 'Keyboard shortcuts',
     keys: ['?'],
@@ -59,8 +78,9 @@ export function handleKey(e: KeyboardEvent): boolean {
     toggleHelp(false);
     return true;
   }
-  if (e.ctrlKey || e.metaKey || e.altKey) return false;
-  const cmd = COMMANDS.find((c) => c.keys.includes(e.key));
+  if (e.defaultPrevented || e.altKey) return false;
+  const mod = e.ctrlKey || e.metaKey;
+  const cmd = COMMANDS.find((c) => !!c.mod === mod && c.keys.includes(e.key));
   if (!cmd) return false;
   cmd.run();
   return true;

@@ -5,12 +5,14 @@
 import { create } from 'zustand';
 import type {
   ChainView,
+  Edit,
   FaultReport,
   Finding,
   Scenario,
   ScenarioInput,
   Trace,
   VariantDef,
+  VariantId,
 } from '../engine/view';
 import type { CatalogEntry } from '../worker/protocol';
 
@@ -30,6 +32,12 @@ export interface RunView {
   gfns: number[];
 }
 
+export interface EditHistory {
+  edits: Edit[];
+  undo: Edit[][];
+  redo: Edit[][];
+}
+
 export interface AppState {
   /** The scenario as the controls (or a link or file) set it. */
   input: ScenarioInput;
@@ -44,6 +52,13 @@ export interface AppState {
   gfn: number | null;
   /** The selected gfn's chain, as of a workload tick (steps with the same tick share it). */
   chain: { runId: number; gfn: number; tick: number | null; view: ChainView } | null;
+  /** Earlier and undone versions of input.edits, for Undo and Redo. */
+  editUndo: Edit[][];
+  editRedo: Edit[][];
+  /** Edits (and their history) of the kernels the user switched away from, kept for when they switch back. */
+  parkedEdits: Partial<Record<VariantId, EditHistory>>;
+  /** The left column shows the call stack or the ordering editor. */
+  leftTab: 'stack' | 'ordering';
   /** One scenario, or two side by side. */
   view: 'single' | 'compare';
   /** The right-hand scenario in compare mode. */
@@ -78,6 +93,10 @@ export const initialAppState = (input: ScenarioInput): AppState => ({
   speed: 8,
   gfn: null,
   chain: null,
+  editUndo: [],
+  editRedo: [],
+  parkedEdits: {},
+  leftTab: 'stack',
   view: 'single',
   compareInput: null,
   theme:

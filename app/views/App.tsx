@@ -3,12 +3,13 @@ import { openScenarioFile } from '../share/files';
 import { handleKey } from '../state/commands';
 import { useAppStore } from '../state/store';
 import { CachesPane } from './panes/CachesPane';
-import { CallStackPane } from './panes/CallStackPane';
 import { FindingsPane } from './panes/FindingsPane';
 import { MasksPane } from './panes/MasksPane';
 import { RmapPane } from './panes/RmapPane';
 import { EmbedApp } from './EmbedApp';
 import { Header } from './Header';
+import { Layout } from './Layout';
+import { LeftColumn } from './LeftColumn';
 import { HelpOverlay } from './HelpOverlay';
 import { Notices } from './Notices';
 import { PlaybackBar } from './PlaybackBar';
@@ -60,8 +61,6 @@ function useFileDrop(): boolean {
 
 export function App() {
   const theme = useAppStore((s) => s.theme);
-  const runId = useAppStore((s) => s.run.runId);
-  const status = useAppStore((s) => s.run.status);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
@@ -73,13 +72,13 @@ export function App() {
       <Header />
       <Notices />
       <PlaybackBar />
-      <main className="layout" data-run-id={runId} data-run-status={status}>
-        <CallStackPane className="area-stack" />
+      <Layout className="layout">
+        <LeftColumn />
         <MasksPane className="area-masks" />
         <FindingsPane className="area-findings" />
         <CachesPane className="area-caches" />
         <RmapPane className="area-rmaps" />
-      </main>
+      </Layout>
       <HelpOverlay />
       {dragging && (
         <div className="drop-hint" aria-hidden="true">

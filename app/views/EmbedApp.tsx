@@ -2,6 +2,7 @@ import { useAppStore } from '../state/store';
 import { CallStackPane } from './panes/CallStackPane';
 import { MasksPane } from './panes/MasksPane';
 import { RmapPane } from './panes/RmapPane';
+import { Layout } from './Layout';
 import { Notices } from './Notices';
 import { PlaybackBar } from './PlaybackBar';
 
@@ -12,8 +13,6 @@ export function EmbedApp() {
   );
   const vendor = useAppStore((s) => s.input.vendor);
   const hasWorkload = useAppStore((s) => (s.input.workload?.length ?? 0) > 0);
-  const runId = useAppStore((s) => s.run.runId);
-  const status = useAppStore((s) => s.run.status);
   const full = `${location.pathname}${location.hash}`;
   return (
     <div className="app embed">
@@ -25,10 +24,10 @@ export function EmbedApp() {
       </header>
       <Notices />
       <PlaybackBar />
-      <main className="layout embed-layout" data-run-id={runId} data-run-status={status}>
+      <Layout className="layout embed-layout">
         <CallStackPane className="area-stack" />
         {hasWorkload ? <RmapPane className="area-masks" /> : <MasksPane className="area-masks" />}
-      </main>
+      </Layout>
     </div>
   );
 }

@@ -7,6 +7,7 @@ import {
   type VariantId,
 } from '../engine/view';
 import { setInput } from '../state/actions';
+import { switchKernel } from '../state/edits';
 import { MoreParams } from './MoreParams';
 import { useAppStore } from '../state/store';
 import {
@@ -59,7 +60,7 @@ export function ScenarioControls() {
         <select
           aria-label="Kernel variant"
           value={input.kernel}
-          onChange={(e) => setInput((i) => ({ ...i, kernel: e.target.value as VariantId }))}
+          onChange={(e) => switchKernel(e.target.value as VariantId)}
         >
           {catalog.length === 0 && <option value={input.kernel}>{input.kernel}</option>}
           {kinds.map((k) => (

@@ -1,0 +1,86 @@
+import { redoEdit, resetEdits, undoEdit } from '../../state/edits';
+import { useAppStore } from '../../state/store';
+import { containersOf, useFunctions, type Container } from './ordering/containers';
+import { dropAt, isDragging, StepRow } from './ordering/StepRow';
+import './ordering.css';
+
+function ContainerList({ container }: { container: Container }) {
+  const length = container.steps.length;
+  return (
+    <ol
+      className="step-list"
+      aria-label={
+        container.label ? `${container.fn} error label ${container.label}` : `${container.fn} body`
+      }
+      onDragOver={(e) => {
+        if (isDragging() && length === 0) e.preventDefault();
+      }}
+      onDrop={(e) => {
+        if (length) return;
+        e.preventDefault();
+        dropAt(container.key, 0);
+      }}
+    >
+      {container.steps.map((s, index) => (
+        <StepRow key={s.id} step={s} place={{ key: container.key, index, length }} />
+      ))}
+      {length === 0 && <li className="empty">(empty: drop a step here)</li>}
+    </ol>
+  );
+}
+
+/** Functions worth opening at first: the MMU's and the vendor's hardware setup. */
+const openAtFirst = (name: string, owner: string) =>
+  owner === 'kvm'
+    ? name.includes('mmu') || name.startsWith('kvm_arch') || name.includes('vendor_init')
+    : name.includes('hardware_setup');
+
+export function OrderingPane({ className }: { className: string }) {
+  const descriptions = useAppStore((s) => s.run.edits);
+  const canUndo = useAppStore((s) => s.editUndo.length > 0);
+  const canRedo = useAppStore((s) => s.editRedo.length > 0);
+  const { functions } = useFunctions();
+  return (
+    <section className={`panel ordering ${className}`} aria-label="Ordering">
+      <h2>
+        Ordering
+        <span className="aside">
+          <button type="button" onClick={undoEdit} disabled={!canUndo}>
+            Undo
+          </button>
+          <button type="button" onClick={redoEdit} disabled={!canRedo}>
+            Redo
+          </button>
+          <button type="button" onClick={resetEdits} disabled={descriptions.length === 0}>
+            Reset
+          </button>
+        </span>
+      </h2>
+      <p className="hint">
+        Drag a step to another place, or focus it and press <kbd>Alt</kbd>+<kbd>↑</kbd>/<kbd>↓</kbd>
+        ; “Move…” puts it into another function or error label. Every edit re-runs and re-checks at
+        once.
+      </p>
+      {descriptions.length > 0 && (
+        <ol className="edit-list" aria-label="Edits">
+          {descriptions.map((d, i) => (
+            <li key={i}>{d}</li>
+          ))}
+        </ol>
+      )}
+      {functions.map((f) => (
+        <details key={f.name} className="fn" open={openAtFirst(f.name, f.owner)}>
+          <summary>
+            <code>{f.name}()</code> <span className="file">{f.file.split('/').pop()}</span>
+          </summary>
+          {containersOf(f).map((c) => (
+            <div key={c.key} className={c.label ? 'label-block' : undefined}>
+              {c.label && <code className="label-name">{c.label}:</code>}
+              <ContainerList container={c} />
+            </div>
+          ))}
+        </details>
+      ))}
+    </section>
+  );
+}

@@ -1,0 +1,46 @@
+import { useMemo } from 'react';
+import {
+  moduleEntry,
+  reachable,
+  type FunctionDef,
+  type StepDef,
+  type VariantDef,
+} from '../../../engine/view';
+import { useAppStore } from '../../../state/store';
+
+/** A list of steps the editor can drop into: a function body or one of its error labels. */
+export interface Container {
+  key: string;
+  fn: string;
+  label: string | null;
+  steps: StepDef[];
+}
+
+export const containersOf = (f: FunctionDef): Container[] => [
+  { key: f.name, fn: f.name, label: null, steps: f.body },
+  ...f.labels.map((l) => ({
+    key: `${f.name}@${l.name}`,
+    fn: f.name,
+    label: l.name,
+    steps: l.steps,
+  })),
+];
+
+/** Functions that run for the modules this scenario loads, in call order. */
+function functionsOf(v: VariantDef, modules: string[]): FunctionDef[] {
+  const roots = [...new Set(['kvm', ...modules])].flatMap((m) => {
+    const e = moduleEntry(v, m as 'kvm' | 'kvm_intel' | 'kvm_amd');
+    return [e.init, e.exit];
+  });
+  return reachable(v, roots, { withLabels: true });
+}
+
+/** The functions of the current run, and every place a step can go. */
+export function useFunctions(): { functions: FunctionDef[]; containers: Container[] } {
+  const variant = useAppStore((s) => s.run.variant);
+  const modules = useAppStore((s) => s.run.scenario?.modules.map((m) => m.module).join(',') ?? '');
+  return useMemo(() => {
+    const functions = variant ? functionsOf(variant, modules.split(',')) : [];
+    return { functions, containers: functions.flatMap(containersOf) };
+  }, [variant, modules]);
+}

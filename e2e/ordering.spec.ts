@@ -1,0 +1,95 @@
+import { expect, test, type AppPage } from './fixtures';
+
+/** The ordering editor's row for a step, by the step's own name (the end of its id). */
+const row = (app: AppPage, fn: string, step: string) =>
+  app.page.locator(`.ordering [data-step="${fn}/${step}"]`);
+
+const clobbers = (app: AppPage) => app.region('Findings').locator('[data-kind="clobber"]');
+
+test.beforeEach(async ({ app }) => {
+  await app.open();
+  await app.page.getByRole('tab', { name: 'Ordering' }).click();
+});
+
+test('moving the mask reset after vendor setup names the clobber; undo and redo follow', async ({
+  app,
+}) => {
+  await expect(clobbers(app)).toHaveCount(0);
+  const reset = row(app, 'kvm_mmu_vendor_module_init', 'kvm_mmu_reset_all_pte_masks');
+  await reset.hover();
+  await reset.getByRole('button', { name: /^Move .* to…$/ }).click();
+  await reset.getByLabel('Move into').selectOption('kvm_arch_hardware_setup');
+  await reset.getByLabel('Position').selectOption({ label: 'after kvm_ops_update(ops)' });
+  await app.rerun(() => reset.getByRole('button', { name: 'Move', exact: true }).click());
+
+  await expect(app.page.getByRole('list', { name: 'Edits' })).toContainText(
+    'kvm_mmu_reset_all_pte_masks',
+  );
+  await expect(clobbers(app).first()).toContainText('after VMX set them');
+  await expect(app.page.getByRole('tab', { name: /Ordering/ })).toContainText('1');
+
+  await app.rerun(() => app.page.keyboard.press('Control+z'));
+  await expect(clobbers(app)).toHaveCount(0);
+  await app.rerun(() => app.page.keyboard.press('Control+Shift+Z'));
+  await expect(clobbers(app).first()).toBeVisible();
+  await app.rerun(() => app.button('Reset').click());
+  await expect(clobbers(app)).toHaveCount(0);
+});
+
+test('a step moves by drag and drop', async ({ app }) => {
+  const reset = row(app, 'kvm_mmu_vendor_module_init', 'kvm_mmu_reset_all_pte_masks');
+  const target = row(app, 'kvm_arch_hardware_setup', 'ops_update');
+  await app.rerun(() => reset.dragTo(target, { targetPosition: { x: 20, y: 16 } }));
+  await expect(clobbers(app).first()).toBeVisible();
+  const hwSetup = app.page.getByRole('list', { name: 'kvm_arch_hardware_setup body' });
+  await expect(hwSetup.locator('[data-step]').nth(3)).toHaveAttribute(
+    'data-step',
+    /kvm_mmu_reset_all_pte_masks$/,
+  );
+});
+
+test('Alt+arrow keys move the focused step and keep it focused', async ({ app }) => {
+  const body = app.page.getByRole('list', { name: 'kvm_arch_hardware_setup body' });
+  const mmuSetup = row(app, 'kvm_arch_hardware_setup', 'kvm_mmu_hardware_setup');
+  await mmuSetup.focus();
+  await app.rerun(() => app.page.keyboard.press('Alt+ArrowUp'));
+  await expect(body.locator('[data-step]').nth(2)).toHaveAttribute(
+    'data-step',
+    /kvm_mmu_hardware_setup$/,
+  );
+  await expect(body.locator('[data-step]').nth(2)).toBeFocused();
+  await expect(app.page.getByRole('list', { name: 'Edits' })).toContainText(
+    'kvm_mmu_hardware_setup',
+  );
+  await app.rerun(() => app.page.keyboard.press('Alt+ArrowDown'));
+  await expect(body.locator('[data-step]').nth(3)).toHaveAttribute(
+    'data-step',
+    /kvm_mmu_hardware_setup$/,
+  );
+  await expect(body.locator('[data-step]').nth(3)).toBeFocused();
+});
+
+test('an impossible edit is explained and not applied', async ({ app }) => {
+  const call = row(app, 'kvm_arch_init', 'kvm_mmu_vendor_module_init');
+  await call.hover();
+  await call.getByRole('button', { name: /^Move .* to…$/ }).click();
+  await call.getByLabel('Move into').selectOption('kvm_mmu_vendor_module_init');
+  await call.getByRole('button', { name: 'Move', exact: true }).click();
+  await expect(app.notice).toContainText('call itself');
+  await expect(app.page.getByRole('list', { name: 'Edits' })).toHaveCount(0);
+  await expect(app.button('Undo')).toBeDisabled();
+});
+
+test('edits stay with their kernel variant', async ({ app }) => {
+  const mmuSetup = row(app, 'kvm_arch_hardware_setup', 'kvm_mmu_hardware_setup');
+  await mmuSetup.focus();
+  await app.rerun(() => app.page.keyboard.press('Alt+ArrowUp'));
+  await app.choose('Kernel variant', 'v6.0');
+  await expect(app.notice).toContainText('choose seed-p2 again');
+  await expect(app.page.getByRole('list', { name: 'Edits' })).toHaveCount(0);
+  await app.choose('Kernel variant', 'seed-p2');
+  await expect(app.page.getByRole('list', { name: 'Edits' })).toContainText(
+    'kvm_mmu_hardware_setup',
+  );
+  await expect(app.button('Undo')).toBeEnabled();
+});
