@@ -6,7 +6,14 @@ test('a bad variant shows its finding, and the finding jumps to its step', async
   const findings = app.region('Findings');
   await expect(findings.locator('[data-kind="clobber"]').first()).toBeVisible();
   await expect(findings).toContainText('after VMX set them');
-  await findings.locator('[data-kind="clobber"]').first().getByRole('button').click();
+  const clobber = findings.locator('[data-kind="clobber"]').first();
+  await clobber.getByText('What the kernel does about it').click();
+  await expect(clobber).toContainText('kvm_mmu_vendor_module_init()');
+  await expect(clobber.getByRole('link').first()).toHaveAttribute(
+    'href',
+    /^https:\/\/elixir\.bootlin\.com\/linux\/v6\.0\.19\/source\/arch\/x86\/kvm\/mmu\/mmu\.c#L\d+$/,
+  );
+  await clobber.getByRole('button', { name: /^Go to step \d+$/ }).click();
   await expect(app.region('Call stack')).toContainText('kvm_mmu_reset_all_pte_masks()');
   await expect(app.region('Call stack')).toContainText('kvm_arch_hardware_setup()');
 });

@@ -24,11 +24,34 @@ const FindingItem = memo(function FindingItem({ finding: f }: { finding: Finding
     >
       <div className="finding-head">
         <span className="kind">{KIND_LABEL[f.kind]}</span>
-        <button type="button" onClick={() => jumpToEvent(f.events[0]!)}>
-          Go to step {f.events[0]! + 1}
-        </button>
+        <span className="at">
+          {f.events.length > 1 && 'steps '}
+          {f.events.map((e, i) => (
+            <button
+              key={i}
+              type="button"
+              onClick={() => jumpToEvent(e)}
+              aria-label={i === 0 ? `Go to step ${e + 1}` : `Go to step ${e + 1}, also involved`}
+            >
+              {f.events.length > 1 ? e + 1 : `Go to step ${e + 1}`}
+            </button>
+          ))}
+        </span>
       </div>
       <p>{f.message}</p>
+      <details className="advice">
+        <summary>What the kernel does about it</summary>
+        <p>{f.advice}</p>
+        <ul className="links">
+          {f.links.map((l) => (
+            <li key={l.url + l.label}>
+              <a href={l.url} target="_blank" rel="noreferrer">
+                {l.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </details>
     </li>
   );
 });
