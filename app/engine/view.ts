@@ -15,10 +15,13 @@ export type { MmuState, KmemCache, RmapSummary, Change, ConfigValue } from './mo
 export { applyChange } from './model/state';
 export type { ChainView, DescView } from './model/rmap';
 export type { VariantDef, FunctionDef, StepDef, Source, LabelDef } from './variants/types';
-export type { Finding } from './checker';
+export type { Finding, Link } from './checker';
 export type { FaultReport } from './run/machine';
 export type { Scenario, ScenarioInput, Edit, WorkloadOp, Params } from './scenario';
 export { DEFAULT_PARAM_VALUES } from './params';
+export { cellsAt } from './compare/sideBySide';
+export type { CompareView, CompareRow, CompareFinding, RowHalf } from './compare/sideBySide';
+export type { CellDiff } from './compare/diff';
 
 import { effectLabel } from './effects';
 import type { StepDef } from './variants/types';

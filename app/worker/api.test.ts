@@ -81,3 +81,23 @@ describe('EngineApi.validate and chain', () => {
     expect(api.chain(1, 4096, last)).toBeNull();
   });
 });
+
+describe('EngineApi.compare', () => {
+  it('compares two runs into plain data that crosses the worker boundary', () => {
+    const out = createEngineApi().compare(SEED, { ...SEED, kernel: 'alt-configure-mmu' });
+    if (!out.ok) throw new Error(out.error);
+    expect(out.view.sides.map((s) => s.kernel)).toEqual(['seed-p2', 'alt-configure-mmu']);
+    expect(out.view.rows.length).toBeGreaterThan(0);
+    expect(structuredClone(out.view)).toEqual(out.view);
+  });
+
+  it('says which side could not run, and why', () => {
+    const api = createEngineApi();
+    expect(api.compare({ ...SEED, kernel: 'v9.9' }, SEED)).toMatchObject({
+      ok: false,
+      side: 'left',
+      error: expect.stringContaining('kernel'),
+    });
+    expect(api.compare(SEED, { v: 1 })).toMatchObject({ ok: false, side: 'right' });
+  });
+});

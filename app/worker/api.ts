@@ -5,6 +5,8 @@
  */
 import {
   ChainIndex,
+  compareRuns,
+  runScenario,
   startRun,
   validateScenario,
   VARIANTS,
@@ -12,9 +14,11 @@ import {
   type RunResult,
   type RunStream,
 } from '../engine';
+import { sideBySide } from '../engine/compare/sideBySide';
 import {
   STREAM_INTERVAL_MS,
   type CatalogEntry,
+  type CompareOutcome,
   type EngineApi,
   type RunMessage,
   type RunOutcome,
@@ -107,6 +111,14 @@ export function createEngineApi(): EngineApi {
       if (!v.ok) return v;
       const started = startRun(v.value);
       return started.ok ? { ok: true } : started;
+    },
+
+    compare(left, right): CompareOutcome {
+      const l = runScenario(left);
+      if (!l.ok) return { ok: false, side: 'left', error: l.error };
+      const r = runScenario(right);
+      if (!r.ok) return { ok: false, side: 'right', error: r.error };
+      return { ok: true, view: sideBySide(compareRuns(l.value, r.value)) };
     },
 
     cancel(runId) {

@@ -5,7 +5,7 @@
  */
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import type { ChainView } from '../engine/view';
-import type { CatalogEntry, EngineApi, RunMessage } from './protocol';
+import type { CatalogEntry, CompareOutcome, EngineApi, RunMessage } from './protocol';
 
 export interface RunSink {
   message(m: RunMessage): void;
@@ -75,6 +75,10 @@ export class EngineClient {
     return this.track(
       this.api.validate(input) as Promise<{ ok: true } | { ok: false; error: string }>,
     );
+  }
+
+  compare(left: unknown, right: unknown): Promise<CompareOutcome> {
+    return this.track(this.api.compare(left, right) as Promise<CompareOutcome>);
   }
 
   chain(runId: number, gfn: number, eventIndex: number): Promise<ChainView | null> {

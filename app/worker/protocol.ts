@@ -5,6 +5,7 @@
  */
 import type {
   ChainView,
+  CompareView,
   FaultReport,
   Finding,
   MmuState,
@@ -55,6 +56,10 @@ export type RunOutcome =
   | { runId: number; status: 'invalid'; error: string }
   | { runId: number; status: 'cancelled' };
 
+/** Both sides run, aligned and compared; or which side could not run, and why. */
+export type CompareOutcome =
+  { ok: true; view: CompareView } | { ok: false; side: 'left' | 'right'; error: string };
+
 export interface EngineApi {
   catalog(): CatalogEntry[];
   /**
@@ -66,6 +71,8 @@ export interface EngineApi {
   cancel(runId: number): void;
   /** Checks a scenario without running it (for files and links before they replace what is shown). */
   validate(input: unknown): { ok: true } | { ok: false; error: string };
+  /** Runs two scenarios to the end and compares them (see docs/compare.md). */
+  compare(left: unknown, right: unknown): CompareOutcome;
   /** A gfn's rmap chain after trace event `eventIndex` of the current run; null if that run is gone. */
   chain(runId: number, gfn: number, eventIndex: number): ChainView | null;
 }

@@ -37,7 +37,7 @@ const workloadLines = (r: RunResult): string[] =>
   );
 
 /** Names that tell the sides apart in sentences: the kernels, unless both run the same one. */
-function sideNames(l: RunResult, r: RunResult): [string, string] {
+export function sideNames(l: RunResult, r: RunResult): [string, string] {
   const a = l.scenario;
   const b = r.scenario;
   if (a.kernel !== b.kernel) return [a.kernel, b.kernel];
@@ -389,9 +389,18 @@ export function compareReport(
   right: RunResult,
   o: { format: CompareFormat } = { format: 'text' },
 ): string {
-  const blocks = review(compareRuns(left, right));
-  return o.format === 'markdown' ? renderMarkdown(blocks) : renderText(blocks);
+  return reviewOf(compareRuns(left, right), o.format);
 }
+
+/** The review of a comparison already made. */
+export function reviewOf(c: Comparison, format: CompareFormat): string {
+  const blocks = review(c);
+  return format === 'markdown' ? renderMarkdown(blocks) : renderText(blocks);
+}
+
+/** One ordering change as the review words it, in plain text. */
+export const changeSentence = (o: OrderingChange, names: [string, string]): string =>
+  plain(changeItem([o], names).spans);
 
 // ---- JSON for scripts ------------------------------------------------------------------------
 
