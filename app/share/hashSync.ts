@@ -26,7 +26,8 @@ export interface HashHost {
 
 export const linkStateOf = (s: AppState): LinkState => ({
   scenario: s.input,
-  step: s.step,
+  // In compare mode the position is the aligned row, which also places the left step.
+  step: s.view === 'compare' ? s.compareRow : s.step,
   view: s.view,
   gfn: s.gfn,
   compare: s.view === 'compare' ? s.compareInput : null,
@@ -105,7 +106,10 @@ export function startHashSync(host: HashHost = window as unknown as HashHost): (
       cancel();
       push = true;
       timer = host.setTimeout(write, PUSH_AFTER_MS);
-    } else if ((s.step !== prev.step || s.gfn !== prev.gfn) && timer === null) {
+    } else if (
+      (s.step !== prev.step || s.compareRow !== prev.compareRow || s.gfn !== prev.gfn) &&
+      timer === null
+    ) {
       timer = host.setTimeout(write, REPLACE_EVERY_MS);
     }
   });

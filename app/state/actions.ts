@@ -1,35 +1,57 @@
 /** Everything the UI (and the keyboard, and links) can do to the store. */
 import type { ScenarioInput } from '../engine/view';
 import type { LinkState } from '../share/codec';
+import { followLeft } from './compare';
+import { selectCompareRows, selectCursor, selectCursorLength } from './selectors';
 import { DEFAULT_INPUT, useAppStore, type AppState } from './store';
 
 const set = useAppStore.setState;
 const get = useAppStore.getState;
 
-const traceLength = (s: AppState) => s.run.trace?.length ?? 0;
 const clamp = (x: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, x));
 
-/** Changes the scenario; the runner starts a new run for it. */
+/** Changes the scenario (and the compared one's situation with it); the runner starts a new run. */
 export function setInput(update: (input: ScenarioInput) => ScenarioInput): void {
-  set((s) => ({ input: update(s.input), notice: null }));
+  set((s) => {
+    const input = update(s.input);
+    return { input, notice: null, ...followLeft(s, input) };
+  });
 }
 
-export function seek(step: number): void {
-  set((s) => ({ step: clamp(Math.round(step), 0, traceLength(s)) }));
+/** Compare mode's row `row`, and the left run's step that goes with it. */
+export function rowPlace(s: AppState, row: number): Partial<AppState> {
+  const rows = selectCompareRows(s) ?? [];
+  const r = clamp(row, 0, rows.length);
+  return { compareRow: r, step: r ? rows[r - 1]!.leftStep : 0 };
+}
+
+/** Moves the cursor: the step, or in compare mode the aligned row (and both runs with it). */
+export function seek(position: number): void {
+  set((s) => {
+    const p = clamp(Math.round(position), 0, selectCursorLength(s));
+    return selectCompareRows(s) ? rowPlace(s, p) : { step: p };
+  });
 }
 
 export function stepBy(delta: number): void {
   set({ playing: false });
-  seek(get().step + delta);
+  seek(selectCursor(get()) + delta);
 }
 
-export const restart = (): void => set({ step: 0, playing: false });
-export const goToEnd = (): void => set((s) => ({ step: traceLength(s), playing: false }));
+export function restart(): void {
+  set({ playing: false });
+  seek(0);
+}
+export function goToEnd(): void {
+  set({ playing: false });
+  seek(Infinity);
+}
 
 export function togglePlay(): void {
   const s = get();
   if (s.playing) return set({ playing: false });
-  set({ playing: true, step: s.step >= traceLength(s) ? 0 : s.step });
+  if (selectCursor(s) >= selectCursorLength(s)) seek(0);
+  set({ playing: true });
 }
 
 export const setSpeed = (speed: number): void => set({ speed });
@@ -59,6 +81,8 @@ export function openLinkState(link: LinkState, fallBackOnError: boolean): void {
     input: link.scenario,
     view: link.view,
     compareInput: link.compare,
+    // Placed (and clamped) once the comparison is made.
+    compareRow: link.view === 'compare' ? link.step : 0,
     gfn: link.gfn,
     playing: false,
     ...NO_EDIT_HISTORY,

@@ -1,6 +1,6 @@
-/** Play: advance `speed` steps per second on animation frames until the end of the trace. */
+/** Play: advance `speed` steps (or aligned rows) per second on animation frames until the end. */
 import { seek } from './actions';
-import { selectTraceLength } from './selectors';
+import { selectCursor, selectCursorComplete, selectCursorLength } from './selectors';
 import { useAppStore } from './store';
 
 export function startPlayback(): () => void {
@@ -15,9 +15,9 @@ export function startPlayback(): () => void {
     const steps = Math.floor(carry);
     if (steps > 0) {
       carry -= steps;
-      const length = selectTraceLength(s);
-      seek(s.step + steps);
-      if (s.step + steps >= length && s.run.status === 'done') {
+      const at = selectCursor(s) + steps;
+      seek(at);
+      if (at >= selectCursorLength(s) && selectCursorComplete(s)) {
         useAppStore.setState({ playing: false });
         return;
       }

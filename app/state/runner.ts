@@ -6,6 +6,7 @@ import { Trace, type ScenarioInput, type TraceEvent } from '../engine/view';
 import { EngineClient } from '../worker/client';
 import type { RunMessage, RunStart } from '../worker/protocol';
 import { openDefault, takePendingLink } from './actions';
+import { startCompareRunner } from './compareRunner';
 import { emptyRun, useAppStore, type AppState, type RunView } from './store';
 
 const set = useAppStore.setState;
@@ -241,8 +242,10 @@ export function startRunner(
     )
       requestChain(client);
   });
+  const stopCompare = startCompareRunner(client);
   return () => {
     unsubscribe();
+    stopCompare();
     client.dispose();
   };
 }

@@ -14,6 +14,18 @@ import type { AppState } from './store';
 
 export const selectTraceLength = (s: AppState): number => s.run.trace?.length ?? 0;
 
+/** The rows compare mode steps through, once a comparison is there. */
+export const selectCompareRows = (s: AppState) =>
+  s.view === 'compare' ? (s.comparison.view?.rows ?? null) : null;
+
+/** What Step, Play and the keyboard move: the step, or in compare mode the aligned row. */
+export const selectCursor = (s: AppState): number => (selectCompareRows(s) ? s.compareRow : s.step);
+export const selectCursorLength = (s: AppState): number =>
+  selectCompareRows(s)?.length ?? selectTraceLength(s);
+/** Whether the cursor's length is final (nothing more is streaming in). */
+export const selectCursorComplete = (s: AppState): boolean =>
+  selectCompareRows(s) ? s.comparison.status !== 'running' : s.run.status !== 'running';
+
 /** The event the current step just applied (null at step 0). */
 export const selectEvent = (s: AppState): TraceEvent | null =>
   s.run.trace?.events[s.step - 1] ?? null;

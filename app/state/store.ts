@@ -5,6 +5,7 @@
 import { create } from 'zustand';
 import type {
   ChainView,
+  CompareView,
   Edit,
   FaultReport,
   Finding,
@@ -38,6 +39,14 @@ export interface EditHistory {
   redo: Edit[][];
 }
 
+/** Compare mode's comparison of the left (input) and right (compareInput) scenarios. */
+export interface ComparisonState {
+  status: 'idle' | 'running' | 'done' | 'invalid' | 'failed';
+  view: CompareView | null;
+  /** Why the latest comparison could not be made (the last good one stays shown). */
+  error: string | null;
+}
+
 export interface AppState {
   /** The scenario as the controls (or a link or file) set it. */
   input: ScenarioInput;
@@ -63,6 +72,12 @@ export interface AppState {
   view: 'single' | 'compare';
   /** The right-hand scenario in compare mode. */
   compareInput: ScenarioInput | null;
+  comparison: ComparisonState;
+  /**
+   * Compare mode's cursor: aligned rows applied (0 = none). It also places `step`,
+   * the left run's position, so the call stack follows the rows.
+   */
+  compareRow: number;
   theme: 'light' | 'dark';
   helpOpen: boolean;
   /** A notice for the user (e.g. why a link could not be used). */
@@ -99,6 +114,8 @@ export const initialAppState = (input: ScenarioInput): AppState => ({
   leftTab: 'stack',
   view: 'single',
   compareInput: null,
+  comparison: { status: 'idle', view: null, error: null },
+  compareRow: 0,
   theme:
     typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches
       ? 'dark'
