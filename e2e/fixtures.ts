@@ -13,7 +13,17 @@ export class AppPage {
     });
   }
 
-  region(name: 'Call stack' | 'PTE masks' | 'kmem caches' | 'Reverse maps' | 'Findings'): Locator {
+  region(
+    name:
+      | 'Call stack'
+      | 'PTE masks'
+      | 'kmem caches'
+      | 'Reverse maps'
+      | 'Findings'
+      | 'Aligned steps'
+      | 'Differences'
+      | 'Review summary',
+  ): Locator {
     return this.page.getByRole('region', { name, exact: true });
   }
   button(name: string): Locator {
@@ -51,6 +61,13 @@ export class AppPage {
         timeout: 100,
       });
     }).toPass({ timeout: 30_000 });
+  }
+
+  /** Compare mode: waits until the comparison shown is the newest one asked for. */
+  async waitForComparison(): Promise<void> {
+    await expect(this.region('Aligned steps')).toHaveAttribute('data-status', 'done', {
+      timeout: 30_000,
+    });
   }
 
   /** Does something that changes the scenario, then waits for its run to finish. */

@@ -6,6 +6,11 @@ import { CachesPane } from './panes/CachesPane';
 import { FindingsPane } from './panes/FindingsPane';
 import { MasksPane } from './panes/MasksPane';
 import { RmapPane } from './panes/RmapPane';
+import { AlignedRowsPane } from './compare/AlignedRowsPane';
+import { CompareFindingsPane } from './compare/CompareFindingsPane';
+import { DifferencesPane } from './compare/DifferencesPane';
+import { ReviewPane } from './compare/ReviewPane';
+import './compare/compare.css';
 import { EmbedApp } from './EmbedApp';
 import { Header } from './Header';
 import { Layout } from './Layout';
@@ -66,19 +71,30 @@ export function App() {
   }, [theme]);
   useGlobalKeys();
   const dragging = useFileDrop();
+  const compare = useAppStore((s) => s.view === 'compare');
   if (EMBED) return <EmbedApp />;
   return (
     <div className="app">
       <Header />
       <Notices />
       <PlaybackBar />
-      <Layout className="layout">
-        <LeftColumn />
-        <MasksPane className="area-masks" />
-        <FindingsPane className="area-findings" />
-        <CachesPane className="area-caches" />
-        <RmapPane className="area-rmaps" />
-      </Layout>
+      {compare ? (
+        <Layout className="layout compare">
+          <LeftColumn />
+          <AlignedRowsPane className="area-aligned" />
+          <DifferencesPane className="area-differences" />
+          <CompareFindingsPane className="area-findings" />
+          <ReviewPane className="area-review" />
+        </Layout>
+      ) : (
+        <Layout className="layout">
+          <LeftColumn />
+          <MasksPane className="area-masks" />
+          <FindingsPane className="area-findings" />
+          <CachesPane className="area-caches" />
+          <RmapPane className="area-rmaps" />
+        </Layout>
+      )}
       <HelpOverlay />
       {dragging && (
         <div className="drop-hint" aria-hidden="true">

@@ -1,5 +1,6 @@
 import { toggleHelp, toggleTheme } from '../state/actions';
 import { useAppStore } from '../state/store';
+import { CompareControls } from './compare/CompareControls';
 import { ScenarioControls } from './ScenarioControls';
 import { ShareMenu } from './ShareMenu';
 
@@ -12,6 +13,7 @@ export function Header() {
         <ScenarioControls />
       </div>
       <div className="header-tools">
+        <CompareControls />
         <ShareMenu />
         <div className="header-actions">
           <button

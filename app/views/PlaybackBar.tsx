@@ -1,7 +1,8 @@
 import { setSpeed } from '../state/actions';
 import { commandById } from '../state/commands';
-import { selectTraceLength } from '../state/selectors';
+import { selectCursor, selectCursorComplete, selectCursorLength } from '../state/selectors';
 import { useAppStore } from '../state/store';
+import { RowTimeline } from './compare/RowTimeline';
 import { Timeline } from './Timeline';
 
 const SPEEDS = [1, 2, 4, 8, 16, 32, 64];
@@ -22,10 +23,13 @@ function CommandButton({ id, disabled }: { id: string; disabled?: boolean }) {
 }
 
 export function PlaybackBar() {
-  const step = useAppStore((s) => s.step);
-  const length = useAppStore(selectTraceLength);
+  const step = useAppStore(selectCursor);
+  const length = useAppStore(selectCursorLength);
   const speed = useAppStore((s) => s.speed);
-  const running = useAppStore((s) => s.run.status === 'running');
+  const running = useAppStore((s) => !selectCursorComplete(s));
+  // In compare mode the cursor moves through aligned rows, and both runs with it.
+  const compare = useAppStore((s) => (s.view === 'compare' ? s.comparison.view : null));
+  const unit = compare ? 'row' : 'step';
   return (
     <section className="playback" aria-label="Playback">
       <div className="playback-buttons">
@@ -48,11 +52,11 @@ export function PlaybackBar() {
           </select>
         </label>
         <span className="position" aria-live="off">
-          step {step} / {length}
+          {unit} {step} / {length}
           {running ? ' …' : ''}
         </span>
       </div>
-      <Timeline />
+      {compare ? <RowTimeline view={compare} /> : <Timeline />}
     </section>
   );
 }

@@ -4,11 +4,11 @@ import {
   type Params,
   type ScenarioInput,
   type Vendor,
-  type VariantId,
 } from '../engine/view';
 import { setInput } from '../state/actions';
 import { switchKernel } from '../state/edits';
 import { MoreParams } from './MoreParams';
+import { VariantSelect } from './VariantSelect';
 import { useAppStore } from '../state/store';
 import {
   FAULT_LABELS,
@@ -17,12 +17,6 @@ import {
   WORKLOAD_PRESETS,
   workloadPresetOf,
 } from './presets';
-
-const KIND_LABEL = {
-  shipped: 'What shipped',
-  proposed: 'Proposed (never merged)',
-  teaching: 'Deliberately wrong (teaching)',
-};
 
 type BoolParam = 'tdp' | 'eptAD' | 'eptExecOnly' | 'tdpMmu' | 'mmioCaching';
 const TOGGLES: { key: BoolParam; label: string; intelOnly?: boolean; title: string }[] = [
@@ -47,34 +41,15 @@ function withVendor(i: ScenarioInput, vendor: Vendor): ScenarioInput {
 
 export function ScenarioControls() {
   const input = useAppStore((s) => s.input);
-  const catalog = useAppStore((s) => s.catalog);
   const params = input.params ?? {};
   const fault = input.fail?.[0]?.at ?? '';
   const modulesPreset = modulesPresetOf(input);
   const workloadPreset = workloadPresetOf(input);
-  const kinds = ['shipped', 'proposed', 'teaching'] as const;
   return (
     <div className="controls">
       <label>
         Kernel variant
-        <select
-          aria-label="Kernel variant"
-          value={input.kernel}
-          onChange={(e) => switchKernel(e.target.value as VariantId)}
-        >
-          {catalog.length === 0 && <option value={input.kernel}>{input.kernel}</option>}
-          {kinds.map((k) => (
-            <optgroup key={k} label={KIND_LABEL[k]}>
-              {catalog
-                .filter((c) => c.kind === k)
-                .map((c) => (
-                  <option key={c.id} value={c.id} title={c.summary}>
-                    {c.title}
-                  </option>
-                ))}
-            </optgroup>
-          ))}
-        </select>
+        <VariantSelect label="Kernel variant" value={input.kernel} onChange={switchKernel} />
       </label>
       <label>
         Vendor

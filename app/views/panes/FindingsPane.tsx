@@ -2,16 +2,8 @@ import { memo } from 'react';
 import type { Finding } from '../../engine/view';
 import { jumpToEvent } from '../../state/actions';
 import { useAppStore } from '../../state/store';
+import { Advice, KIND_LABEL } from './findingParts';
 import './findings.css';
-
-const KIND_LABEL: Record<string, string> = {
-  clobber: 'clobber',
-  'stale-read': 'stale read',
-  leak: 'leak',
-  'double-free': 'double free',
-  warn: 'WARN',
-  'error-return': 'error return',
-};
 
 const FindingItem = memo(function FindingItem({ finding: f }: { finding: Finding }) {
   // Only this item re-renders when the step enters or leaves one of its events.
@@ -39,19 +31,7 @@ const FindingItem = memo(function FindingItem({ finding: f }: { finding: Finding
         </span>
       </div>
       <p>{f.message}</p>
-      <details className="advice">
-        <summary>What the kernel does about it</summary>
-        <p>{f.advice}</p>
-        <ul className="links">
-          {f.links.map((l) => (
-            <li key={l.url + l.label}>
-              <a href={l.url} target="_blank" rel="noreferrer">
-                {l.label}
-              </a>
-            </li>
-          ))}
-        </ul>
-      </details>
+      <Advice advice={f.advice} links={f.links} />
     </li>
   );
 });

@@ -1,0 +1,118 @@
+import { expect, test, type AppPage } from './fixtures';
+
+const findings = (app: AppPage) => app.region('Findings').locator('[data-kind]');
+
+test.beforeEach(async ({ app }) => {
+  await app.open();
+  await app.button('Compare…').click();
+  await app.waitForComparison();
+});
+
+test('seed-p2 vs alt-configure-mmu: a moved step makes its finding appear, undo takes it away', async ({
+  app,
+  page,
+}) => {
+  await expect(page.getByLabel('Right kernel variant')).toHaveValue('alt-configure-mmu');
+  await expect(app.region('Differences')).toContainText(
+    'kmem_cache_create:pte_list_desc moved from kvm_mmu_hardware_setup to kvm_configure_mmu',
+  );
+  await expect(app.region('Findings')).toContainText('finds nothing on either side');
+
+  await page.getByRole('tab', { name: 'Ordering' }).click();
+  const reset = page.locator(
+    '.ordering [data-step="kvm_mmu_vendor_module_init/kvm_mmu_reset_all_pte_masks"]',
+  );
+  await reset.hover();
+  await reset.getByRole('button', { name: /^Move .* to…$/ }).click();
+  await reset.getByLabel('Move into').selectOption('kvm_arch_hardware_setup');
+  await reset.getByLabel('Position').selectOption({ label: 'after kvm_ops_update(ops)' });
+  await reset.getByRole('button', { name: 'Move', exact: true }).click();
+  await app.waitForComparison();
+
+  const clobber = app.region('Findings').locator('[data-kind="clobber"]').first();
+  await expect(clobber).toHaveAttribute('data-side', 'left');
+  await expect(clobber).toContainText('only on the left (seed-p2)');
+  await expect(app.region('Differences')).toContainText(
+    'kvm_mmu_reset_all_pte_masks() moved from kvm_arch_hardware_setup to kvm_mmu_vendor_module_init',
+  );
+  await expect(app.region('Review summary').locator('pre')).toContainText(
+    'only in seed-p2: [clobber]',
+  );
+
+  await page.keyboard.press('Control+z');
+  await app.waitForComparison();
+  await expect(findings(app)).toHaveCount(0);
+  await expect(app.region('Differences')).not.toContainText('kvm_mmu_reset_all_pte_masks');
+});
+
+test('both runs step together, row by row, and the state difference is shown where it starts', async ({
+  app,
+  page,
+}) => {
+  await expect(app.position).toHaveText(/^row 0 \/ \d+/);
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await expect(app.position).toHaveText(/^row 2 \//);
+  await expect(app.region('Aligned steps').locator('[aria-current="step"]')).toHaveAttribute(
+    'data-row',
+    '2',
+  );
+  await expect(app.region('Differences')).toContainText('same on both sides');
+
+  await app
+    .region('Differences')
+    .getByRole('button', { name: /^first differs at row/ })
+    .click();
+  await expect(app.position).toHaveText(/^row 37 \//);
+  // The left run follows the rows: its call stack is inside kvm_configure_mmu().
+  await expect(app.region('Call stack')).toContainText('kvm_configure_mmu()');
+  await expect(
+    app.region('Differences').getByRole('table', { name: 'State differences' }).locator('tbody tr'),
+  ).not.toHaveCount(0);
+
+  // A row the left run does not have moves only the right one.
+  await app
+    .region('Aligned steps')
+    .getByRole('button', { name: /^Go to row 38:/ })
+    .click();
+  await expect(app.region('Aligned steps').locator('[data-row="38"]')).toHaveAttribute(
+    'data-kind',
+    'right-only',
+  );
+  await expect(app.region('Call stack')).toContainText('kvm_configure_mmu()');
+});
+
+test('the review can be copied and a link reopens the same comparison on the same row', async ({
+  app,
+  page,
+  context,
+  browser,
+}) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await app.button('Copy review').click();
+  await expect(page.getByRole('status').filter({ hasText: 'review copied' })).toBeVisible();
+  const review = await page.evaluate(() => navigator.clipboard.readText());
+  expect(review).toMatch(/^Patch-ordering review: seed-p2 vs alt-configure-mmu\n/);
+  await page.getByRole('radio', { name: 'Markdown' }).check();
+  await expect(app.region('Review summary').locator('pre')).toContainText(
+    '### Patch-ordering review: `seed-p2` vs `alt-configure-mmu`',
+  );
+
+  await app.timeline.fill('40');
+  await app.button('Copy link').click();
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  const fresh = await (await browser.newContext()).newPage();
+  await fresh.goto(link);
+  await expect(fresh.getByRole('region', { name: 'Aligned steps' })).toHaveAttribute(
+    'data-status',
+    'done',
+    { timeout: 30_000 },
+  );
+  await expect(fresh.locator('.playback .position')).toHaveText(/^row 40 \//);
+  await expect(fresh.getByLabel('Right kernel variant')).toHaveValue('alt-configure-mmu');
+  await fresh.context().close();
+
+  await app.button('Close comparison').click();
+  await expect(app.region('PTE masks')).toBeVisible();
+  await expect(app.position).toHaveText(/^step \d+ \//);
+});
