@@ -116,3 +116,16 @@ test('the review can be copied and a link reopens the same comparison on the sam
   await expect(app.region('PTE masks')).toBeVisible();
   await expect(app.position).toHaveText(/^step \d+ \//);
 });
+
+test('an argument from the thread opens the comparison that shows it', async ({ app, page }) => {
+  await page
+    .getByLabel('Arguments from the review thread')
+    .selectOption({ label: 'What a forgotten kvm_unconfigure_mmu() leaks' });
+  await expect(page.getByLabel('Kernel variant', { exact: true })).toHaveValue('alt-configure-mmu');
+  await expect(page.getByLabel('Right kernel variant')).toHaveValue('bad-alt-no-unconfigure');
+  await app.waitForComparison();
+  const leak = app.region('Findings').locator('[data-kind="leak"]').first();
+  await expect(leak).toHaveAttribute('data-side', 'right');
+  await leak.getByText('What the kernel does about it').click();
+  await expect(leak).toContainText('kvm_unconfigure_mmu');
+});

@@ -53,6 +53,20 @@ export function openCompare(): void {
   }));
 }
 
+/** Opens a ready-made comparison: `left` replaces the scenario (and its edit history). */
+export function openComparison(left: ScenarioInput, right: VariantId): void {
+  set({
+    input: left,
+    view: 'compare',
+    compareInput: rightSideOf(left, right),
+    compareRow: 0,
+    playing: false,
+    editUndo: [],
+    editRedo: [],
+    notice: null,
+  });
+}
+
 export const closeCompare = (): void => set({ view: 'single', playing: false });
 
 export function setRightKernel(kernel: VariantId): void {

@@ -2,7 +2,7 @@
  * Ready-made module sequences, faults and workloads for the controls. Each is
  * plain scenario data, so whatever the controls pick is what links and files carry.
  */
-import type { FaultPoint, ScenarioInput, Vendor, WorkloadOp } from '../engine/view';
+import type { FaultPoint, ScenarioInput, Vendor, VariantId, WorkloadOp } from '../engine/view';
 
 const other = (v: Vendor): Vendor => (v === 'intel' ? 'amd' : 'intel');
 
@@ -84,3 +84,56 @@ export const modulesPresetOf = (input: ScenarioInput): string =>
 
 export const workloadPresetOf = (input: ScenarioInput): string =>
   WORKLOAD_PRESETS.find((p) => same(p.workload, input.workload ?? []))?.id ?? 'custom';
+
+/**
+ * The arguments of the review thread the project grew out of, each as a
+ * comparison that shows it (see docs/compare.md).
+ */
+export interface ThreadArgument {
+  id: string;
+  label: string;
+  left: ScenarioInput;
+  right: VariantId;
+}
+
+const intel = (kernel: VariantId, more: Partial<ScenarioInput> = {}): ScenarioInput => ({
+  v: 1,
+  kernel,
+  vendor: 'intel',
+  ...more,
+});
+
+export const THREAD_ARGUMENTS: ThreadArgument[] = [
+  {
+    id: 'reset-stays-first',
+    label: 'The mask reset must stay before vendor setup',
+    left: intel('v6.0'),
+    right: 'bad-reset-after-setup',
+  },
+  {
+    id: 'create-after-configure',
+    label: 'The caches must be created after kvm_configure_mmu()',
+    left: intel('seed-p3', { params: { tdp: false } }),
+    right: 'bad-create-before-configure',
+  },
+  {
+    id: 'alternative-teardown',
+    label: 'The alternative’s cost on teardown (unload kvm_intel)',
+    left: intel('seed-p2', { modules: ['load kvm', 'load kvm_intel', 'unload kvm_intel'] }),
+    right: 'alt-configure-mmu',
+  },
+  {
+    id: 'alternative-error-path',
+    label: 'The alternative’s cost on the error path (hardware_setup() fails)',
+    left: intel('seed-p2', { fail: [{ at: 'hardware_setup' }] }),
+    right: 'alt-configure-mmu',
+  },
+  {
+    id: 'alternative-forgotten',
+    label: 'What a forgotten kvm_unconfigure_mmu() leaks',
+    left: intel('alt-configure-mmu', {
+      modules: ['load kvm', 'load kvm_intel', 'unload kvm_intel'],
+    }),
+    right: 'bad-alt-no-unconfigure',
+  },
+];

@@ -1,6 +1,34 @@
-import { closeCompare, openCompare, setRightKernel, swapSides } from '../../state/compare';
+import {
+  closeCompare,
+  openComparison,
+  openCompare,
+  setRightKernel,
+  swapSides,
+} from '../../state/compare';
+import { THREAD_ARGUMENTS } from '../presets';
 import { useAppStore } from '../../state/store';
 import { VariantSelect } from '../VariantSelect';
+
+/** The review thread's arguments, each opening the comparison that shows it. */
+function ArgumentPicker() {
+  return (
+    <select
+      aria-label="Arguments from the review thread"
+      value=""
+      onChange={(e) => {
+        const a = THREAD_ARGUMENTS.find((x) => x.id === e.target.value);
+        if (a) openComparison(a.left, a.right);
+      }}
+    >
+      <option value="">Arguments from the thread…</option>
+      {THREAD_ARGUMENTS.map((a) => (
+        <option key={a.id} value={a.id}>
+          {a.label}
+        </option>
+      ))}
+    </select>
+  );
+}
 
 /** "Compare…" in single mode; the right side's variant, Swap and Close in compare mode. */
 export function CompareControls() {
@@ -9,9 +37,12 @@ export function CompareControls() {
   const rightEdits = right?.edits?.length ?? 0;
   if (view !== 'compare' || !right)
     return (
-      <button type="button" onClick={openCompare} title="Put another ordering side by side">
-        Compare…
-      </button>
+      <>
+        <button type="button" onClick={openCompare} title="Put another ordering side by side">
+          Compare…
+        </button>
+        <ArgumentPicker />
+      </>
     );
   return (
     <div className="compare-controls" role="group" aria-label="Compare with">
@@ -34,6 +65,7 @@ export function CompareControls() {
       <button type="button" onClick={closeCompare}>
         Close comparison
       </button>
+      <ArgumentPicker />
     </div>
   );
 }
