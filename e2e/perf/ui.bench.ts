@@ -5,6 +5,7 @@
  *     the longest gap between animation frames, from choosing the workload to the end.
  */
 import { writeFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
 import { test } from '../fixtures';
 
 const pct = (xs: number[], p: number) =>
@@ -119,29 +120,31 @@ test('step-forward latency and long tasks', async ({ app, page }) => {
   writeFileSync('test-results/ui-bench.json', JSON.stringify(result, null, 2));
 });
 
-test('ordering edit → re-run, re-check and paint', async ({ app, page }) => {
-  test.setTimeout(240_000);
-  await app.open();
-  await app.choose('Kernel variant', 'seed-p3');
-  await page.getByRole('tab', { name: 'Ordering' }).click();
-  await page.evaluate(() => {
+/**
+ * Presses keys on ops->hardware_setup() in the ordering editor and measures, per key,
+ * keydown → the watched element reporting a new finished result → the next frame.
+ * ops->hardware_setup() moves twice later (past kvm_mmu_hardware_setup(): the WARN
+ * and -EIO appear), then both moves are undone: four edits per round.
+ */
+async function measureEdits(page: Page, watch: { selector: string; attrs: string[] }) {
+  await page.evaluate(({ selector, attrs }) => {
     const w = window as unknown as { __edit: number[]; __t0: number | null };
     w.__edit = [];
     w.__t0 = null;
     document.addEventListener('keydown', (e) => (w.__t0 = e.timeStamp), true);
-    const main = document.querySelector('main')!;
-    let seen = main.dataset.runId;
+    const el = document.querySelector<HTMLElement>(selector)!;
+    // The first attribute says "done"; together they change with every new result.
+    const key = () => attrs.map((a) => el.getAttribute(a)).join('|');
+    let seen = key();
     new MutationObserver(() => {
-      if (main.dataset.runStatus !== 'done' || main.dataset.runId === seen) return;
-      seen = main.dataset.runId;
+      if (key() === seen) return;
+      seen = key();
       const t0 = w.__t0;
-      if (t0 === null) return;
+      if (el.getAttribute(attrs[0]!) !== 'done' || t0 === null) return;
       w.__t0 = null;
       requestAnimationFrame(() => setTimeout(() => w.__edit.push(performance.now() - t0), 0));
-    }).observe(main, { attributes: true });
-  });
-  // ops->hardware_setup() twice later (past kvm_mmu_hardware_setup(): the WARN and -EIO
-  // appear), then undo both: four edits, each a re-run and re-check in the worker.
+    }).observe(el, { attributes: true });
+  }, watch);
   const setup = page.locator('.ordering [data-step="kvm_arch_hardware_setup/ops->hardware_setup"]');
   let n = 0;
   for (let round = 0; round < 50; round++) {
@@ -156,12 +159,41 @@ test('ordering edit → re-run, re-check and paint', async ({ app, page }) => {
     }
   }
   const lat = await page.evaluate(() => (window as unknown as { __edit: number[] }).__edit);
-  const result = {
+  return {
     samples: lat.length,
     medianMs: pct(lat, 50),
     p95Ms: pct(lat, 95),
     maxMs: Math.max(...lat),
   };
+}
+
+test('ordering edit → re-run, re-check and paint', async ({ app, page }) => {
+  test.setTimeout(240_000);
+  await app.open();
+  await app.choose('Kernel variant', 'seed-p3');
+  await page.getByRole('tab', { name: 'Ordering' }).click();
+  const result = await measureEdits(page, {
+    selector: 'main',
+    attrs: ['data-run-status', 'data-run-id'],
+  });
   console.log(JSON.stringify({ orderingEdit: result }, null, 2));
   writeFileSync('test-results/ui-bench-edit.json', JSON.stringify(result, null, 2));
+});
+
+test('ordering edit in compare mode → both sides re-run, re-aligned and painted', async ({
+  app,
+  page,
+}) => {
+  test.setTimeout(240_000);
+  await app.open();
+  await app.choose('Kernel variant', 'seed-p3');
+  await app.button('Compare…').click();
+  await app.waitForComparison();
+  await page.getByRole('tab', { name: 'Ordering' }).click();
+  const result = await measureEdits(page, {
+    selector: 'section[aria-label="Aligned steps"]',
+    attrs: ['data-status'],
+  });
+  console.log(JSON.stringify({ compareEdit: result }, null, 2));
+  writeFileSync('test-results/ui-bench-compare-edit.json', JSON.stringify(result, null, 2));
 });
