@@ -26,8 +26,7 @@ test('seed-p2 vs alt-configure-mmu: a moved step makes its finding appear, undo 
   await reset.getByRole('button', { name: /^Move .* to…$/ }).click();
   await reset.getByLabel('Move into').selectOption('kvm_arch_hardware_setup');
   await reset.getByLabel('Position').selectOption({ label: 'after kvm_ops_update(ops)' });
-  await reset.getByRole('button', { name: 'Move', exact: true }).click();
-  await app.waitForComparison();
+  await app.recompare(() => reset.getByRole('button', { name: 'Move', exact: true }).click());
 
   const clobber = app.region('Findings').locator('[data-kind="clobber"]').first();
   await expect(clobber).toHaveAttribute('data-side', 'left');
@@ -39,8 +38,7 @@ test('seed-p2 vs alt-configure-mmu: a moved step makes its finding appear, undo 
     'only in seed-p2: [clobber]',
   );
 
-  await page.keyboard.press('Control+z');
-  await app.waitForComparison();
+  await app.recompare(() => page.keyboard.press('Control+z'));
   await expect(findings(app)).toHaveCount(0);
   await expect(app.region('Differences')).not.toContainText('kvm_mmu_reset_all_pte_masks');
 });

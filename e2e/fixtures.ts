@@ -70,6 +70,15 @@ export class AppPage {
     });
   }
 
+  /** Compare mode: does something, then waits for a new comparison to be shown. */
+  async recompare(action: () => Promise<void>): Promise<void> {
+    const pane = this.region('Aligned steps');
+    const before = await pane.getAttribute('data-comparison-id');
+    await action();
+    await expect(pane).not.toHaveAttribute('data-comparison-id', before ?? '', { timeout: 30_000 });
+    await this.waitForComparison();
+  }
+
   /** Does something that changes the scenario, then waits for its run to finish. */
   async rerun(action: () => Promise<void>): Promise<void> {
     const before = await this.runId();

@@ -74,7 +74,7 @@ describe('compare mode', () => {
   it('steps by aligned rows once the comparison is there, and places the left run’s step', () => {
     openCompare();
     const view = compared(get().input, get().compareInput!);
-    set({ comparison: { status: 'done', view, error: null } });
+    set({ comparison: { id: 1, status: 'done', view, error: null } });
     expect(selectCursorLength(get())).toBe(view.rows.length);
     const rightOnly = view.rows.findIndex((r) => r.kind === 'right-only');
     seek(rightOnly + 1);

@@ -1,8 +1,11 @@
 /**
  * Compare mode's half of the runner: whenever either side changes, the worker runs
- * both and compares them; the newest answer wins. The aligned row stays where it
- * was (clamped), and the left run's step follows it.
+ * both and compares them; the newest request wins. An ordering edit asks for its
+ * comparison while its trial run is still in the worker (prefetchComparison), so the
+ * two answers come back together instead of one after the other. The aligned row
+ * stays where it was (clamped), and the left run's step follows it.
  */
+import type { ScenarioInput } from '../engine/view';
 import type { EngineClient } from '../worker/client';
 import type { CompareOutcome } from '../worker/protocol';
 import { rowPlace } from './actions';
@@ -13,49 +16,96 @@ const get = useAppStore.getState;
 
 const wanted = (s: AppState) => (s.view === 'compare' ? s.compareInput : null);
 
-function onOutcome(o: CompareOutcome): void {
-  if (!o.ok) {
-    const side = o.side === 'left' ? 'left' : 'right';
+interface Request {
+  left: ScenarioInput;
+  right: ScenarioInput;
+  outcome: CompareOutcome | { failed: string } | null;
+  delivered: boolean;
+}
+/** The newest request; its answer is shown once its left side is the input. */
+let asked: Request | null = null;
+let client: EngineClient | null = null;
+
+const isCurrent = (r: Request, s: AppState) => s.input === r.left && wanted(s) === r.right;
+
+function show(o: CompareOutcome | { failed: string }): void {
+  if ('failed' in o) {
+    set((s) => ({
+      comparison: {
+        ...s.comparison,
+        status: 'failed',
+        error: `The engine stopped: ${o.failed}. It has been restarted.`,
+      },
+    }));
+  } else if (!o.ok) {
     set((s) => ({
       comparison: {
         ...s.comparison,
         status: 'invalid',
-        error: `The ${side} side cannot run: ${o.error}`,
+        error: `The ${o.side} side cannot run: ${o.error}`,
       },
     }));
-    return;
-  }
-  set((s) => {
-    const next = { ...s, comparison: { status: 'done' as const, view: o.view, error: null } };
-    return { comparison: next.comparison, ...rowPlace(next, s.compareRow) };
-  });
+  } else
+    set((s) => {
+      const comparison = {
+        id: s.comparison.id + 1,
+        status: 'done' as const,
+        view: o.view,
+        error: null,
+      };
+      return { comparison, ...rowPlace({ ...s, comparison }, s.compareRow) };
+    });
 }
 
-export function startCompareRunner(client: EngineClient): () => void {
-  let latest = 0;
+/** Shows the answer to the newest request if it has come and is about the current sides. */
+function deliver(): void {
+  const r = asked;
+  if (!r?.outcome || r.delivered || !isCurrent(r, get())) return;
+  r.delivered = true;
+  show(r.outcome);
+}
+
+function request(left: ScenarioInput, right: ScenarioInput): void {
+  if (!client) return;
+  const r: Request = { left, right, outcome: null, delivered: false };
+  asked = r;
+  client.compare(left, right).then(
+    (o) => {
+      r.outcome = o;
+      if (asked === r) deliver();
+    },
+    (e: Error) => {
+      r.outcome = { failed: e.message };
+      if (asked === r) deliver();
+    },
+  );
+}
+
+/** Compares `left` (not yet the input: an edit on trial) with the right side, ahead of time. */
+export function prefetchComparison(left: ScenarioInput): void {
+  const right = wanted(get());
+  if (right) request(left, right);
+}
+
+export function startCompareRunner(engine: EngineClient): () => void {
+  client = engine;
   const start = (s: AppState) => {
     const right = wanted(s);
     if (!right) return;
-    const id = ++latest;
     set((x) => ({ comparison: { ...x.comparison, status: 'running' } }));
-    client.compare(s.input, right).then(
-      (o) => id === latest && onOutcome(o),
-      (e: Error) =>
-        id === latest &&
-        set((x) => ({
-          comparison: {
-            ...x.comparison,
-            status: 'failed',
-            error: `The engine stopped: ${e.message}. It has been restarted.`,
-          },
-        })),
-    );
+    if (asked && isCurrent(asked, s)) deliver();
+    else request(s.input, right);
   };
   start(get());
-  return useAppStore.subscribe((s, prev) => {
+  const unsubscribe = useAppStore.subscribe((s, prev) => {
     if (wanted(s) && (s.input !== prev.input || wanted(s) !== wanted(prev))) start(s);
     // The left run re-places its step when it finishes; the row decides it here.
     else if (wanted(s) && s.comparison.view && s.run !== prev.run && s.run.status === 'done')
       set((x) => rowPlace(x, x.compareRow));
   });
+  return () => {
+    unsubscribe();
+    client = null;
+    asked = null;
+  };
 }

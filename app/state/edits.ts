@@ -5,6 +5,7 @@
  */
 import type { Edit, ScenarioInput, VariantId } from '../engine/view';
 import { showNotice } from './actions';
+import { prefetchComparison } from './compareRunner';
 import { tryInput } from './runner';
 import { useAppStore } from './store';
 
@@ -25,6 +26,7 @@ function withEdits(input: ScenarioInput, edits: Edit[]): ScenarioInput {
  */
 function commit(edits: Edit[], undo: Edit[][], redo: Edit[][]): Promise<string | null> {
   const candidate = withEdits(get().input, edits);
+  prefetchComparison(candidate);
   return new Promise((resolve) =>
     tryInput(
       candidate,

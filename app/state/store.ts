@@ -41,6 +41,8 @@ export interface EditHistory {
 
 /** Compare mode's comparison of the left (input) and right (compareInput) scenarios. */
 export interface ComparisonState {
+  /** Counts the comparisons shown (tests and the benchmark wait on it). */
+  id: number;
   status: 'idle' | 'running' | 'done' | 'invalid' | 'failed';
   view: CompareView | null;
   /** Why the latest comparison could not be made (the last good one stays shown). */
@@ -114,7 +116,7 @@ export const initialAppState = (input: ScenarioInput): AppState => ({
   leftTab: 'stack',
   view: 'single',
   compareInput: null,
-  comparison: { status: 'idle', view: null, error: null },
+  comparison: { id: 0, status: 'idle', view: null, error: null },
   compareRow: 0,
   theme:
     typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches

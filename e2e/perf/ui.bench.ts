@@ -192,7 +192,7 @@ test('ordering edit in compare mode → both sides re-run, re-aligned and painte
   await page.getByRole('tab', { name: 'Ordering' }).click();
   const result = await measureEdits(page, {
     selector: 'section[aria-label="Aligned steps"]',
-    attrs: ['data-status'],
+    attrs: ['data-status', 'data-comparison-id'],
   });
   console.log(JSON.stringify({ compareEdit: result }, null, 2));
   writeFileSync('test-results/ui-bench-compare-edit.json', JSON.stringify(result, null, 2));

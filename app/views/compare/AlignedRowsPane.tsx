@@ -35,18 +35,30 @@ function keepInView(row: HTMLElement): void {
   else if (box.scrollTop < bottom) box.scrollTop = bottom;
 }
 
-/** One aligned row; it re-renders only when it becomes or stops being the current one. */
-const Row = memo(function Row({
-  row,
-  index,
-  divergence,
-  findings,
-}: {
+interface RowProps {
   row: CompareRow;
   index: number;
   divergence: string | null;
   findings: string | null;
-}) {
+}
+
+const halfKey = (h: RowHalf | null) => (h ? `${h.kind}|${h.name}|${h.where}|${h.depth}` : '');
+/** Rows are new objects in every comparison; most of them read the same after an edit. */
+const sameProps = (a: RowProps, b: RowProps) =>
+  a.index === b.index &&
+  a.divergence === b.divergence &&
+  a.findings === b.findings &&
+  (a.row === b.row ||
+    (a.row.kind === b.row.kind &&
+      a.row.moved === b.row.moved &&
+      halfKey(a.row.left) === halfKey(b.row.left) &&
+      halfKey(a.row.right) === halfKey(b.row.right)));
+
+/**
+ * One aligned row. It re-renders when it becomes or stops being the current one, or
+ * when a new comparison changes what it shows (not merely its identity).
+ */
+const Row = memo(function Row({ row, index, divergence, findings }: RowProps) {
   const current = useAppStore((s) => s.compareRow === index + 1);
   const ref = useRef<HTMLTableRowElement>(null);
   useEffect(() => {
@@ -95,7 +107,7 @@ const Row = memo(function Row({
       </td>
     </tr>
   );
-});
+}, sameProps);
 
 /** The two traces side by side, the same kernel action on the same row. */
 export function AlignedRowsPane({ className }: { className: string }) {
@@ -117,6 +129,7 @@ export function AlignedRowsPane({ className }: { className: string }) {
       className={`panel aligned ${className}`}
       aria-label="Aligned steps"
       data-status={comparison.status}
+      data-comparison-id={comparison.id}
     >
       <h2>
         Aligned steps{' '}
