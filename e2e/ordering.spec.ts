@@ -93,3 +93,15 @@ test('edits stay with their kernel variant', async ({ app }) => {
   );
   await expect(app.button('Undo')).toBeEnabled();
 });
+
+test('edits survive a reload straight after them', async ({ app, page }) => {
+  const mmuSetup = row(app, 'kvm_arch_hardware_setup', 'kvm_mmu_hardware_setup');
+  await mmuSetup.focus();
+  await app.rerun(() => app.page.keyboard.press('Alt+ArrowUp'));
+  // Sooner than the URL is normally written: the write happens as the page goes away.
+  await page.reload();
+  await app.waitForRun();
+  await page.getByRole('tab', { name: 'Ordering' }).click();
+  await expect(page.getByRole('list', { name: 'Edits' })).toContainText('kvm_mmu_hardware_setup');
+  await expect(clobbers(app)).toHaveCount(0);
+});
