@@ -127,3 +127,24 @@ test('an argument from the thread opens the comparison that shows it', async ({ 
   await leak.getByText('What the kernel does about it').click();
   await expect(leak).toContainText('kvm_unconfigure_mmu');
 });
+
+test('a compare link embeds as the aligned steps, stepped together', async ({ app, page }) => {
+  const hashAt = () => new URL(page.url()).hash;
+  await expect.poll(hashAt).toMatch(/^#s1\//);
+  const before = hashAt();
+  await app.timeline.fill('5');
+  await expect(app.position).toHaveText(/^row 5 \//);
+  // The only change since: the row, written to the URL a moment later.
+  await expect.poll(hashAt).not.toBe(before);
+  const hash = hashAt();
+  await page.goto(`/?embed=1${hash}`);
+  await app.waitForComparison();
+  await expect(page.locator('.embed-header')).toContainText('vs alt-configure-mmu');
+  await expect(page.getByLabel('Right kernel variant')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Step forward', exact: true }).click();
+  await expect(app.position).toHaveText(/^row 6 \//);
+  await expect(app.region('Aligned steps').locator('[aria-current="step"]')).toHaveAttribute(
+    'data-row',
+    '6',
+  );
+});

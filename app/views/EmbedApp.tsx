@@ -2,6 +2,7 @@ import { useAppStore } from '../state/store';
 import { CallStackPane } from './panes/CallStackPane';
 import { MasksPane } from './panes/MasksPane';
 import { RmapPane } from './panes/RmapPane';
+import { AlignedRowsPane } from './compare/AlignedRowsPane';
 import { Layout } from './Layout';
 import { Notices } from './Notices';
 import { PlaybackBar } from './PlaybackBar';
@@ -13,11 +14,16 @@ export function EmbedApp() {
   );
   const vendor = useAppStore((s) => s.input.vendor);
   const hasWorkload = useAppStore((s) => (s.input.workload?.length ?? 0) > 0);
+  // A compare link embeds as the aligned steps, stepped together.
+  const right = useAppStore((s) =>
+    s.view === 'compare' ? (s.compareInput?.kernel ?? null) : null,
+  );
   const full = `${location.pathname}${location.hash}`;
   return (
     <div className="app embed">
       <header className="embed-header">
-        <strong>{title}</strong> · {vendor === 'intel' ? 'kvm_intel' : 'kvm_amd'}
+        <strong>{title}</strong>
+        {right && <strong> vs {right}</strong>} · {vendor === 'intel' ? 'kvm_intel' : 'kvm_amd'}
         <a href={full} target="_blank" rel="noreferrer">
           Open in the KVM MMU visualizer ↗
         </a>
@@ -26,7 +32,13 @@ export function EmbedApp() {
       <PlaybackBar />
       <Layout className="layout embed-layout">
         <CallStackPane className="area-stack" />
-        {hasWorkload ? <RmapPane className="area-masks" /> : <MasksPane className="area-masks" />}
+        {right ? (
+          <AlignedRowsPane className="area-masks" />
+        ) : hasWorkload ? (
+          <RmapPane className="area-masks" />
+        ) : (
+          <MasksPane className="area-masks" />
+        )}
       </Layout>
     </div>
   );
