@@ -3,7 +3,7 @@ import type { ScenarioInput } from '../engine/view';
 import type { LinkState } from '../share/codec';
 import { followLeft } from './compare';
 import { selectCompareRows, selectCursor, selectCursorLength } from './selectors';
-import { DEFAULT_INPUT, useAppStore, type AppState } from './store';
+import { DEFAULT_INPUT, NO_EDIT_HISTORY, useAppStore, type AppState } from './store';
 
 const set = useAppStore.setState;
 const get = useAppStore.getState;
@@ -60,9 +60,6 @@ export const toggleHelp = (open?: boolean): void => set((s) => ({ helpOpen: open
 export const toggleTheme = (): void =>
   set((s) => ({ theme: s.theme === 'dark' ? 'light' : 'dark' }));
 export const showNotice = (notice: string | null): void => set({ notice });
-
-/** A link, file or the default scenario replaces the edits and their history. */
-const NO_EDIT_HISTORY = { editUndo: [], editRedo: [], parkedEdits: {} } satisfies Partial<AppState>;
 
 /** Shows trace event `index` as the current step. */
 export function jumpToEvent(index: number): void {

@@ -4,7 +4,7 @@
  * faults, workload), so the two differ in their ordering only; it keeps its own edits.
  */
 import type { ScenarioInput, VariantId } from '../engine/view';
-import { useAppStore } from './store';
+import { NO_EDIT_HISTORY, useAppStore } from './store';
 
 const set = useAppStore.setState;
 
@@ -61,9 +61,8 @@ export function openComparison(left: ScenarioInput, right: VariantId): void {
     compareInput: rightSideOf(left, right),
     compareRow: 0,
     playing: false,
-    editUndo: [],
-    editRedo: [],
     notice: null,
+    ...NO_EDIT_HISTORY,
   });
 }
 

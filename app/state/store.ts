@@ -126,6 +126,13 @@ export const initialAppState = (input: ScenarioInput): AppState => ({
   notice: null,
 });
 
+/** A link, file, ready-made comparison or the default scenario replaces the edits and their history. */
+export const NO_EDIT_HISTORY = {
+  editUndo: [],
+  editRedo: [],
+  parkedEdits: {},
+} satisfies Partial<AppState>;
+
 /** What the app shows when nothing else (a link, a file, the last session) says otherwise. */
 export const DEFAULT_INPUT: ScenarioInput = { v: 1, kernel: 'seed-p2', vendor: 'intel' };
 
