@@ -21,6 +21,7 @@ export type { Scenario, ScenarioInput, Edit, WorkloadOp, Params } from './scenar
 export { DEFAULT_PARAM_VALUES } from './params';
 export { cellsAt } from './compare/sideBySide';
 export type { CompareView, CompareRow, CompareFinding, RowHalf } from './compare/sideBySide';
+export { shownValue } from './compare/diff';
 export type { CellDiff } from './compare/diff';
 
 import { effectLabel } from './effects';

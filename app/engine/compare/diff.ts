@@ -23,6 +23,10 @@ export interface CellDiff {
   right: string | null;
 }
 
+/** A cell's value in words, also where one side has none. */
+export const shownValue = (c: CellDiff, v: string | null): string =>
+  v ?? (c.section === 'caches' ? 'not created' : 'no such global');
+
 /** Cells keyed "section:key", valued as displayed. */
 type Cells = Map<string, string>;
 

@@ -10,7 +10,7 @@ import type { RunResult } from '../index';
 import type { Params } from '../scenario';
 import { sourceLabel, sourceUrl } from '../variants/sources';
 import { eventName, type OrderingChange } from './align';
-import { compareRuns, type CellDiff, type Comparison, type StateDiff } from './diff';
+import { compareRuns, shownValue, type CellDiff, type Comparison, type StateDiff } from './diff';
 
 // ---- the two scenarios --------------------------------------------------------------------
 
@@ -261,8 +261,6 @@ function orderingBlocks(c: Comparison, names: [string, string]): Block[] {
 const FIRST_CELLS = 10;
 
 function cellItems(cells: CellDiff[], names: [string, string], limit = Infinity): Item[] {
-  const value = (c: CellDiff, v: string | null) =>
-    v ?? (c.section === 'caches' ? 'not created' : 'no such global');
   const label = (c: CellDiff): Span[] =>
     c.section === 'caches'
       ? ['kmem cache ', { code: c.key }]
@@ -270,7 +268,10 @@ function cellItems(cells: CellDiff[], names: [string, string], limit = Infinity)
         ? ['module ', { code: c.key }]
         : [{ code: c.key }];
   const items: Item[] = cells.slice(0, limit).map((c) => ({
-    spans: [...label(c), `: ${names[0]} ${value(c, c.left)}, ${names[1]} ${value(c, c.right)}`],
+    spans: [
+      ...label(c),
+      `: ${names[0]} ${shownValue(c, c.left)}, ${names[1]} ${shownValue(c, c.right)}`,
+    ],
   }));
   if (cells.length > limit) items.push({ spans: [`… and ${cells.length - limit} more`] });
   return items;

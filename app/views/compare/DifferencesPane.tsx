@@ -1,4 +1,4 @@
-import { cellsAt, type CellDiff } from '../../engine/view';
+import { cellsAt, shownValue, type CellDiff } from '../../engine/view';
 import { seek } from '../../state/actions';
 import { useAppStore } from '../../state/store';
 
@@ -9,9 +9,6 @@ const SECTION_LABEL: Record<CellDiff['section'], string> = {
   lifecycle: 'counter',
   modules: 'module',
 };
-
-const shown = (c: CellDiff, v: string | null) =>
-  v ?? (c.section === 'caches' ? 'not created' : 'no such global');
 
 /** What differs: the ordering (whole runs), and the MMU state at the current row. */
 export function DifferencesPane({ className }: { className: string }) {
@@ -73,8 +70,8 @@ export function DifferencesPane({ className }: { className: string }) {
                 <th scope="row">
                   <span className="section">{SECTION_LABEL[c.section]}</span> <code>{c.key}</code>
                 </th>
-                <td>{shown(c, c.left)}</td>
-                <td>{shown(c, c.right)}</td>
+                <td>{shownValue(c, c.left)}</td>
+                <td>{shownValue(c, c.right)}</td>
               </tr>
             ))}
           </tbody>
