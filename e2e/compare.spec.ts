@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test, type AppPage } from './fixtures';
 
 const findings = (app: AppPage) => app.region('Findings').locator('[data-kind]');
@@ -147,4 +148,18 @@ test('a compare link embeds as the aligned steps, stepped together', async ({ ap
     'data-row',
     '6',
   );
+});
+
+test('export in compare mode draws the comparison', async ({ app, page }, info) => {
+  await app.timeline.fill('40');
+  const [svg] = await Promise.all([
+    page.waitForEvent('download'),
+    app.button('Export SVG').click(),
+  ]);
+  expect(svg.suggestedFilename()).toBe('kvm-mmu-seed-p2-intel-vs-alt-configure-mmu-row40.svg');
+  const path = info.outputPath('compare.svg');
+  await svg.saveAs(path);
+  const text = readFileSync(path, 'utf8');
+  expect(text).toContain('Patch-ordering review: seed-p2 vs alt-configure-mmu');
+  expect(text).toContain('row 40 of');
 });

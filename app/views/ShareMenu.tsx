@@ -4,15 +4,26 @@ import { download, openScenarioFile, scenarioFileName, scenarioFileText } from '
 import { linkStateOf } from '../share/hashSync';
 import { viewSnapshot } from '../state/snapshot';
 import { useAppStore } from '../state/store';
+import { renderCompareSvg } from '../viz/exportCompare';
 import { renderViewSvg, svgToPng } from '../viz/exportView';
+
+/** The view as SVG: the comparison in compare mode, the single run otherwise. */
+function currentSvg(): string {
+  const s = useAppStore.getState();
+  const compared = s.view === 'compare' ? s.comparison.view : null;
+  return compared ? renderCompareSvg(compared, s.compareRow) : renderViewSvg(viewSnapshot(s));
+}
 
 const absoluteLink = () =>
   `${location.origin}${location.pathname}${encodeLink(linkStateOf(useAppStore.getState()))}`;
-const baseName = () =>
-  scenarioFileName(useAppStore.getState().input).replace(
-    /\.json$/,
-    `-step${useAppStore.getState().step}`,
-  );
+/** Export file names say what was exported: "kvm-mmu-seed-p2-intel-step12", "…-vs-alt-configure-mmu-row40". */
+function baseName(): string {
+  const s = useAppStore.getState();
+  const name = scenarioFileName(s.input).replace(/\.json$/, '');
+  return s.view === 'compare' && s.compareInput
+    ? `${name}-vs-${s.compareInput.kernel}-row${s.compareRow}`.replace(/[^A-Za-z0-9._-]/g, '_')
+    : `${name}-step${s.step}`;
+}
 
 /** Copy link, download/open a scenario file, export the view. */
 export function ShareMenu() {
@@ -70,12 +81,7 @@ export function ShareMenu() {
       <button
         type="button"
         onClick={() =>
-          download(
-            `${baseName()}.svg`,
-            new Blob([renderViewSvg(viewSnapshot(useAppStore.getState()))], {
-              type: 'image/svg+xml',
-            }),
-          )
+          download(`${baseName()}.svg`, new Blob([currentSvg()], { type: 'image/svg+xml' }))
         }
       >
         Export SVG
@@ -83,7 +89,7 @@ export function ShareMenu() {
       <button
         type="button"
         onClick={() =>
-          void svgToPng(renderViewSvg(viewSnapshot(useAppStore.getState())))
+          void svgToPng(currentSvg())
             .then((png) => download(`${baseName()}.png`, png))
             .catch((e: Error) => say(`PNG export failed: ${e.message}`))
         }

@@ -25,8 +25,8 @@ export interface ViewSnapshot {
   findings: Pick<Finding, 'kind' | 'message'>[];
 }
 
-const W = 1100;
-const C = {
+export const W = 1100;
+export const C = {
   text: '#1d1f23',
   muted: '#5b616b',
   on: '#2a5db0',
@@ -57,7 +57,7 @@ export function wrap(text: string, width: number): string[] {
   return lines;
 }
 
-class Canvas {
+export class Canvas {
   readonly parts: string[] = [];
   y = 0;
   text(
@@ -79,6 +79,17 @@ class Canvas {
     this.y += 26;
     this.text(16, this.y, s.toUpperCase(), { size: 12, color: C.muted, weight: 'bold' });
     this.y += 8;
+  }
+  /** Wrapped lines at `x`, each 16 px below the last; continuation lines indented. */
+  lines(x: number, text: string, o: { size?: number; color?: string } = {}) {
+    wrap(text, 150).forEach((line, i) => {
+      this.y += 16;
+      this.text(i ? x + 12 : x, this.y, line, { size: o.size ?? 11, color: o.color ?? C.text });
+    });
+  }
+  svg(): string {
+    const h = this.y + 20;
+    return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${h}" viewBox="0 0 ${W} ${h}"><rect width="100%" height="100%" fill="#ffffff"/>${this.parts.join('')}</svg>`;
   }
 }
 
@@ -197,13 +208,8 @@ export function renderViewSvg(snap: ViewSnapshot): string {
     c.y += 16;
     c.text(16, c.y, 'No ordering hazard in this run.', { color: C.muted });
   }
-  for (const f of snap.findings)
-    wrap(`[${f.kind}] ${f.message}`, 150).forEach((line, i) => {
-      c.y += 16;
-      c.text(i ? 28 : 16, c.y, line, { size: 11, color: C.bad });
-    });
-  const h = c.y + 20;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${h}" viewBox="0 0 ${W} ${h}"><rect width="100%" height="100%" fill="#ffffff"/>${c.parts.join('')}</svg>`;
+  for (const f of snap.findings) c.lines(16, `[${f.kind}] ${f.message}`, { color: C.bad });
+  return c.svg();
 }
 
 /** Draws the SVG at twice its size onto a canvas and returns a PNG. */
