@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import LZString from 'lz-string';
 import { expect, test, type AppPage } from './fixtures';
 
 const findings = (app: AppPage) => app.region('Findings').locator('[data-kind]');
@@ -162,4 +163,23 @@ test('export in compare mode draws the comparison', async ({ app, page }, info) 
   const text = readFileSync(path, 'utf8');
   expect(text).toContain('Patch-ordering review: seed-p2 vs alt-configure-mmu');
   expect(text).toContain('row 40 of');
+});
+
+test('a link whose compared scenario cannot run says so and compares with a good one', async ({
+  app,
+  page,
+}) => {
+  const envelope = {
+    v: 1,
+    s: { v: 1, kernel: 'seed-p2', vendor: 'intel' },
+    t: 3,
+    m: 'compare',
+    c: { v: 1, kernel: 'v9.9', vendor: 'intel' },
+  };
+  await app.open(`#s1/${LZString.compressToEncodedURIComponent(JSON.stringify(envelope))}`);
+  await expect(app.notice).toContainText('The compared scenario could not run');
+  await expect(app.notice).toContainText('Comparing with alt-configure-mmu instead');
+  await expect(page.getByLabel('Right kernel variant')).toHaveValue('alt-configure-mmu');
+  await app.waitForComparison();
+  await expect(app.region('Aligned steps').locator('[data-row]')).not.toHaveCount(0);
 });

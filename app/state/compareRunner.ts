@@ -9,6 +9,7 @@ import type { ScenarioInput } from '../engine/view';
 import type { EngineClient } from '../worker/client';
 import type { CompareOutcome } from '../worker/protocol';
 import { rowPlace } from './actions';
+import { counterpartOf, rightSideOf } from './compare';
 import { useAppStore, type AppState } from './store';
 
 const set = useAppStore.setState;
@@ -37,12 +38,21 @@ function show(o: CompareOutcome | { failed: string }): void {
         error: `The engine stopped: ${o.failed}. It has been restarted.`,
       },
     }));
+  } else if (!o.ok && o.side === 'right') {
+    // Only a link or file can name a right side that does not run: compare with a good one.
+    set((s) => {
+      const kernel = counterpartOf(s.input.kernel);
+      return {
+        compareInput: rightSideOf(s.input, kernel),
+        notice: `The compared scenario could not run: ${o.error}. Comparing with ${kernel} instead.`,
+      };
+    });
   } else if (!o.ok) {
     set((s) => ({
       comparison: {
         ...s.comparison,
         status: 'invalid',
-        error: `The ${o.side} side cannot run: ${o.error}`,
+        error: `The left side cannot run: ${o.error}`,
       },
     }));
   } else
