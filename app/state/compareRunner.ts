@@ -1,8 +1,9 @@
 /**
  * Compare mode's half of the runner: whenever either side changes, the worker runs
- * both and compares them; the newest request wins. An ordering edit asks for its
- * comparison while its trial run is still in the worker (prefetchComparison), so the
- * two answers come back together instead of one after the other. The aligned row
+ * both and compares them; the newest request wins. When the left side changes (an
+ * edit, a parameter), its run is asked to compare itself (expectComparison), and the
+ * comparison comes with the run's last message: one answer, one render. When only
+ * the right side changes, the comparison is requested on its own. The aligned row
  * stays where it was (clamped), and the left run's step follows it.
  */
 import type { ScenarioInput } from '../engine/view';
@@ -10,12 +11,11 @@ import type { EngineClient } from '../worker/client';
 import type { CompareOutcome } from '../worker/protocol';
 import { rowPlace } from './actions';
 import { counterpartOf, rightSideOf } from './compare';
+import { selectComparedInput as wanted } from './selectors';
 import { useAppStore, type AppState } from './store';
 
 const set = useAppStore.setState;
 const get = useAppStore.getState;
-
-const wanted = (s: AppState) => (s.view === 'compare' ? s.compareInput : null);
 
 interface Request {
   left: ScenarioInput;
@@ -91,10 +91,21 @@ function request(left: ScenarioInput, right: ScenarioInput): void {
   );
 }
 
-/** Compares `left` (not yet the input: an edit on trial) with the right side, ahead of time. */
-export function prefetchComparison(left: ScenarioInput): void {
-  const right = wanted(get());
-  if (right) request(left, right);
+/** A run of `left` was asked to compare itself with `right`: wait for that answer. */
+export function expectComparison(left: ScenarioInput, right: ScenarioInput): void {
+  asked = { left, right, outcome: null, delivered: false };
+}
+
+/** The comparison a run of `left` brought back; dropped if something newer was asked since. */
+export function receiveComparison(
+  left: ScenarioInput,
+  right: ScenarioInput,
+  outcome: CompareOutcome,
+): void {
+  const r = asked;
+  if (!r || r.left !== left || r.right !== right || r.outcome) return;
+  r.outcome = outcome;
+  deliver();
 }
 
 export function startCompareRunner(engine: EngineClient): () => void {

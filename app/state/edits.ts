@@ -5,7 +5,6 @@
  */
 import type { Edit, ScenarioInput, VariantId } from '../engine/view';
 import { showNotice } from './actions';
-import { prefetchComparison } from './compareRunner';
 import { tryInput } from './runner';
 import { useAppStore } from './store';
 
@@ -26,7 +25,6 @@ function withEdits(input: ScenarioInput, edits: Edit[]): ScenarioInput {
  */
 function commit(edits: Edit[], undo: Edit[][], redo: Edit[][]): Promise<string | null> {
   const candidate = withEdits(get().input, edits);
-  prefetchComparison(candidate);
   return new Promise((resolve) =>
     tryInput(
       candidate,

@@ -6,7 +6,8 @@ import { Trace, type ScenarioInput, type TraceEvent } from '../engine/view';
 import { EngineClient } from '../worker/client';
 import type { RunMessage, RunStart } from '../worker/protocol';
 import { openDefault, takePendingLink } from './actions';
-import { startCompareRunner } from './compareRunner';
+import { expectComparison, receiveComparison, startCompareRunner } from './compareRunner';
+import { selectComparedInput } from './selectors';
 import { emptyRun, useAppStore, type AppState, type RunView } from './store';
 
 const set = useAppStore.setState;
@@ -85,6 +86,23 @@ let trial: Trial | null = null;
 /** The input of the latest run started, so committing a trial's input does not run it again. */
 let running: unknown = null;
 
+/** The run asked to compare itself with the right side (compare mode), and for which input. */
+let runCompare: { runId: number; left: ScenarioInput; right: ScenarioInput } | null = null;
+
+/** Starts a run of `input`; in compare mode it also compares itself with the right side. */
+function startRun(client: EngineClient, input: ScenarioInput): number {
+  const right = selectComparedInput(get());
+  const runId = client.run(input, right ?? undefined);
+  runCompare = right ? { runId, left: input, right } : null;
+  if (right) expectComparison(input, right);
+  return runId;
+}
+
+function passComparison(m: RunMessage): void {
+  if (m.comparison && runCompare?.runId === m.runId)
+    receiveComparison(runCompare.left, runCompare.right, m.comparison);
+}
+
 /** One message, one store update: a short run shows up in a single render. */
 function onMessage(m: RunMessage): void {
   if (trial?.runId === m.runId) {
@@ -100,7 +118,10 @@ function onMessage(m: RunMessage): void {
   const s = get();
   const o = m.outcome;
   if (o?.status === 'cancelled') return;
-  if (o?.status === 'invalid') return onInvalid(o.runId, o.error);
+  if (o?.status === 'invalid') {
+    passComparison(m);
+    return onInvalid(o.runId, o.error);
+  }
   let run = m.start ? startedRun(s, m.runId, m.start) : s.run;
   const trace = run.trace;
   if (!trace || run.runId !== m.runId) return;
@@ -131,6 +152,8 @@ function onMessage(m: RunMessage): void {
     if (placed === null) update.step = Math.min(a ? a.step : s.step, trace.length);
   }
   place(() => update);
+  // After the run's own update: the comparison's row places the step in compare mode.
+  passComparison(m);
 }
 
 function onInvalid(runId: number, error: string): void {
@@ -214,19 +237,19 @@ export function tryInput(
   if (!engine) return reject('the engine is not running');
   anchor = currentAnchor();
   running = input;
-  trial = { runId: engine.run(input), accept, reject };
+  trial = { runId: startRun(engine, input), accept, reject };
 }
 
 export function startRunner(
   client = new EngineClient({ message: onMessage, failure: onFailure }),
 ): () => void {
   engine = client;
-  const start = (input: unknown) => {
+  const start = (input: ScenarioInput) => {
     const link = takePendingLink();
     anchor = link ? { stepId: null, occurrence: 0, step: link.step, exact: true } : currentAnchor();
     running = input;
     trial = null;
-    const runId = client.run(input);
+    const runId = startRun(client, input);
     linkRun = link?.fallBack ? runId : null;
   };
   void client.catalog().then((catalog) => set({ catalog }));

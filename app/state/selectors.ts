@@ -14,6 +14,9 @@ import type { AppState } from './store';
 
 export const selectTraceLength = (s: AppState): number => s.run.trace?.length ?? 0;
 
+/** The scenario compare mode puts on the right, or null outside compare mode. */
+export const selectComparedInput = (s: AppState) => (s.view === 'compare' ? s.compareInput : null);
+
 /** The rows compare mode steps through, once a comparison is there. */
 export const selectCompareRows = (s: AppState) =>
   s.view === 'compare' ? (s.comparison.view?.rows ?? null) : null;

@@ -11,14 +11,16 @@ const BIG: ScenarioInput = {
   workload: [{ op: 'random', seed: 1, gfns: 65_536, sptes: 1 << 20, removePercent: 50 }],
 };
 
-async function collect(input: unknown, api = createEngineApi(), runId = 1) {
+async function collect(input: unknown, api = createEngineApi(), runId = 1, compareWith?: unknown) {
   const messages: RunMessage[] = [];
-  await api.run(runId, input, (m) => messages.push(m));
+  await api.run(runId, input, (m) => messages.push(m), compareWith);
   return messages;
 }
 
 describe('EngineApi.run', () => {
   it('a short run arrives as one message: start, every event and the outcome', async () => {
+    // A cold first run (JIT, loaded machine) may outlast one 16 ms slice; a warm one does not.
+    await collect(SEED);
     const [m, ...rest] = await collect(SEED);
     expect(rest).toEqual([]);
     const direct = runScenario(SEED);
@@ -89,6 +91,23 @@ describe('EngineApi.compare', () => {
     expect(out.view.sides.map((s) => s.kernel)).toEqual(['seed-p2', 'alt-configure-mmu']);
     expect(out.view.rows.length).toBeGreaterThan(0);
     expect(structuredClone(out.view)).toEqual(out.view);
+  });
+
+  it('a run asked to compare itself brings the comparison with its last message', async () => {
+    const right = { ...SEED, kernel: 'alt-configure-mmu' };
+    const messages = await collect(SEED, createEngineApi(), 1, right);
+    expect(messages.slice(0, -1).every((m) => m.comparison === undefined)).toBe(true);
+    const last = messages.at(-1)!;
+    expect(last.outcome?.status).toBe('done');
+    expect(last.comparison).toEqual(createEngineApi().compare(SEED, right));
+    expect((await collect(SEED))[0]!.comparison).toBeUndefined();
+  });
+
+  it('a run that cannot start says so for the comparison too', async () => {
+    const [m] = await collect({ ...SEED, kernel: 'v9.9' }, createEngineApi(), 1, SEED);
+    expect(m!.comparison).toMatchObject({ ok: false, side: 'left' });
+    const [n] = await collect(SEED, createEngineApi(), 1, { v: 1 });
+    expect(n!.comparison).toMatchObject({ ok: false, side: 'right' });
   });
 
   it('says which side could not run, and why', () => {

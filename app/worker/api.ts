@@ -48,15 +48,26 @@ function interestingGfns(r: RunResult, longest: number[]): number[] {
   return out.slice(0, 12);
 }
 
+/** `left` (already run) against `right`, as compare mode shows it. */
+function compareWith(left: RunResult, right: unknown): CompareOutcome {
+  const r = runScenario(right);
+  if (!r.ok) return { ok: false, side: 'right', error: r.error };
+  return { ok: true, view: sideBySide(compareRuns(left, r.value)) };
+}
+
 export function createEngineApi(): EngineApi {
   let current = 0;
   let last: { runId: number; chains: ChainIndex } | null = null;
 
-  /** Checks the finished run and keeps its chains for chain(). */
-  function finish(runId: number, stream: RunStream): RunOutcome {
+  /** Checks the finished run, keeps its chains for chain(), and compares it if asked. */
+  function finish(
+    runId: number,
+    stream: RunStream,
+    right: unknown,
+  ): { outcome: RunOutcome; comparison?: CompareOutcome } {
     const result = stream.finish();
     last = { runId, chains: new ChainIndex(result) };
-    return {
+    const outcome: RunOutcome = {
       runId,
       status: 'done',
       findings: result.findings,
@@ -64,6 +75,7 @@ export function createEngineApi(): EngineApi {
       notes: result.notes,
       gfns: interestingGfns(result, result.longestChains),
     };
+    return right === undefined ? { outcome } : { outcome, comparison: compareWith(result, right) };
   }
 
   return {
@@ -74,10 +86,15 @@ export function createEngineApi(): EngineApi {
       });
     },
 
-    async run(runId, input, onMessage: (m: RunMessage) => void): Promise<void> {
+    async run(runId, input, onMessage: (m: RunMessage) => void, right?: unknown): Promise<void> {
       current = Math.max(current, runId);
       const fail = (error: string) =>
-        onMessage({ runId, events: [], outcome: { runId, status: 'invalid', error } });
+        onMessage({
+          runId,
+          events: [],
+          outcome: { runId, status: 'invalid', error },
+          ...(right !== undefined && { comparison: { ok: false, side: 'left', error } }),
+        });
       const valid = validateScenario(input);
       if (!valid.ok) return fail(valid.error);
       const started = startRun(valid.value);
@@ -96,9 +113,9 @@ export function createEngineApi(): EngineApi {
         while (more && now() < sliceEnd) more = stream.advance();
         const events = stream.trace.events.slice(sent);
         sent += events.length;
-        const outcome = more ? undefined : finish(runId, stream);
-        onMessage({ runId, events, ...(start && { start }), ...(outcome && { outcome }) });
-        if (outcome) return;
+        const end = more ? undefined : finish(runId, stream, right);
+        onMessage({ runId, events, ...(start && { start }), ...end });
+        if (end) return;
         start = undefined;
         await yieldToEventLoop();
         if (current !== runId)
@@ -115,10 +132,7 @@ export function createEngineApi(): EngineApi {
 
     compare(left, right): CompareOutcome {
       const l = runScenario(left);
-      if (!l.ok) return { ok: false, side: 'left', error: l.error };
-      const r = runScenario(right);
-      if (!r.ok) return { ok: false, side: 'right', error: r.error };
-      return { ok: true, view: sideBySide(compareRuns(l.value, r.value)) };
+      return l.ok ? compareWith(l.value, right) : { ok: false, side: 'left', error: l.error };
     },
 
     cancel(runId) {

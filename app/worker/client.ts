@@ -58,16 +58,18 @@ export class EngineClient {
     return this.track(this.api.catalog());
   }
 
-  /** Starts a run; any earlier run is abandoned. Returns its id. */
-  run(input: unknown): number {
+  /** Starts a run (compared with `compareWith` if given); any earlier run is abandoned. Returns its id. */
+  run(input: unknown, compareWith?: unknown): number {
     const runId = ++this.latest;
     if (runId > 1) void this.api.cancel(runId - 1);
     const onMessage = proxy((m: RunMessage) => {
       if (m.runId === this.latest) this.sink.message(m);
     });
-    this.track(this.api.run(runId, input, onMessage) as Promise<void>).catch((e: Error) => {
-      if (runId === this.latest) this.sink.failure(runId, e.message);
-    });
+    this.track(this.api.run(runId, input, onMessage, compareWith) as Promise<void>).catch(
+      (e: Error) => {
+        if (runId === this.latest) this.sink.failure(runId, e.message);
+      },
+    );
     return runId;
   }
 

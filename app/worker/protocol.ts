@@ -41,6 +41,8 @@ export interface RunMessage {
   start?: RunStart;
   events: TraceEvent[];
   outcome?: RunOutcome;
+  /** With the outcome, when the run was asked to compare itself with another scenario. */
+  comparison?: CompareOutcome;
 }
 
 export type RunOutcome =
@@ -64,9 +66,16 @@ export interface EngineApi {
   catalog(): CatalogEntry[];
   /**
    * Validates and runs `input`, streaming it through `onMessage` (the outcome included).
-   * Never throws for bad input; resolves once the last message is sent.
+   * Never throws for bad input; resolves once the last message is sent. With
+   * `compareWith` (compare mode), the last message also carries the comparison of
+   * this run with that scenario, so an edit's run and comparison arrive together.
    */
-  run(runId: number, input: unknown, onMessage: (m: RunMessage) => void): Promise<void>;
+  run(
+    runId: number,
+    input: unknown,
+    onMessage: (m: RunMessage) => void,
+    compareWith?: unknown,
+  ): Promise<void>;
   /** Stops run `runId` at its next pause (runs also stop when a newer one starts). */
   cancel(runId: number): void;
   /** Checks a scenario without running it (for files and links before they replace what is shown). */
