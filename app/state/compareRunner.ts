@@ -100,7 +100,7 @@ export function expectComparison(left: ScenarioInput, right: ScenarioInput): voi
 export function receiveComparison(
   left: ScenarioInput,
   right: ScenarioInput,
-  outcome: CompareOutcome,
+  outcome: CompareOutcome | { failed: string },
 ): void {
   const r = asked;
   if (!r || r.left !== left || r.right !== right || r.outcome) return;

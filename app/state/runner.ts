@@ -170,6 +170,8 @@ function onInvalid(runId: number, error: string): void {
 }
 
 function onFailure(runId: number, error: string): void {
+  if (runCompare?.runId === runId)
+    receiveComparison(runCompare.left, runCompare.right, { failed: error });
   set((s) => ({
     run: {
       ...s.run,
