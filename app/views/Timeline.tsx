@@ -1,6 +1,5 @@
 import { memo } from 'react';
 import { PHASES, type Finding, type Phase } from '../engine/view';
-import { seek } from '../state/actions';
 import {
   selectEvent,
   selectPhaseSegments,
@@ -8,6 +7,7 @@ import {
   type PhaseSegment,
 } from '../state/selectors';
 import { useAppStore } from '../state/store';
+import { TimelineFrame } from './TimelineFrame';
 
 export const PHASE_LABEL: Record<Phase, string> = {
   'kvm-init': 'kvm.ko init',
@@ -68,40 +68,22 @@ export function Timeline() {
   const width = Math.max(1, length);
   const present = new Set(segments.map((s) => s.phase));
   return (
-    <div className="timeline">
-      <svg viewBox={`0 0 ${width} 26`} preserveAspectRatio="none" aria-hidden="true">
-        <Track segments={segments} findings={findings} width={width} />
-        <rect
-          x={Math.max(0, step - Math.max(0.5, width / 600))}
-          width={Math.max(1, width / 300)}
-          y={0}
-          height={26}
-          fill="var(--text)"
-        />
-      </svg>
-      <input
-        type="range"
-        aria-label="Timeline"
-        min={0}
-        max={length}
-        value={step}
-        aria-valuetext={
-          event
-            ? `step ${step} of ${length}: ${PHASE_LABEL[event.phase]}, ${event.title}`
-            : `step 0 of ${length}`
-        }
-        onChange={(e) => seek(Number(e.target.value))}
-      />
-      <div className="legend" aria-hidden="true">
-        {PHASES.filter((p) => present.has(p)).map((p) => (
-          <span key={p} style={{ ['--swatch' as string]: color(p) }}>
-            {PHASE_LABEL[p]}
-          </span>
-        ))}
-        {findings.length > 0 && (
-          <span style={{ ['--swatch' as string]: 'var(--bad)' }}>finding</span>
-        )}
-      </div>
-    </div>
+    <TimelineFrame
+      length={length}
+      position={step}
+      valueText={
+        event
+          ? `step ${step} of ${length}: ${PHASE_LABEL[event.phase]}, ${event.title}`
+          : `step 0 of ${length}`
+      }
+      track={<Track segments={segments} findings={findings} width={width} />}
+      legend={[
+        ...PHASES.filter((p) => present.has(p)).map((p) => ({
+          label: PHASE_LABEL[p],
+          color: color(p),
+        })),
+        ...(findings.length > 0 ? [{ label: 'finding', color: 'var(--bad)' }] : []),
+      ]}
+    />
   );
 }

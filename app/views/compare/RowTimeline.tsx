@@ -1,13 +1,19 @@
 import { memo } from 'react';
 import type { CompareView } from '../../engine/view';
-import { seek } from '../../state/actions';
 import { useAppStore } from '../../state/store';
+import { TimelineFrame } from '../TimelineFrame';
 
 const COLOR = {
   same: 'var(--border)',
   'left-only': 'var(--warn)',
   'right-only': 'var(--accent)',
 };
+const LEGEND = [
+  { label: 'on both sides', color: COLOR.same },
+  { label: 'left only', color: COLOR['left-only'] },
+  { label: 'right only', color: COLOR['right-only'] },
+  { label: 'finding', color: 'var(--bad)' },
+];
 
 /** One mark per aligned row, coloured by what differs; drawn once per comparison. */
 const Strip = memo(function Strip({ view }: { view: CompareView }) {
@@ -30,28 +36,14 @@ export function RowTimeline({ view }: { view: CompareView }) {
   const length = view.rows.length;
   const at = view.rows[row - 1];
   return (
-    <div className="timeline">
-      <svg viewBox={`0 0 ${Math.max(1, length)} 26`} preserveAspectRatio="none" aria-hidden="true">
-        <Strip view={view} />
-        <rect x={Math.max(0, row - 0.5)} width={0.6} y={0} height={26} fill="var(--text)" />
-      </svg>
-      <input
-        type="range"
-        aria-label="Timeline"
-        min={0}
-        max={length}
-        value={row}
-        aria-valuetext={
-          at ? `row ${row} of ${length}: ${(at.left ?? at.right)!.name}` : `row 0 of ${length}`
-        }
-        onChange={(e) => seek(Number(e.target.value))}
-      />
-      <div className="legend" aria-hidden="true">
-        <span style={{ ['--swatch' as string]: COLOR.same }}>on both sides</span>
-        <span style={{ ['--swatch' as string]: COLOR['left-only'] }}>left only</span>
-        <span style={{ ['--swatch' as string]: COLOR['right-only'] }}>right only</span>
-        <span style={{ ['--swatch' as string]: 'var(--bad)' }}>finding</span>
-      </div>
-    </div>
+    <TimelineFrame
+      length={length}
+      position={row}
+      valueText={
+        at ? `row ${row} of ${length}: ${(at.left ?? at.right)!.name}` : `row 0 of ${length}`
+      }
+      track={<Strip view={view} />}
+      legend={LEGEND}
+    />
   );
 }
