@@ -6,6 +6,7 @@ import { viewSnapshot } from '../state/snapshot';
 import { useAppStore } from '../state/store';
 import { renderCompareSvg } from '../viz/exportCompare';
 import { renderViewSvg, svgToPng } from '../viz/exportView';
+import { useTransientStatus } from './useTransientStatus';
 
 /** The view as SVG: the comparison in compare mode, the single run otherwise. */
 function currentSvg(): string {
@@ -27,13 +28,9 @@ function baseName(): string {
 
 /** Copy link, download/open a scenario file, export the view. */
 export function ShareMenu() {
-  const [status, setStatus] = useState<string | null>(null);
+  const [status, say] = useTransientStatus();
   const [fallbackLink, setFallbackLink] = useState<string | null>(null);
   const fileRef = useRef<HTMLInputElement>(null);
-  const say = (message: string) => {
-    setStatus(message);
-    window.setTimeout(() => setStatus((m) => (m === message ? null : m)), 3000);
-  };
   const copy = async () => {
     const link = absoluteLink();
     try {

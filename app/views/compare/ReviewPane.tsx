@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { download } from '../../share/files';
 import { useAppStore } from '../../state/store';
+import { useTransientStatus } from '../useTransientStatus';
 
 const FORMATS = [
   { id: 'text', label: 'Plain text', ext: 'txt', type: 'text/plain' },
@@ -11,13 +12,9 @@ const FORMATS = [
 export function ReviewPane({ className }: { className: string }) {
   const view = useAppStore((s) => s.comparison.view);
   const [format, setFormat] = useState<(typeof FORMATS)[number]>(FORMATS[0]);
-  const [status, setStatus] = useState<string | null>(null);
+  const [status, say] = useTransientStatus();
   if (!view) return null;
   const text = view.report[format.id];
-  const say = (message: string) => {
-    setStatus(message);
-    window.setTimeout(() => setStatus((m) => (m === message ? null : m)), 3000);
-  };
   const copy = () =>
     navigator.clipboard.writeText(text).then(
       () => say(`${format.label} review copied`),
