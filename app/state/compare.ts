@@ -4,7 +4,7 @@
  * faults, workload), so the two differ in their ordering only; it keeps its own edits.
  */
 import type { ScenarioInput, VariantId } from '../engine/view';
-import { NO_EDIT_HISTORY, useAppStore } from './store';
+import { NO_EDIT_HISTORY, useAppStore, withEdits } from './store';
 
 const set = useAppStore.setState;
 
@@ -28,8 +28,7 @@ export function rightSideOf(
   kernel: VariantId,
   edits?: ScenarioInput['edits'],
 ): ScenarioInput {
-  const { edits: _left, ...shared } = left;
-  return edits?.length ? { ...shared, kernel, edits } : { ...shared, kernel };
+  return withEdits({ ...left, kernel }, edits ?? []);
 }
 
 /** Carries a change of the left's situation over to the right side (in compare mode). */

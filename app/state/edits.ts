@@ -3,20 +3,15 @@
  * of the scenario (so an edit that makes no sense is explained, not applied), and
  * Undo/Redo walk back and forth through the list.
  */
-import type { Edit, ScenarioInput, VariantId } from '../engine/view';
+import type { Edit, VariantId } from '../engine/view';
 import { showNotice } from './actions';
 import { tryInput } from './runner';
-import { useAppStore } from './store';
+import { useAppStore, withEdits } from './store';
 
 const get = useAppStore.getState;
 const set = useAppStore.setState;
 
 const editsOf = () => get().input.edits ?? [];
-
-function withEdits(input: ScenarioInput, edits: Edit[]): ScenarioInput {
-  const { edits: _old, ...rest } = input;
-  return edits.length ? { ...rest, edits } : rest;
-}
 
 /**
  * Runs the scenario with `edits` straight away; it becomes the input, with the

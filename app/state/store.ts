@@ -126,6 +126,12 @@ export const initialAppState = (input: ScenarioInput): AppState => ({
   notice: null,
 });
 
+/** The scenario with exactly these ordering edits (none: no `edits` field, as links write it). */
+export function withEdits(input: ScenarioInput, edits: Edit[]): ScenarioInput {
+  const { edits: _old, ...rest } = input;
+  return edits.length ? { ...rest, edits } : rest;
+}
+
 /** A link, file, ready-made comparison or the default scenario replaces the edits and their history. */
 export const NO_EDIT_HISTORY = {
   editUndo: [],
