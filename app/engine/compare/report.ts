@@ -390,13 +390,14 @@ export function compareReport(
   right: RunResult,
   o: { format: CompareFormat } = { format: 'text' },
 ): string {
-  return reviewOf(compareRuns(left, right), o.format);
+  const blocks = review(compareRuns(left, right));
+  return o.format === 'markdown' ? renderMarkdown(blocks) : renderText(blocks);
 }
 
-/** The review of a comparison already made. */
-export function reviewOf(c: Comparison, format: CompareFormat): string {
+/** The review of a comparison already made, in both formats from one document. */
+export function reviewBoth(c: Comparison): { text: string; markdown: string } {
   const blocks = review(c);
-  return format === 'markdown' ? renderMarkdown(blocks) : renderText(blocks);
+  return { text: renderText(blocks), markdown: renderMarkdown(blocks) };
 }
 
 /** One ordering change as the review words it, in plain text. */

@@ -10,7 +10,7 @@ import type { RunResult } from '../index';
 import type { EventKind } from '../run/trace';
 import { eventName, type RowKind } from './align';
 import type { CellDiff, Comparison } from './diff';
-import { changeSentence, reviewOf, sideNames } from './report';
+import { changeSentence, reviewBoth, sideNames } from './report';
 
 export interface CompareSide {
   kernel: string;
@@ -153,7 +153,7 @@ export function sideBySide(c: Comparison): CompareView {
       ...c.findings.onlyLeft.map((f) => finding('left', f, 0)),
       ...c.findings.onlyRight.map((f) => finding('right', f, 1)),
     ],
-    report: { text: reviewOf(c, 'text'), markdown: reviewOf(c, 'markdown') },
+    report: reviewBoth(c),
   };
 }
 
