@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { PteListStore, type RmapAlgorithm } from './rmap';
 
 type Op = { add: boolean; gfn: number; pick: number };
-const opArb = fc.record({ add: fc.boolean(), gfn: fc.integer({ min: 0, max: 5 }), pick: fc.nat() });
+/** Neighbours, and gfns in other head segments and in the sparse map. */
+const GFNS = [0, 1, 2, 4095, 4096, 70_000, 2 ** 33];
+const opArb = fc.record({ add: fc.boolean(), gfn: fc.constantFrom(...GFNS), pick: fc.nat() });
 
 function checkInvariants(
   s: PteListStore,
