@@ -288,15 +288,17 @@ export class PteListStore {
   }
 
   /**
-   * Reads the heads, then the descriptors, of a batch of gfns without changing
-   * anything. A random workload is bound by cache misses; issuing each batch's
-   * misses from short independent loops lets the CPU overlap them, so the updates
-   * that follow hit the cache. Returns a checksum so the reads are not elided.
+   * Reads the heads, then the descriptors, of gfns[from, from + n) without
+   * changing anything: the descriptors an add writes to, or the first two of each
+   * chain a removal searches (`forRemoval`). A random workload is bound by cache
+   * misses; issuing a batch's misses from short independent loops lets the CPU
+   * overlap them, so the updates that follow hit the cache. Returns a checksum so
+   * the reads are not elided.
    */
-  prefetch(gfns: Float64Array, n: number): number {
+  prefetch(gfns: Int32Array, from: number, n: number, forRemoval: boolean): number {
     const heads = this.scratch.length >= n ? this.scratch : (this.scratch = new Int32Array(n));
     for (let k = 0; k < n; k++) {
-      const g = gfns[k]!;
+      const g = gfns[from + k]!;
       const h = this.headSeg(g, false);
       heads[k] = h ? h[(g & HEAD_SEG_MASK) * 2]! : 0;
     }
@@ -310,10 +312,9 @@ export class PteListStore {
         const b = this.base(d);
         sum += seg[b + COUNT]!;
         // Appending walks on to the next descriptor when this one is full.
-        heads[k] =
-          this.algorithm === 'append' && (seg[b + COUNT]! & 0xff) === this.capacity
-            ? -seg[b + MORE]!
-            : 0;
+        const walks =
+          forRemoval || (this.algorithm === 'append' && (seg[b + COUNT]! & 0xff) === this.capacity);
+        heads[k] = walks ? -seg[b + MORE]! : 0;
       }
     return sum;
   }

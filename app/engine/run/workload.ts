@@ -16,11 +16,14 @@ import { uniform } from '../model/prng';
 import { PteListStore, type RmapAlgorithm } from '../model/rmap';
 import type { RmapSummary } from '../model/state';
 import type { WorkloadOp } from '../scenario';
+import { GfnSortedBatch } from './sortedBatch';
 
 /** Ops larger than this are shown as EVENT_BATCHES events instead of one per spte. */
 export const PER_SPTE_EVENT_LIMIT = 256;
 export const EVENT_BATCHES = 64;
-/** Gfns are read ahead in groups this large so their cache misses overlap. */
+/** A random op is applied at least this many sptes at a time (one event each). */
+const MIN_RANDOM_BATCH = 256;
+/** Heads and descriptors are read ahead this many draws at a time, so their cache misses overlap. */
 const PREFETCH = 256;
 
 export interface WorkloadStep {
@@ -41,10 +44,11 @@ export class VmRuntime {
   nextSpte = 0;
   recycled = 0;
 
+  private readonly batch = new GfnSortedBatch();
+  /** Per draw of an add batch: descriptors its fault allocated. */
+  private allocated = new Uint8Array(0);
   /** Keeps the prefetch reads observable so they are not optimised away. */
   private prefetchSink = 0;
-  private readonly batch = new Float64Array(PREFETCH);
-  private readonly chosen = new Uint8Array(PREFETCH);
 
   /**
    * `onlyGfn`: replay mode for a chain query — ops on other gfns only advance the
@@ -63,26 +67,31 @@ export class VmRuntime {
   /** Replay mode only: every primitive applied to the gfn, with the tick it ran at. */
   readonly history: HistoryEntry[] | null;
 
-  /** kvm_mmu_topup_memory_cache(): nothing if at least `min` objects, else fill to capacity. */
-  private topup(): void {
+  /**
+   * The vCPU's part of one fault: kvm_mmu_topup_memory_cache() (nothing if at
+   * least `min` objects, else fill to capacity), then the descriptors it used.
+   */
+  private chargeVcpuCache(descs: number): void {
     if (this.vcpuDescs < PTE_LIST_DESC_TOPUP_MIN)
       this.vcpuDescs = KVM_ARCH_NR_OBJS_PER_MEMORY_CACHE;
     if (this.vcpuPageHeaders < PAGE_HEADER_TOPUP_MIN)
       this.vcpuPageHeaders = KVM_ARCH_NR_OBJS_PER_MEMORY_CACHE;
+    this.vcpuDescs -= descs;
   }
 
   /** One fault mapping `spte` for `gfn`; returns the count pte_list_add() returned (-1 if recycled). */
   add(gfn: number, spte: number): number {
-    if (this.onlyGfn !== null && gfn !== this.onlyGfn) {
-      this.tick++;
-      return 0;
-    }
-    this.history?.push({ tick: this.tick, add: true, spte });
-    this.topup();
     const before = this.store.descAllocations;
+    const count = this.rmapAdd(gfn, spte, this.tick++);
+    this.chargeVcpuCache(this.store.descAllocations - before);
+    return count;
+  }
+
+  /** __rmap_add() without the vCPU cache: pte_list_add(), recycling past the threshold. */
+  private rmapAdd(gfn: number, spte: number, tick: number): number {
+    if (this.onlyGfn !== null && gfn !== this.onlyGfn) return 0;
+    this.history?.push({ tick, add: true, spte });
     const count = this.store.add(gfn, spte);
-    this.vcpuDescs -= this.store.descAllocations - before;
-    this.tick++;
     if (count > RMAP_RECYCLE_THRESHOLD) {
       this.recycled += this.store.zapAll(gfn);
       return -1;
@@ -90,8 +99,7 @@ export class VmRuntime {
     return count;
   }
 
-  remove(gfn: number, spte: number): boolean {
-    const tick = this.tick++;
+  private rmapRemove(gfn: number, spte: number, tick: number): boolean {
     const removed = (this.onlyGfn === null || gfn === this.onlyGfn) && this.store.remove(gfn, spte);
     if (removed) this.history?.push({ tick, add: false, spte });
     return removed;
@@ -201,20 +209,34 @@ export class VmRuntime {
   }
 
   /**
-   * Sptes [from, to) of a random op. A random workload is bound by cache misses, so
-   * gfns are drawn PREFETCH at a time and their heads and descriptors read before
-   * any is updated: the misses overlap instead of queueing.
+   * Sptes [from, to) of a random op, applied in gfn order (GfnSortedBatch). Only
+   * the vCPU cache depends on the order of faults on different gfns, so it is
+   * charged afterwards, in fault order.
    */
   private addRange(r: () => number, G: number, base: number, from: number, to: number): void {
-    const gfns = this.batch;
-    for (let i = from; i < to; i += PREFETCH) {
-      const n = Math.min(PREFETCH, to - i);
-      for (let k = 0; k < n; k++) gfns[k] = Math.floor(r() * G);
-      this.prefetchSink += this.store.prefetch(gfns, n);
-      for (let k = 0; k < n; k++) this.add(gfns[k]!, base + i + k);
+    const n = to - from;
+    const batch = this.batch.reserve(n);
+    const allocated =
+      this.allocated.length >= n ? this.allocated : (this.allocated = new Uint8Array(n));
+    for (let k = 0; k < n; k++) {
+      batch.gfns[k] = Math.floor(r() * G);
+      batch.keys[k] = k;
     }
+    const { sortedGfns, sortedKeys } = batch.sortByGfn(n, G);
+    const store = this.store;
+    for (let j = 0; j < n; j++) {
+      if (j % PREFETCH === 0)
+        this.prefetchSink += store.prefetch(sortedGfns, j, Math.min(PREFETCH, n - j), false);
+      const k = sortedKeys[j]!;
+      const before = store.descAllocations;
+      this.rmapAdd(sortedGfns[j]!, base + from + k, this.tick + k);
+      allocated[k] = store.descAllocations - before;
+    }
+    this.tick += n;
+    for (let k = 0; k < n; k++) this.chargeVcpuCache(allocated[k]!);
   }
 
+  /** The removal pass over sptes [from, to): only the draws chosen for removal are grouped and applied. */
   private removeRange(
     r: () => number,
     replay: () => number,
@@ -224,21 +246,25 @@ export class VmRuntime {
     from: number,
     to: number,
   ): number {
-    const gfns = this.batch;
-    const chosen = this.chosen;
-    let removed = 0;
-    for (let i = from; i < to; i += PREFETCH) {
-      const n = Math.min(PREFETCH, to - i);
-      for (let k = 0; k < n; k++) {
-        gfns[k] = Math.floor(replay() * G);
-        chosen[k] = r() * 100 < percent ? 1 : 0;
-      }
-      this.prefetchSink += this.store.prefetch(gfns, n);
-      for (let k = 0; k < n; k++) {
-        if (!chosen[k]) this.tick++;
-        else if (this.remove(gfns[k]!, base + i + k)) removed++;
+    const n = to - from;
+    const batch = this.batch.reserve(n);
+    let m = 0;
+    for (let k = 0; k < n; k++) {
+      const gfn = Math.floor(replay() * G);
+      if (r() * 100 < percent) {
+        batch.gfns[m] = gfn;
+        batch.keys[m++] = k;
       }
     }
+    const { sortedGfns, sortedKeys } = batch.sortByGfn(m, G);
+    let removed = 0;
+    for (let j = 0; j < m; j++) {
+      if (j % PREFETCH === 0)
+        this.prefetchSink += this.store.prefetch(sortedGfns, j, Math.min(PREFETCH, m - j), true);
+      const k = sortedKeys[j]!;
+      if (this.rmapRemove(sortedGfns[j]!, base + from + k, this.tick + k)) removed++;
+    }
+    this.tick += n;
     return removed;
   }
 
@@ -251,7 +277,7 @@ export class VmRuntime {
     const G = op.gfns;
     const base = this.nextSpte;
     this.nextSpte += M;
-    const batch = Math.max(PREFETCH, Math.ceil(M / EVENT_BATCHES));
+    const batch = Math.max(MIN_RANDOM_BATCH, Math.ceil(M / EVENT_BATCHES));
     const title = `random workload (seed ${op.seed})`;
     for (let done = 0; done < M;) {
       const end = Math.min(M, done + batch);

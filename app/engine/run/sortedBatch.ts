@@ -1,0 +1,54 @@
+/**
+ * One batch of a random op's draws and the order to apply them in: by gfn, and in
+ * drawn order for the same gfn (a stable LSD radix sort), so every gfn still sees
+ * its own operations in the order they were drawn. Operations on different gfns
+ * commute in the rmap model, so the order changes only which memory is touched
+ * together: heads in ascending order, so each head line is fetched once per batch.
+ */
+
+/** Radix digits of at most 11 bits: 2048 counters, which stay in L1. */
+const MAX_DIGIT_BITS = 11;
+
+export class GfnSortedBatch {
+  /** Input: each draw's gfn and a number that travels with it (its index in the op). */
+  gfns = new Int32Array(0);
+  keys = new Int32Array(0);
+  /** Output of sortByGfn(): the same pairs, ordered. */
+  sortedGfns = new Int32Array(0);
+  sortedKeys = new Int32Array(0);
+  private readonly counts = new Int32Array((1 << MAX_DIGIT_BITS) + 1);
+
+  reserve(n: number): this {
+    if (this.gfns.length < n) {
+      this.gfns = new Int32Array(n);
+      this.keys = new Int32Array(n);
+      this.sortedGfns = new Int32Array(n);
+      this.sortedKeys = new Int32Array(n);
+    }
+    return this;
+  }
+
+  /** Orders the first `n` draws (gfns below `gfnLimit`, at most 2^31) into sortedGfns and sortedKeys. */
+  sortByGfn(n: number, gfnLimit: number): this {
+    const bits = 32 - Math.clz32(Math.max(gfnLimit - 1, 1));
+    const passes = Math.ceil(bits / MAX_DIGIT_BITS);
+    const digitBits = Math.ceil(bits / passes);
+    const mask = (1 << digitBits) - 1;
+    let [fromG, fromK, toG, toK] = [this.gfns, this.keys, this.sortedGfns, this.sortedKeys];
+    const counts = this.counts;
+    for (let pass = 0, shift = 0; pass < passes; pass++, shift += digitBits) {
+      counts.fill(0, 0, mask + 2);
+      for (let k = 0; k < n; k++) counts[((fromG[k]! >>> shift) & mask) + 1]!++;
+      for (let d = 1; d <= mask + 1; d++) counts[d]! += counts[d - 1]!;
+      for (let k = 0; k < n; k++) {
+        const j = counts[(fromG[k]! >>> shift) & mask]!++;
+        toG[j] = fromG[k]!;
+        toK[j] = fromK[k]!;
+      }
+      [fromG, fromK, toG, toK] = [toG, toK, fromG, fromK];
+    }
+    // After an even number of passes the result is back in the input arrays: swap roles.
+    [this.gfns, this.keys, this.sortedGfns, this.sortedKeys] = [toG, toK, fromG, fromK];
+    return this;
+  }
+}
