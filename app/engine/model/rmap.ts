@@ -54,7 +54,8 @@ export class PteListStore {
   private readonly stride: number;
 
   private descSegs: Int32Array[] = [];
-  private freeDescs: number[] = [];
+  /** Freed descriptors, linked through their `more` cell (id + 1; 0 ends the list). */
+  private freeDescs = 0;
   private poolUsed = 0;
   /** Per 64Ki gfns: interleaved [head, length] cells. */
   private denseHeads: (Int32Array | undefined)[] = new Array(DENSE_HEAD_SEGMENTS);
@@ -98,10 +99,12 @@ export class PteListStore {
   private allocDesc(): number {
     this.descs++;
     this.descAllocations++;
-    const reused = this.freeDescs.pop();
-    if (reused !== undefined) {
+    const reused = this.freeDescs - 1;
+    if (reused >= 0) {
+      const s = this.seg(reused);
       const b = this.base(reused);
-      this.seg(reused).fill(0, b, b + this.stride);
+      this.freeDescs = s[b + MORE]!;
+      s.fill(0, b, b + this.stride);
       return reused;
     }
     const d = this.poolUsed++;
@@ -112,7 +115,8 @@ export class PteListStore {
 
   private freeDesc(d: number): void {
     this.descs--;
-    this.freeDescs.push(d);
+    this.seg(d)[this.base(d) + MORE] = this.freeDescs;
+    this.freeDescs = d + 1;
   }
 
   private bumpHistogram(from: number, to: number): void {
