@@ -13,3 +13,29 @@ export function maybeAnimate<E extends BaseType, D, P extends BaseType, PD>(
 ): Selection<E, D, P, PD> {
   return animate ? (sel.transition().duration(duration) as unknown as Selection<E, D, P, PD>) : sel;
 }
+
+/**
+ * The elements whose attributes are not all at their targets yet. A transition
+ * rewrites its attributes every frame, so a step animates only what it changes;
+ * one still on its way is included and carries on from where it is.
+ */
+export function notAt<E extends Element, D, P extends BaseType, PD>(
+  sel: Selection<E, D, P, PD>,
+  targets: Record<string, (d: D) => string | number>,
+): Selection<E, D, P, PD> {
+  const entries = Object.entries(targets);
+  return sel.filter(function (d) {
+    return entries.some(([attr, value]) => this.getAttribute(attr) !== String(value(d)));
+  });
+}
+
+/** Sets each attribute only where it differs: unchanged elements are not invalidated. */
+export function setChanged(el: Element, attrs: Record<string, string>): void {
+  for (const [attr, value] of Object.entries(attrs))
+    if (el.getAttribute(attr) !== value) el.setAttribute(attr, value);
+}
+
+/** Replaces the text only where it differs (a text write replaces the text node). */
+export function setText(el: Element, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
+}

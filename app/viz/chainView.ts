@@ -4,8 +4,8 @@
  * freed one fades out, and a slot that fills or empties changes in place.
  */
 import { select } from 'd3';
-import { maybeAnimate } from './animate';
-import type { ChainLayout, DescBox, Link } from './chainLayout';
+import { maybeAnimate, notAt, setChanged, setText } from './animate';
+import type { ChainLayout, DescBox, Link, SlotBox } from './chainLayout';
 import { SLOT_H, SLOT_W } from './chainLayout';
 
 const DURATION = 300;
@@ -31,30 +31,28 @@ export function createChainView(svg: SVGSVGElement): ChainView {
     .attr('fill', 'var(--muted)');
   const linkLayer = root.append('g').attr('class', 'links');
   const head = root.append('g').attr('class', 'head');
-  head.append('rect').attr('rx', 4);
-  head.append('text').attr('class', 'title').attr('x', 6).attr('y', 14);
-  head.append('text').attr('class', 'detail').attr('x', 6).attr('y', 30);
+  const headBox = head.append('rect').attr('rx', 4).node()!;
+  const headTitle = head.append('text').attr('class', 'title').attr('x', 6).attr('y', 14).node()!;
+  const headDetail = head.append('text').attr('class', 'detail').attr('x', 6).attr('y', 30).node()!;
   const descLayer = root.append('g').attr('class', 'descs');
 
   return {
     update(layout, animate) {
-      root.attr('width', layout.width).attr('height', layout.height);
-      head.select('rect').attr('width', layout.head.w).attr('height', layout.head.h);
-      head.select('text.title').text(layout.head.text);
-      head.select('text.detail').text(layout.head.detail);
+      setChanged(svg, { width: String(layout.width), height: String(layout.height) });
+      setChanged(headBox, { width: String(layout.head.w), height: String(layout.head.h) });
+      setText(headTitle, layout.head.text);
+      setText(headDetail, layout.head.detail);
 
-      linkLayer
+      const links = linkLayer
         .selectAll<SVGPathElement, Link>('path')
         .data(layout.links, (l) => l.key)
         .join((enter) =>
           enter.append('path').attr('marker-end', 'url(#rmap-arrow)').attr('opacity', 0),
         )
-        .attr('d', (l) =>
-          l.y1 === l.y2
-            ? `M${l.x1},${l.y1} L${l.x2},${l.y2}`
-            : `M${l.x1},${l.y1} C${l.x1 + 20},${l.y1} ${l.x2 - 20},${l.y2} ${l.x2},${l.y2}`,
-        )
-        .call((s) => maybeAnimate(s, animate).attr('opacity', 1));
+        .each(function (l) {
+          setChanged(this, { d: linkPath(l) });
+        });
+      maybeAnimate(notAt(links, { opacity: () => 1 }), animate).attr('opacity', 1);
 
       const boxes = descLayer
         .selectAll<SVGGElement, DescBox>('g.desc')
@@ -76,18 +74,19 @@ export function createChainView(svg: SVGSVGElement): ChainView {
               animate ? s.transition().duration(DURATION).attr('opacity', 0).remove() : s.remove(),
             ),
         );
-      maybeAnimate(boxes, animate)
-        .attr('opacity', 1)
-        .attr('transform', (d) => `translate(${d.x},${d.y})`);
+      const place = { opacity: () => 1, transform: (d: DescBox) => `translate(${d.x},${d.y})` };
+      maybeAnimate(notAt(boxes, place), animate)
+        .attr('opacity', place.opacity)
+        .attr('transform', place.transform);
+      boxes.each(function (d) {
+        setChanged(this.firstElementChild!, { width: String(d.w), height: String(d.h) });
+        setText(
+          this.children[1]!,
+          `pte_list_desc · ${d.count} used${d.tail ? ` · tail ${d.tail}` : ''}`,
+        );
+      });
       boxes
-        .select('rect.box')
-        .attr('width', (d) => d.w)
-        .attr('height', (d) => d.h);
-      boxes
-        .select('text.desc-title')
-        .text((d) => `pte_list_desc · ${d.count} used${d.tail ? ` · tail ${d.tail}` : ''}`);
-      boxes
-        .selectAll<SVGGElement, { x: number; y: number; spte: number | null }>('g.slot')
+        .selectAll<SVGGElement, SlotBox>('g.slot')
         .data((d) => d.slots.map((s) => ({ ...s, x: s.x - d.x, y: s.y - d.y })))
         .join((enter) => {
           const g = enter.append('g').attr('class', 'slot');
@@ -99,14 +98,23 @@ export function createChainView(svg: SVGSVGElement): ChainView {
             .attr('x', (SLOT_W - 2) / 2)
             .attr('y', SLOT_H - 5)
             .attr('text-anchor', 'middle');
+          g.append('title');
           return g;
         })
-        .attr('transform', (s) => `translate(${s.x},${s.y})`)
-        .classed('used', (s) => s.spte !== null)
-        .call((g) => g.select('text').text((s) => (s.spte === null ? '' : String(s.spte))))
-        .call((g) => g.select('title').remove())
-        .append('title')
-        .text((s) => (s.spte === null ? 'empty slot (NULL)' : `spte ${s.spte}`));
+        .each(function (s) {
+          setChanged(this, {
+            transform: `translate(${s.x},${s.y})`,
+            class: s.spte === null ? 'slot' : 'slot used',
+          });
+          setText(this.children[1]!, s.spte === null ? '' : String(s.spte));
+          setText(this.children[2]!, s.spte === null ? 'empty slot (NULL)' : `spte ${s.spte}`);
+        });
     },
   };
+}
+
+function linkPath(l: Link): string {
+  return l.y1 === l.y2
+    ? `M${l.x1},${l.y1} L${l.x2},${l.y2}`
+    : `M${l.x1},${l.y1} C${l.x1 + 20},${l.y1} ${l.x2 - 20},${l.y2} ${l.x2},${l.y2}`;
 }

@@ -4,7 +4,8 @@
  * plus a d3 view that eases bar heights between steps.
  */
 import { max, scaleLinear, select } from 'd3';
-import { maybeAnimate } from './animate';
+import { maybeAnimate, notAt, setText } from './animate';
+import { formatCount } from './format';
 
 export interface Bucket {
   label: string;
@@ -72,29 +73,32 @@ export function createHistogramView(svg: SVGSVGElement): HistogramView {
         .data(buckets)
         .join((enter) => {
           const e = enter.append('g').attr('class', 'bar');
-          e.append('rect');
-          e.append('text').attr('class', 'count').attr('text-anchor', 'middle');
+          e.append('rect')
+            .attr('x', (_d, i) => M.left + i * bw + 2)
+            .attr('width', bw - 4);
+          e.append('text')
+            .attr('class', 'count')
+            .attr('text-anchor', 'middle')
+            .attr('x', (_d, i) => M.left + i * bw + bw / 2);
           e.append('title');
           return e;
         });
-      const rect = g
-        .select('rect')
-        .attr('x', (_d, i) => M.left + i * bw + 2)
-        .attr('width', bw - 4);
-      const text = g
-        .select<SVGTextElement>('text.count')
-        .attr('x', (_d, i) => M.left + i * bw + bw / 2);
-      g.select('title').text(
-        (b) =>
-          `${b.gfns.toLocaleString('en-US')} gfns with ${b.label} sptes (${b.sptes.toLocaleString('en-US')} sptes)`,
-      );
+      const rect = g.select<SVGRectElement>('rect');
+      const text = g.select<SVGTextElement>('text.count');
+      g.select<SVGTitleElement>('title').each(function (b) {
+        setText(
+          this,
+          `${formatCount(b.gfns)} gfns with ${b.label} sptes (${formatCount(b.sptes)} sptes)`,
+        );
+      });
       const base = HIST_H - M.bottom;
-      maybeAnimate(rect, animate, 200)
-        .attr('y', (b) => base - y(b.gfns))
-        .attr('height', (b) => y(b.gfns));
-      maybeAnimate(text, animate, 200)
-        .attr('y', (b) => base - y(b.gfns) - 3)
-        .text((b) => (b.gfns ? compact(b.gfns) : ''));
+      const bar = { y: (b: Bucket) => base - y(b.gfns), height: (b: Bucket) => y(b.gfns) };
+      maybeAnimate(notAt(rect, bar), animate, 200).attr('y', bar.y).attr('height', bar.height);
+      const label = { y: (b: Bucket) => base - y(b.gfns) - 3 };
+      maybeAnimate(notAt(text, label), animate, 200).attr('y', label.y);
+      text.each(function (b) {
+        setText(this, b.gfns ? compact(b.gfns) : '');
+      });
     },
   };
 }

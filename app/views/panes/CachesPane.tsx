@@ -2,6 +2,7 @@ import { memo } from 'react';
 import type { KmemCache, MmuState } from '../../engine/view';
 import { selectCaches, selectEvent, selectLifecycle, selectPointers } from '../../state/selectors';
 import { useAppStore } from '../../state/store';
+import { formatCount } from '../../viz/format';
 import './caches.css';
 
 const CacheCard = memo(function CacheCard({
@@ -12,7 +13,7 @@ const CacheCard = memo(function CacheCard({
   changed: boolean;
 }) {
   const capacity = Math.max(cache.slabs * cache.objectsPerSlab, cache.objectsPerSlab);
-  const used = cache.live ? (cache.objects / capacity) * 100 : 0;
+  const used = cache.live ? cache.objects / capacity : 0;
   return (
     <li
       className={`cache ${cache.live ? 'live' : 'destroyed'} ${changed ? 'changed' : ''}`}
@@ -40,7 +41,7 @@ const CacheCard = memo(function CacheCard({
         role="img"
         aria-label={`${cache.objects} of ${capacity} object slots in use`}
       >
-        <div className="fill" style={{ width: `${used}%` }} />
+        <div className="fill" style={{ transform: `scaleX(${used})` }} />
         {Array.from({ length: cache.slabs <= 16 ? cache.slabs : 0 }, (_, i) => (
           <span
             key={i}
@@ -49,9 +50,7 @@ const CacheCard = memo(function CacheCard({
           />
         ))}
       </div>
-      <div className="bytes">
-        {(cache.objects * cache.objectSize).toLocaleString('en-US')} bytes of objects
-      </div>
+      <div className="bytes">{formatCount(cache.objects * cache.objectSize)} bytes of objects</div>
     </li>
   );
 });
