@@ -1,12 +1,15 @@
 /**
  * A 64-bit mask drawn as cells, bit 63 on the left, grouped by nibble. d3 owns the
  * cells (xyflow-style factory: React owns the <svg>, this owns what is inside);
- * bits that changed at this step flash and settle. Only cells whose look changes
- * are touched, so a step costs a handful of attribute writes, not 64.
+ * bits that changed at this step are outlined, and flash and settle. Only cells
+ * whose look changes are touched, so a step costs a handful of attribute writes.
+ *
+ * The flash is a CSS animation (masks.css) from the "changed" colour to the cell's
+ * own fill: the colours are theme variables, which a d3 transition cannot
+ * interpolate, and the browser runs it without a script callback per frame. Two
+ * identical animations alternate so that a bit changing again restarts it.
  */
 import { select } from 'd3';
-// selection.transition()/interrupt() are patched in by d3-transition; tree shaking would drop it.
-import 'd3-transition';
 
 export const CELL = 5;
 export const GAP = 1;
@@ -24,7 +27,8 @@ const BITS = Array.from({ length: 64 }, (_, i) => 63 - i);
 const isSet = (v: bigint, bit: number) => ((v >> BigInt(bit)) & 1n) === 1n;
 const ON = 'var(--bit-on)';
 const OFF = 'var(--bit-off)';
-const FLASH = 'var(--bit-changed)';
+const CHANGED = 'var(--bit-changed)';
+const FLASHES = ['flash-a', 'flash-b'] as const;
 
 export interface BitStripView {
   update(value: bigint, changed: bigint, animate: boolean): void;
@@ -45,30 +49,27 @@ export function createBitStrip(svg: SVGSVGElement): BitStripView {
     .nodes();
   const shownOn = new Array<boolean>(64).fill(false);
   const shownChanged = new Array<boolean>(64).fill(false);
+  /** Per cell: the flash animation it shows (index into FLASHES), or -1. */
+  const flashing = new Array<number>(64).fill(-1);
   return {
     update(value, changed, animate) {
       BITS.forEach((bit, i) => {
         const cell = cells[i]!;
         const on = isSet(value, bit);
-        const flash = isSet(changed, bit);
-        if (flash !== shownChanged[i]) {
-          cell.setAttribute('stroke', flash ? FLASH : 'none');
-          shownChanged[i] = flash;
+        const isChanged = isSet(changed, bit);
+        if (isChanged !== shownChanged[i]) {
+          cell.setAttribute('stroke', isChanged ? CHANGED : 'none');
+          shownChanged[i] = isChanged;
         }
-        if (flash && animate) {
-          select(cell)
-            .interrupt()
-            .attr('fill', FLASH)
-            .transition()
-            .duration(450)
-            .attr('fill', on ? ON : OFF);
-          shownOn[i] = on;
-        } else if (on !== shownOn[i]) {
-          select(cell)
-            .interrupt()
-            .attr('fill', on ? ON : OFF);
+        if (on !== shownOn[i]) {
+          cell.setAttribute('fill', on ? ON : OFF);
           shownOn[i] = on;
         }
+        const flash = isChanged && animate ? (flashing[i]! + 1) % FLASHES.length : -1;
+        if (flash === -1 && flashing[i] === -1) return;
+        cell.classList.remove(...FLASHES);
+        if (flash !== -1) cell.classList.add(FLASHES[flash]!);
+        flashing[i] = flash;
       });
     },
   };
