@@ -72,3 +72,44 @@ test('the timeline scrubber seeks and names the phase', async ({ app }) => {
   await expect(app.position).toHaveText(/^step 30 \//);
   await expect(app.timeline).toHaveAttribute('aria-valuetext', /step 30 of \d+: /);
 });
+
+test('changed bits flash when stepping at reading pace, not when stepping fast or with reduced motion', async ({
+  app,
+  page,
+}) => {
+  const flashing = () =>
+    page.evaluate(() => {
+      const changed = [...document.querySelectorAll('.masks svg.bits rect')].filter(
+        (c) => c.getAttribute('stroke') === 'var(--bit-changed)',
+      );
+      return {
+        changed: changed.length,
+        animated: changed.filter((c) => c.getAnimations().length > 0).length,
+      };
+    });
+  await app.open();
+  await app.timeline.fill('16'); // the next step is the mask reset: many bits change
+  await page.waitForTimeout(500);
+  await app.step();
+  const slow = await flashing();
+  expect(slow.changed).toBeGreaterThan(0);
+  expect(slow.animated).toBe(slow.changed);
+
+  // Two steps closer together than the flash lasts: the second is drawn at once.
+  await app.timeline.fill('16');
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await app.page.keyboard.press('ArrowRight');
+  await app.page.keyboard.press('ArrowRight');
+  await expect(app.position).toHaveText(/^step 18 \//);
+  const fast = await flashing();
+  expect(fast.changed).toBeGreaterThan(0);
+  expect(fast.animated).toBe(0);
+
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await app.timeline.fill('16');
+  await page.waitForTimeout(500);
+  await app.step();
+  const reduced = await flashing();
+  expect(reduced.changed).toBe(slow.changed);
+  expect(reduced.animated).toBe(0);
+});

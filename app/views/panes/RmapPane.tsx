@@ -5,6 +5,7 @@ import { selectCaches, selectConfig, selectVm } from '../../state/selectors';
 import { useAppStore } from '../../state/store';
 import { layoutChain } from '../../viz/chainLayout';
 import { createChainView, type ChainView as ChainDrawing } from '../../viz/chainView';
+import { formatCount as fmt } from '../../viz/format';
 import {
   bucketize,
   createHistogramView,
@@ -12,9 +13,8 @@ import {
   HIST_W,
   type HistogramView,
 } from '../../viz/histogram';
+import { animateChanges } from '../motion';
 import './rmap.css';
-
-const fmt = (n: number) => n.toLocaleString('en-US');
 
 function Totals({ rmap, descSize }: { rmap: RmapSummary; descSize: number }) {
   return (
@@ -65,7 +65,7 @@ function Chain({ chain, capacity }: { chain: ChainView; capacity: number }) {
   const drawn = useRef(false);
   useLayoutEffect(() => {
     view.current ??= createChainView(ref.current!);
-    view.current.update(layout, drawn.current);
+    view.current.update(layout, drawn.current && animateChanges());
     drawn.current = true;
   }, [layout]);
   const descs = chain.form === 'descs' ? chain.descs : [];
@@ -95,7 +95,7 @@ function Histogram({ rmap }: { rmap: RmapSummary }) {
   const buckets = useMemo(() => bucketize(rmap.histogram), [rmap.histogram]);
   useLayoutEffect(() => {
     view.current ??= createHistogramView(ref.current!);
-    view.current.update(buckets, drawn.current);
+    view.current.update(buckets, drawn.current && animateChanges());
     drawn.current = true;
   }, [buckets]);
   const gfns = buckets.reduce((n, b) => n + b.gfns, 0);
