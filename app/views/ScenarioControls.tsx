@@ -9,6 +9,7 @@ import { setInput } from '../state/actions';
 import { switchKernel } from '../state/edits';
 import { MoreParams } from './MoreParams';
 import { VariantSelect } from './VariantSelect';
+import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../state/store';
 import {
   FAULT_LABELS,
@@ -40,7 +41,17 @@ function withVendor(i: ScenarioInput, vendor: Vendor): ScenarioInput {
 }
 
 export function ScenarioControls() {
-  const input = useAppStore((s) => s.input);
+  // What the controls show, not the whole input: an ordering edit changes only `edits`.
+  const input = useAppStore(
+    useShallow(({ input: i }) => ({
+      kernel: i.kernel,
+      vendor: i.vendor,
+      params: i.params,
+      fail: i.fail,
+      modules: i.modules,
+      workload: i.workload,
+    })),
+  );
   const params = input.params ?? {};
   const fault = input.fail?.[0]?.at ?? '';
   const modulesPreset = modulesPresetOf(input);

@@ -79,10 +79,10 @@ export const WORKLOAD_PRESETS: WorkloadPreset[] = [
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
-export const modulesPresetOf = (input: ScenarioInput): string =>
+export const modulesPresetOf = (input: Pick<ScenarioInput, 'vendor' | 'modules'>): string =>
   MODULE_PRESETS.find((p) => same(p.modules(input.vendor), input.modules))?.id ?? 'custom';
 
-export const workloadPresetOf = (input: ScenarioInput): string =>
+export const workloadPresetOf = (input: Pick<ScenarioInput, 'workload'>): string =>
   WORKLOAD_PRESETS.find((p) => same(p.workload, input.workload ?? []))?.id ?? 'custom';
 
 /**
