@@ -7,7 +7,7 @@ import { applyEdits } from './edits';
 import { initialState } from './model/globals';
 import { Machine, type FaultReport, type MachineResult } from './run/machine';
 import type { Trace } from './run/trace';
-import { chainFromHistory, gfnHistory, type HistoryEntry } from './run/workload';
+import { ChainReplay, gfnHistory, type HistoryEntry } from './run/workload';
 import type { ChainView } from './model/rmap';
 import { validateScenario, type Result, type Scenario } from './scenario';
 import { VARIANTS } from './variants';
@@ -91,9 +91,17 @@ export function runScenario(input: unknown): Result<RunResult> {
   return v.ok ? runValidated(v.value) : v;
 }
 
-/** Answers chain queries for one run; each gfn's history is computed once. */
+/** Replays kept at once: each holds an rmap store (a few MB once it has descriptors). */
+const KEPT_REPLAYS = 4;
+
+/**
+ * Answers chain queries for one run. Each gfn's history is computed once; the
+ * last few gfns asked about keep their replay, so stepping on through the
+ * workload only applies what happened since the previous step.
+ */
 export class ChainIndex {
   private readonly histories = new Map<number, HistoryEntry[]>();
+  private readonly replays = new Map<number, ChainReplay>();
   constructor(private readonly result: RunResult) {}
 
   chainAt(gfn: number, eventIndex: number): ChainView {
@@ -101,10 +109,16 @@ export class ChainIndex {
     const tick = r.trace.tickAt(eventIndex);
     if (tick === null || r.rmapCapacity === null) return { form: 'empty' };
     const alg = r.variant.rmap.algorithm;
-    let h = this.histories.get(gfn);
-    if (!h)
-      this.histories.set(gfn, (h = gfnHistory(r.scenario.workload, alg, r.rmapCapacity, gfn)));
-    return chainFromHistory(h, alg, r.rmapCapacity, gfn, tick);
+    let replay = this.replays.get(gfn);
+    if (!replay) {
+      let h = this.histories.get(gfn);
+      if (!h)
+        this.histories.set(gfn, (h = gfnHistory(r.scenario.workload, alg, r.rmapCapacity, gfn)));
+      replay = new ChainReplay(h, alg, r.rmapCapacity, gfn);
+      this.replays.set(gfn, replay);
+      if (this.replays.size > KEPT_REPLAYS) this.replays.delete(this.replays.keys().next().value!);
+    }
+    return replay.at(tick);
   }
 }
 

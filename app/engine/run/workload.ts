@@ -320,19 +320,39 @@ export function gfnHistory(
   return rt.history!;
 }
 
-/** The gfn's chain after the workload's first `tick` primitives (the tick of a workload event). */
-export function chainFromHistory(
-  history: readonly HistoryEntry[],
-  algorithm: RmapAlgorithm,
-  capacity: number,
-  gfn: number,
-  tick: number,
-): ReturnType<PteListStore['chain']> {
-  const store = new PteListStore(algorithm, capacity);
-  for (const h of history) {
-    if (h.tick >= tick) break;
-    if (!h.add) store.remove(gfn, h.spte);
-    else if (store.add(gfn, h.spte) > RMAP_RECYCLE_THRESHOLD) store.zapAll(gfn);
+/**
+ * One gfn's chain at any tick of the workload, from its history. Moving forward
+ * applies only the entries in between (stepping through a workload is one or two
+ * entries per step, not a rebuild); moving back starts again from an empty rmap.
+ */
+export class ChainReplay {
+  private store: PteListStore;
+  private applied = 0;
+  private tick = 0;
+
+  constructor(
+    private readonly history: readonly HistoryEntry[],
+    private readonly algorithm: RmapAlgorithm,
+    private readonly capacity: number,
+    private readonly gfn: number,
+  ) {
+    this.store = new PteListStore(algorithm, capacity);
   }
-  return store.chain(gfn);
+
+  /** The chain after the workload's first `tick` primitives (the tick of a workload event). */
+  at(tick: number): ReturnType<PteListStore['chain']> {
+    if (tick < this.tick) {
+      this.store = new PteListStore(this.algorithm, this.capacity);
+      this.applied = 0;
+    }
+    this.tick = tick;
+    const { store, gfn, history } = this;
+    for (; this.applied < history.length; this.applied++) {
+      const h = history[this.applied]!;
+      if (h.tick >= tick) break;
+      if (!h.add) store.remove(gfn, h.spte);
+      else if (store.add(gfn, h.spte) > RMAP_RECYCLE_THRESHOLD) store.zapAll(gfn);
+    }
+    return store.chain(gfn);
+  }
 }
