@@ -20,6 +20,31 @@ test('playing a shadow-paging workload grows a gfn’s chain past one pte_list_d
   await expect(rmaps.locator('[data-field="descs"]')).toHaveText('2 × 128 B = 256 B');
   // v6.4+ puts new entries in a new head descriptor: the full one is the tail.
   await expect(rmaps.locator('g.desc')).toHaveCount(2);
+
+  // Back to one descriptor, then forward at reading pace: the second one slides in.
+  // The step after that leaves both where they are, and they are not touched again
+  // (no transition rewriting their attributes every frame).
+  while (!/in 1 pte_list_desc;/.test((await summary.textContent()) ?? ''))
+    await app.button('Step back').click();
+  await page.waitForTimeout(400);
+  await app.step();
+  await expect(rmaps.locator('g.desc')).toHaveCount(2);
+  await page.waitForTimeout(400); // longer than the chain's transitions
+  await page.evaluate(() => {
+    const w = window as unknown as { __descWrites: number };
+    w.__descWrites = 0;
+    new MutationObserver((records) => (w.__descWrites += records.length)).observe(
+      document.querySelector('.rmaps g.descs')!,
+      { attributes: true, attributeFilter: ['transform', 'opacity'], subtree: true },
+    );
+  });
+  const before = await summary.textContent();
+  await app.step();
+  await expect(summary).not.toHaveText(before!);
+  await page.waitForTimeout(400);
+  expect(
+    await page.evaluate(() => (window as unknown as { __descWrites: number }).__descWrites),
+  ).toBe(0);
 });
 
 test('a random VM-scale workload shows totals and a histogram', async ({ app }) => {

@@ -17,15 +17,19 @@ export function maybeAnimate<E extends BaseType, D, P extends BaseType, PD>(
 /**
  * The elements whose attributes are not all at their targets yet. A transition
  * rewrites its attributes every frame, so a step animates only what it changes;
- * one still on its way is included and carries on from where it is.
+ * one still on its way is included and carries on from where it is. Spaces are
+ * ignored: d3 writes a transform it has interpolated as "translate(1, 2)".
  */
 export function notAt<E extends Element, D, P extends BaseType, PD>(
   sel: Selection<E, D, P, PD>,
   targets: Record<string, (d: D) => string | number>,
 ): Selection<E, D, P, PD> {
   const entries = Object.entries(targets);
+  const bare = (v: string | null) => v?.replace(/\s+/g, '');
   return sel.filter(function (d) {
-    return entries.some(([attr, value]) => this.getAttribute(attr) !== String(value(d)));
+    return entries.some(
+      ([attr, value]) => bare(this.getAttribute(attr)) !== bare(String(value(d))),
+    );
   });
 }
 
