@@ -87,9 +87,14 @@ export class VmRuntime {
     return count;
   }
 
+  /** Whether ops on `gfn` are applied: all of them, or in replay mode only the one gfn's. */
+  private applies(gfn: number): boolean {
+    return this.onlyGfn === null || gfn === this.onlyGfn;
+  }
+
   /** __rmap_add() without the vCPU cache: pte_list_add(), recycling past the threshold. */
   private rmapAdd(gfn: number, spte: number, tick: number): number {
-    if (this.onlyGfn !== null && gfn !== this.onlyGfn) return 0;
+    if (!this.applies(gfn)) return 0;
     this.history?.push({ tick, add: true, spte });
     const count = this.store.add(gfn, spte);
     if (count > RMAP_RECYCLE_THRESHOLD) {
@@ -100,7 +105,7 @@ export class VmRuntime {
   }
 
   private rmapRemove(gfn: number, spte: number, tick: number): boolean {
-    const removed = (this.onlyGfn === null || gfn === this.onlyGfn) && this.store.remove(gfn, spte);
+    const removed = this.applies(gfn) && this.store.remove(gfn, spte);
     if (removed) this.history?.push({ tick, add: false, spte });
     return removed;
   }
@@ -179,7 +184,7 @@ export class VmRuntime {
         } else {
           let removed = 0;
           let last = -1;
-          const skip = this.onlyGfn !== null && op.gfn !== this.onlyGfn;
+          const skip = !this.applies(op.gfn);
           for (let k = 0; k < n && !skip; k++) {
             const spte = this.newest(op.gfn);
             if (spte === null) break;
@@ -218,15 +223,20 @@ export class VmRuntime {
     const batch = this.batch.reserve(n);
     const allocated =
       this.allocated.length >= n ? this.allocated : (this.allocated = new Uint8Array(n));
+    let m = 0;
     for (let k = 0; k < n; k++) {
-      batch.gfns[k] = Math.floor(r() * G);
-      batch.keys[k] = k;
+      const gfn = Math.floor(r() * G);
+      if (this.applies(gfn)) {
+        batch.gfns[m] = gfn;
+        batch.keys[m++] = k;
+      }
     }
-    const { sortedGfns, sortedKeys } = batch.sortByGfn(n, G);
+    allocated.fill(0, 0, n);
+    const { sortedGfns, sortedKeys } = batch.sortByGfn(m, G);
     const store = this.store;
-    for (let j = 0; j < n; j++) {
+    for (let j = 0; j < m; j++) {
       if (j % PREFETCH === 0)
-        this.prefetchSink += store.prefetch(sortedGfns, j, Math.min(PREFETCH, n - j), false);
+        this.prefetchSink += store.prefetch(sortedGfns, j, Math.min(PREFETCH, m - j), false);
       const k = sortedKeys[j]!;
       const before = store.descAllocations;
       this.rmapAdd(sortedGfns[j]!, base + from + k, this.tick + k);
@@ -236,7 +246,7 @@ export class VmRuntime {
     for (let k = 0; k < n; k++) this.chargeVcpuCache(allocated[k]!);
   }
 
-  /** The removal pass over sptes [from, to): only the draws chosen for removal are grouped and applied. */
+  /** The removal pass over sptes [from, to): only the draws chosen for removal are sorted and applied. */
   private removeRange(
     r: () => number,
     replay: () => number,
@@ -251,7 +261,7 @@ export class VmRuntime {
     let m = 0;
     for (let k = 0; k < n; k++) {
       const gfn = Math.floor(replay() * G);
-      if (r() * 100 < percent) {
+      if (r() * 100 < percent && this.applies(gfn)) {
         batch.gfns[m] = gfn;
         batch.keys[m++] = k;
       }
