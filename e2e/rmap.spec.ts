@@ -45,6 +45,21 @@ test('playing a shadow-paging workload grows a gfn’s chain past one pte_list_d
   expect(
     await page.evaluate(() => (window as unknown as { __descWrites: number }).__descWrites),
   ).toBe(0);
+
+  // A quick step back while the new head descriptor slides in is drawn at once, and the
+  // slide in flight does not carry the old descriptor on to where it was going.
+  while (!/in 1 pte_list_desc;/.test((await summary.textContent()) ?? ''))
+    await app.button('Step back').click();
+  await page.waitForTimeout(400);
+  const place = () =>
+    rmaps
+      .locator('g.desc')
+      .evaluateAll((gs) => gs.map((g) => g.getAttribute('transform')?.replace(/\s/g, '')));
+  const alone = await place();
+  await app.step();
+  await app.button('Step back').click();
+  await page.waitForTimeout(400);
+  expect(await place()).toEqual(alone);
 });
 
 test('a random VM-scale workload shows totals and a histogram', async ({ app }) => {
