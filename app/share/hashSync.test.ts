@@ -13,6 +13,8 @@ class FakeHost implements HashHost {
   store = new Map<string, string>();
   private listeners: (() => void)[] = [];
   private timers: (() => void)[] = [];
+  /** Pending writes put off again (cleared timers). */
+  postponed = 0;
   history = {
     pushState: (_d: unknown, _u: string, url: string) => {
       this.pushes++;
@@ -40,6 +42,7 @@ class FakeHost implements HashHost {
     return this.timers.length;
   }
   clearTimeout() {
+    if (this.timers.length) this.postponed++;
     this.timers = [];
   }
   flushTimers() {
@@ -120,6 +123,19 @@ describe('while the app runs', () => {
       step: 6,
     });
     expect(host.store.get(LAST_SESSION_KEY)).toBe(host.location.hash);
+  });
+  it('steps that keep coming put the URL write off until they pause', () => {
+    const host = new FakeHost();
+    stop = startHashSync(host);
+    useAppStore.setState({
+      run: { ...useAppStore.getState().run, trace: { length: 100 } as never },
+    });
+    for (let step = 1; step <= 5; step++) seek(step);
+    expect([host.replaces, host.postponed]).toEqual([0, 4]);
+    host.flushTimers();
+    expect(host.replaces).toBe(1);
+    const now = decodeLink(host.location.hash);
+    expect(now.ok && now.value).toMatchObject({ step: 5 });
   });
   it('changes close together make one entry; steps in between do not split it', () => {
     const host = new FakeHost();

@@ -33,8 +33,12 @@ export const linkStateOf = (s: AppState): LinkState => ({
   compare: s.view === 'compare' ? s.compareInput : null,
 });
 
-/** How often moving through steps may rewrite the URL while playing. */
-const REPLACE_EVERY_MS = 250;
+/**
+ * Moving through steps rewrites the URL once they pause this long: encoding the link
+ * and replaceState() cost a few ms, which while playing or holding → would land
+ * between frames every few steps. The page going away writes at once.
+ */
+const STEPS_SETTLE_MS = 250;
 /**
  * A scenario change reaches the URL this much later: pushState and localStorage
  * cost a few ms, which would otherwise delay the frame that shows the change.
@@ -108,9 +112,10 @@ export function startHashSync(host: HashHost = window as unknown as HashHost): (
       timer = host.setTimeout(write, PUSH_AFTER_MS);
     } else if (
       (s.step !== prev.step || s.compareRow !== prev.compareRow || s.gfn !== prev.gfn) &&
-      timer === null
+      !push // a pending entry carries the step with it
     ) {
-      timer = host.setTimeout(write, REPLACE_EVERY_MS);
+      if (timer !== null) host.clearTimeout(timer);
+      timer = host.setTimeout(write, STEPS_SETTLE_MS);
     }
   });
   const onPop = () => {
