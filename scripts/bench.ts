@@ -2,8 +2,11 @@
  * npm run bench — rmap add/remove throughput and peak memory for seeded
  * 1M-, 4M- and 16M-spte random workloads (shared/design.md "Workload ops"),
  * for both pte_list_add() algorithms. Each case runs in a fresh process so its
- * peak RSS is its own. Shape: gfns = sptes / 16 (shadow-paging aliasing),
- * removePercent 50, seed 1.
+ * peak RSS is its own. Shape: gfns = sptes / 16 (shadow-paging aliasing), seed 1.
+ *
+ * A random op is applied gfn by gfn, each gfn's adds and then its removals, so
+ * the two are not separate phases. The add figures are the same op with nothing
+ * removed; the removal figures are what removing 50% adds to that.
  *
  *   npm run bench            all sizes
  *   npm run bench -- 1M 4M   some sizes
@@ -19,38 +22,39 @@ const ALGORITHMS: [RmapAlgorithm, string][] = [
   ['append', 'v5.15..v6.3 (append)'],
   ['head-insert', 'v6.4+ (head insert)'],
 ];
+const REMOVE_PERCENT = 50;
 
 interface Measurement {
-  addMs: number;
-  removeMs: number;
+  ms: number;
   peakRssMb: number;
   /** Typed arrays the model holds at the end (ArrayBuffer bytes). */
   modelMb: number;
   descs: number;
+  removed: number;
 }
 
-const workload = (sptes: number) => ({
+const workload = (sptes: number, removePercent: number) => ({
   op: 'random' as const,
   seed: 1,
   gfns: sptes / 16,
   sptes,
-  removePercent: 50,
+  removePercent,
 });
 
 /** Child: the rmap model alone (pte_list_add/remove with vCPU top-ups). */
-function rmapChild(algorithm: RmapAlgorithm, sptes: number): Measurement {
+function rmapChild(algorithm: RmapAlgorithm, sptes: number, removePercent: number): Measurement {
   const before = process.memoryUsage().arrayBuffers;
   const vm = new VmRuntime(algorithm, 14, 128);
   const t0 = performance.now();
-  let tAdd = t0;
-  for (const step of vm.run([workload(sptes)])) if (step.add) tAdd = performance.now();
-  const t1 = performance.now();
+  for (const _ of vm.run([workload(sptes, removePercent)]));
+  const ms = performance.now() - t0;
+  const s = vm.summary();
   return {
-    addMs: tAdd - t0,
-    removeMs: t1 - tAdd,
+    ms,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     modelMb: (process.memoryUsage().arrayBuffers - before) / 2 ** 20,
-    descs: vm.summary().descs,
+    descs: s.descs,
+    removed: sptes - s.sptes - s.recycled,
   };
 }
 
@@ -65,7 +69,7 @@ function engineChild(
     kernel: algorithm === 'append' ? 'v6.0' : 'v6.6',
     vendor: 'intel',
     params: { tdp: false },
-    workload: [workload(sptes)],
+    workload: [workload(sptes, REMOVE_PERCENT)],
   });
   if (!r.ok) throw new Error(r.error);
   return {
@@ -78,11 +82,12 @@ function engineChild(
 const here = fileURLToPath(import.meta.url);
 const [mode, ...rest] = process.argv.slice(2);
 
-if (mode === '--rmap' || mode === '--engine') {
+if (mode === '--rmap') {
+  const [algorithm, size, percent] = rest as [RmapAlgorithm, string, string];
+  process.stdout.write(JSON.stringify(rmapChild(algorithm, SIZES[size]!, Number(percent))));
+} else if (mode === '--engine') {
   const [algorithm, size] = rest as [RmapAlgorithm, string];
-  const out =
-    mode === '--rmap' ? rmapChild(algorithm, SIZES[size]!) : engineChild(algorithm, SIZES[size]!);
-  process.stdout.write(JSON.stringify(out));
+  process.stdout.write(JSON.stringify(engineChild(algorithm, SIZES[size]!)));
 } else if (mode === '--baseline') {
   process.stdout.write(JSON.stringify(process.resourceUsage().maxRSS / 1024));
 } else {
@@ -99,7 +104,10 @@ if (mode === '--rmap' || mode === '--engine') {
     `node ${process.version}, ${process.platform}/${process.arch}; process baseline ${baseline.toFixed(0)} MB RSS`,
   );
   console.log(
-    'workload: random, seed 1, gfns = sptes/16, 50% removed; add = pte_list_add() per spte incl. vCPU top-up',
+    `workload: random, seed 1, gfns = sptes/16; add = pte_list_add() per spte incl. vCPU top-up (0% removed);`,
+  );
+  console.log(
+    `remove = what removing ${REMOVE_PERCENT}% adds to the op; total, RSS and descs are the op with ${REMOVE_PERCENT}% removed`,
   );
   console.log(
     'peak RSS includes the Node + tsx baseline; model MB = typed arrays the rmap holds at the end\n',
@@ -109,6 +117,7 @@ if (mode === '--rmap' || mode === '--engine') {
     'sptes',
     'add ms',
     'add Mops/s',
+    'add RSS MB',
     'remove ms',
     'remove Mops/s',
     'total s',
@@ -119,22 +128,25 @@ if (mode === '--rmap' || mode === '--engine') {
     'engine RSS MB',
   ];
   console.log(header.join('\t'));
-  const rows: { size: string; alg: RmapAlgorithm; m: Measurement }[] = [];
+  const totals: { size: string; alg: RmapAlgorithm; ms: number }[] = [];
   for (const [alg, label] of ALGORITHMS)
     for (const size of wanted) {
-      const m = spawn(['--rmap', alg, size]) as Measurement;
+      const add = spawn(['--rmap', alg, size, '0']) as Measurement;
+      const m = spawn(['--rmap', alg, size, String(REMOVE_PERCENT)]) as Measurement;
       const e = spawn(['--engine', alg, size]) as { ms: number; peakRssMb: number };
-      rows.push({ size, alg, m });
+      totals.push({ size, alg, ms: m.ms });
       const n = SIZES[size]!;
+      const removeMs = m.ms - add.ms;
       console.log(
         [
           label,
           size,
-          m.addMs.toFixed(0),
-          (n / m.addMs / 1000).toFixed(2),
-          m.removeMs.toFixed(0),
-          (n / m.removeMs / 1000).toFixed(2),
-          ((m.addMs + m.removeMs) / 1000).toFixed(2),
+          add.ms.toFixed(0),
+          (n / add.ms / 1000).toFixed(2),
+          add.peakRssMb.toFixed(0),
+          removeMs.toFixed(0),
+          (m.removed / removeMs / 1000).toFixed(2),
+          (m.ms / 1000).toFixed(2),
           m.peakRssMb.toFixed(0),
           m.modelMb.toFixed(0),
           m.descs,
@@ -144,9 +156,9 @@ if (mode === '--rmap' || mode === '--engine') {
       );
     }
   const ratio = (alg: RmapAlgorithm) => {
-    const a = rows.find((r) => r.alg === alg && r.size === '1M');
-    const b = rows.find((r) => r.alg === alg && r.size === '16M');
-    return a && b ? ((b.m.addMs + b.m.removeMs) / (a.m.addMs + a.m.removeMs)).toFixed(1) : 'n/a';
+    const a = totals.find((r) => r.alg === alg && r.size === '1M');
+    const b = totals.find((r) => r.alg === alg && r.size === '16M');
+    return a && b ? (b.ms / a.ms).toFixed(1) : 'n/a';
   };
   console.log(
     `\n16M/1M time ratio (16x the work): append ${ratio('append')}, head insert ${ratio('head-insert')}`,

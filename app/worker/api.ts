@@ -114,7 +114,9 @@ export function createEngineApi(): EngineApi {
         const events = stream.trace.events.slice(sent);
         sent += events.length;
         const end = more ? undefined : finish(runId, stream, right);
-        onMessage({ runId, events, ...(start && { start }), ...end });
+        // A slice can end with no new event (a large random op is applied before its events).
+        if (events.length || start || end)
+          onMessage({ runId, events, ...(start && { start }), ...end });
         if (end) return;
         start = undefined;
         await yieldToEventLoop();

@@ -162,4 +162,14 @@ describe('random workload contract (shared/design.md)', () => {
         if (ours() !== theirs()) throw new Error(`seed ${seed} differs at ${i}`);
     }
   });
+  it('mulberry32At(seed, k) is the k-th draw, so draws can be regenerated out of order', async () => {
+    const { mulberry32, mulberry32At } = await import('./prng');
+    for (const seed of [0, 1, 42, 0xffffffff]) {
+      const next = mulberry32(seed);
+      for (let k = 0; k < 1 << 16; k++) expect(mulberry32At(seed, k)).toBe(next());
+      for (let k = 1 << 16; k < 1 << 25; k++) next();
+      // 2^25 draws: the largest op (LIMITS.maxSptesPerOp) draws twice that many.
+      expect(mulberry32At(seed, 1 << 25)).toBe(next());
+    }
+  });
 });

@@ -61,7 +61,6 @@ export class PteListStore {
   private denseHeads: (Int32Array | undefined)[] = new Array(DENSE_HEAD_SEGMENTS);
   private sparseHeads = new Map<number, Int32Array>();
   private lengthHistogram = new Float64Array(1024);
-  private scratch = new Int32Array(0);
 
   heads = 0;
   sptes = 0;
@@ -289,38 +288,6 @@ export class PteListStore {
     this.bumpHistogram(len, 0);
     this.sptes -= len;
     return len;
-  }
-
-  /**
-   * Reads the heads, then the descriptors, of gfns[from, from + n) without
-   * changing anything: the descriptors an add writes to, or the first two of each
-   * chain a removal searches (`forRemoval`). A random workload is bound by cache
-   * misses; issuing a batch's misses from short independent loops lets the CPU
-   * overlap them, so the updates that follow hit the cache. Returns a checksum so
-   * the reads are not elided.
-   */
-  prefetch(gfns: Int32Array, from: number, n: number, forRemoval: boolean): number {
-    const heads = this.scratch.length >= n ? this.scratch : (this.scratch = new Int32Array(n));
-    for (let k = 0; k < n; k++) {
-      const g = gfns[from + k]!;
-      const h = this.headSeg(g, false);
-      heads[k] = h ? h[(g & HEAD_SEG_MASK) * 2]! : 0;
-    }
-    let sum = 0;
-    for (let pass = 0; pass < 2; pass++)
-      for (let k = 0; k < n; k++) {
-        const head = heads[k]!;
-        if (head >= 0) continue;
-        const d = -head - 1;
-        const seg = this.seg(d);
-        const b = this.base(d);
-        sum += seg[b + COUNT]!;
-        // Appending walks on to the next descriptor when this one is full.
-        const walks =
-          forRemoval || (this.algorithm === 'append' && (seg[b + COUNT]! & 0xff) === this.capacity);
-        heads[k] = walks ? -seg[b + MORE]! : 0;
-      }
-    return sum;
   }
 
   /** pte_list_count(): number of sptes in the gfn's rmap. */

@@ -421,6 +421,10 @@ export class Machine {
         ? ['pte_list_remove', '__pte_list_remove']
         : ['kvm_zap_one_rmap_spte', 'pte_list_remove'];
     for (const step of this.vm.run(this.scenario.workload)) {
+      if (!step) {
+        yield this.trace.length;
+        continue;
+      }
       this.syncVm();
       this.emit({
         kind: 'workload',

@@ -1,9 +1,7 @@
 /**
- * One batch of a random op's draws and the order to apply them in: by gfn, and in
- * drawn order for the same gfn (a stable LSD radix sort), so every gfn still sees
- * its own operations in the order they were drawn. Operations on different gfns
- * commute in the rmap model, so the order changes only which memory is touched
- * together: heads in ascending order, so each head line is fetched once per batch.
+ * Draws ordered by gfn, and in drawn order for the same gfn (a stable LSD radix
+ * sort): DrawsByGfn sorts each group of a random op's draws with it, so every
+ * gfn still sees its own operations in the order they were drawn.
  */
 
 /** Radix digits of at most 11 bits: 2048 counters, which stay in L1. */

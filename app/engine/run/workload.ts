@@ -12,19 +12,18 @@ import {
   PTE_LIST_DESC_TOPUP_MIN,
   RMAP_RECYCLE_THRESHOLD,
 } from '../constants';
-import { uniform } from '../model/prng';
+import { mulberry32At, toUnit } from '../model/prng';
 import { PteListStore, type RmapAlgorithm } from '../model/rmap';
 import type { RmapSummary } from '../model/state';
 import type { WorkloadOp } from '../scenario';
-import { GfnSortedBatch } from './sortedBatch';
+import { DrawsByGfn } from './drawsByGfn';
+import { EventTally, type VcpuCache } from './eventTally';
 
 /** Ops larger than this are shown as EVENT_BATCHES events instead of one per spte. */
 export const PER_SPTE_EVENT_LIMIT = 256;
 export const EVENT_BATCHES = 64;
 /** A random op is applied at least this many sptes at a time (one event each). */
 const MIN_RANDOM_BATCH = 256;
-/** Heads and descriptors are read ahead this many draws at a time, so their cache misses overlap. */
-const PREFETCH = 256;
 
 export interface WorkloadStep {
   opIndex: number;
@@ -44,11 +43,8 @@ export class VmRuntime {
   nextSpte = 0;
   recycled = 0;
 
-  private readonly batch = new GfnSortedBatch();
-  /** Per draw of an add batch: descriptors its fault allocated. */
-  private allocated = new Uint8Array(0);
-  /** Keeps the prefetch reads observable so they are not optimised away. */
-  private prefetchSink = 0;
+  /** While a random op yields its events: the summary after the event (the store is already past it). */
+  private eventSummary: RmapSummary | null = null;
 
   /**
    * `onlyGfn`: replay mode for a chain query — ops on other gfns only advance the
@@ -111,6 +107,7 @@ export class VmRuntime {
   }
 
   summary(): RmapSummary {
+    if (this.eventSummary) return this.eventSummary;
     const s = this.store;
     return {
       heads: s.heads,
@@ -160,8 +157,8 @@ export class VmRuntime {
     return `gfn ${gfn}: spte ${spte} removed; ${filler} fills the hole${freed ? ' and the emptied descriptor is freed' : ''}`;
   }
 
-  /** Runs the ops, yielding after each event's worth of work. */
-  *run(ops: readonly WorkloadOp[]): Generator<WorkloadStep> {
+  /** Runs the ops, yielding after each event's worth of work (null: a turn with no event yet). */
+  *run(ops: readonly WorkloadOp[]): Generator<WorkloadStep | null> {
     for (const [opIndex, op] of ops.entries()) {
       if (op.op === 'random') {
         yield* this.random(opIndex, op);
@@ -213,102 +210,105 @@ export class VmRuntime {
     }
   }
 
+  /** The vCPU cache through M faults, `allocated` a bit per fault; its state after every `batch` faults. */
+  private chargeInFaultOrder(allocated: Uint8Array, M: number, batch: number): VcpuCache[] {
+    const after: VcpuCache[] = [];
+    for (let from = 0; from < M; from += batch) {
+      const end = Math.min(M, from + batch);
+      for (let k = from; k < end; k++) this.chargeVcpuCache((allocated[k >>> 3]! >>> (k & 7)) & 1);
+      after.push({ descs: this.vcpuDescs, pageHeaders: this.vcpuPageHeaders });
+    }
+    return after;
+  }
+
   /**
-   * Sptes [from, to) of a random op, applied in gfn order (GfnSortedBatch). Only
-   * the vCPU cache depends on the order of faults on different gfns, so it is
-   * charged afterwards, in fault order.
+   * A random op, applied one gfn at a time (DrawsByGfn): each gfn's adds in drawn
+   * order, then the removals drawn for it. Operations on different gfns commute,
+   * so every gfn ends with the chain the drawn order gives; each event's summary
+   * is tallied per gfn (EventTally), and the vCPU cache, the one state that
+   * depends on the order of faults across gfns, is charged afterwards in fault
+   * order. Yields null while applying (no event yet), then one step per event.
    */
-  private addRange(r: () => number, G: number, base: number, from: number, to: number): void {
-    const n = to - from;
-    const batch = this.batch.reserve(n);
-    const allocated =
-      this.allocated.length >= n ? this.allocated : (this.allocated = new Uint8Array(n));
-    let m = 0;
-    for (let k = 0; k < n; k++) {
-      const gfn = Math.floor(r() * G);
-      if (this.applies(gfn)) {
-        batch.gfns[m] = gfn;
-        batch.keys[m++] = k;
-      }
-    }
-    allocated.fill(0, 0, n);
-    const { sortedGfns, sortedKeys } = batch.sortByGfn(m, G);
-    const store = this.store;
-    for (let j = 0; j < m; j++) {
-      if (j % PREFETCH === 0)
-        this.prefetchSink += store.prefetch(sortedGfns, j, Math.min(PREFETCH, m - j), false);
-      const k = sortedKeys[j]!;
-      const before = store.descAllocations;
-      this.rmapAdd(sortedGfns[j]!, base + from + k, this.tick + k);
-      allocated[k] = store.descAllocations - before;
-    }
-    this.tick += n;
-    for (let k = 0; k < n; k++) this.chargeVcpuCache(allocated[k]!);
-  }
-
-  /** The removal pass over sptes [from, to): only the draws chosen for removal are sorted and applied. */
-  private removeRange(
-    r: () => number,
-    replay: () => number,
-    percent: number,
-    G: number,
-    base: number,
-    from: number,
-    to: number,
-  ): number {
-    const n = to - from;
-    const batch = this.batch.reserve(n);
-    let m = 0;
-    for (let k = 0; k < n; k++) {
-      const gfn = Math.floor(replay() * G);
-      if (r() * 100 < percent && this.applies(gfn)) {
-        batch.gfns[m] = gfn;
-        batch.keys[m++] = k;
-      }
-    }
-    const { sortedGfns, sortedKeys } = batch.sortByGfn(m, G);
-    let removed = 0;
-    for (let j = 0; j < m; j++) {
-      if (j % PREFETCH === 0)
-        this.prefetchSink += this.store.prefetch(sortedGfns, j, Math.min(PREFETCH, m - j), true);
-      const k = sortedKeys[j]!;
-      if (this.rmapRemove(sortedGfns[j]!, base + from + k, this.tick + k)) removed++;
-    }
-    this.tick += n;
-    return removed;
-  }
-
   private *random(
     opIndex: number,
     op: Extract<WorkloadOp, { op: 'random' }>,
-  ): Generator<WorkloadStep> {
-    const r = uniform(op.seed);
+  ): Generator<WorkloadStep | null> {
+    const { seed, removePercent } = op;
     const M = op.sptes;
-    const G = op.gfns;
     const base = this.nextSpte;
     this.nextSpte += M;
+    const tick0 = this.tick;
     const batch = Math.max(MIN_RANDOM_BATCH, Math.ceil(M / EVENT_BATCHES));
-    const title = `random workload (seed ${op.seed})`;
-    for (let done = 0; done < M;) {
-      const end = Math.min(M, done + batch);
-      this.addRange(r, G, base, done, end);
-      done = end;
-      yield { opIndex, title, detail: `added ${done}/${M} sptes over ${G} gfns`, add: true };
-    }
-    // The removal pass needs spte i's gfn again: a second generator replays the add pass in step.
-    const replay = uniform(op.seed);
+    const addEvents = Math.ceil(M / batch);
+    const before = this.summary();
+    const tally = new EventTally(2 * addEvents);
+    // pte_list_add() allocates at most one descriptor, so one bit per fault.
+    const allocated = new Uint8Array((M + 7) >>> 3);
+    const store = this.store;
+    // The gfn's rmap length and the counts when its current event began.
+    let len = 0;
+    let event = -1;
+    let len0 = 0;
+    let descs0 = 0;
+    let recycled0 = 0;
+    const close = () => {
+      if (event < 0) return;
+      tally.length(event, len0, len);
+      tally.descs[event]! += store.descs - descs0;
+      tally.recycled[event]! += this.recycled - recycled0;
+    };
+    const enter = (e: number) => {
+      if (e === event) return;
+      close();
+      event = e;
+      len0 = len;
+      descs0 = store.descs;
+      recycled0 = this.recycled;
+    };
+    const applyGfn = (gfn: number, keys: Int32Array, from: number, to: number) => {
+      len = store.lengthOf(gfn);
+      event = -1;
+      for (let j = from; j < to; j++) {
+        const k = keys[j]!;
+        enter(Math.floor(k / batch));
+        const allocations = store.descAllocations;
+        len = this.rmapAdd(gfn, base + k, tick0 + k) < 0 ? 0 : len + 1;
+        if (store.descAllocations !== allocations) allocated[k >>> 3]! |= 1 << (k & 7);
+      }
+      // The removal pass draws r() again for every spte: its draws follow the add pass's M.
+      for (let j = from; j < to; j++) {
+        const k = keys[j]!;
+        if (toUnit(mulberry32At(seed, M + k)) * 100 >= removePercent) continue;
+        enter(addEvents + Math.floor(k / batch));
+        if (!this.rmapRemove(gfn, base + k, tick0 + M + k)) continue;
+        len--;
+        tally.removed[event]!++;
+      }
+      close();
+    };
+    yield* new DrawsByGfn(seed, M, op.gfns).visit(this.onlyGfn, applyGfn);
+
+    const vcpu = this.chargeInFaultOrder(allocated, M, batch);
+    vcpu.push(...vcpu.map(() => vcpu[addEvents - 1]!)); // removals leave the vCPU cache alone
+    const summaries = tally.summaries(before, vcpu, this.descBytes);
+    const title = `random workload (seed ${seed})`;
     let removed = 0;
-    for (let done = 0; done < M;) {
-      const end = Math.min(M, done + batch);
-      removed += this.removeRange(r, replay, op.removePercent, G, base, done, end);
-      done = end;
+    for (let e = 0; e < 2 * addEvents; e++) {
+      const add = e < addEvents;
+      const done = Math.min(M, ((add ? e : e - addEvents) + 1) * batch);
+      removed += tally.removed[e]!;
+      this.tick = tick0 + (add ? 0 : M) + done;
+      this.eventSummary = summaries[e]!;
       yield {
         opIndex,
         title,
-        detail: `removal pass ${done}/${M}: ${removed} sptes removed (${op.removePercent}% chosen)`,
-        add: false,
+        detail: add
+          ? `added ${done}/${M} sptes over ${op.gfns} gfns`
+          : `removal pass ${done}/${M}: ${removed} sptes removed (${removePercent}% chosen)`,
+        add,
       };
     }
+    this.eventSummary = null;
   }
 }
 

@@ -1,0 +1,69 @@
+/**
+ * DrawsByGfn must hand every draw of a random op to its gfn exactly once, gfns
+ * ascending and each gfn's draws in drawn order, whatever the gfn range, the
+ * number of parts or the filter; the reference draws them one by one as the
+ * contract does (r() × gfns, shared/design.md "Workload ops").
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { uniform } from '../model/prng';
+import { DrawsByGfn } from './drawsByGfn';
+
+function visited(d: DrawsByGfn, only: number | null): [number, number[]][] {
+  const out: [number, number[]][] = [];
+  for (const _ of d.visit(only, (gfn, keys, from, to) => {
+    out.push([gfn, [...keys.subarray(from, to)]]);
+  }));
+  return out;
+}
+
+function reference(seed: number, draws: number, gfns: number, only: number | null) {
+  const r = uniform(seed);
+  const byGfn = new Map<number, number[]>();
+  for (let k = 0; k < draws; k++) {
+    const gfn = Math.floor(r() * gfns);
+    if (only !== null && gfn !== only) continue;
+    const keys = byGfn.get(gfn) ?? [];
+    keys.push(k);
+    byGfn.set(gfn, keys);
+  }
+  return [...byGfn].sort((a, b) => a[0] - b[0]);
+}
+
+describe('DrawsByGfn', () => {
+  it('visits each gfn once, ascending, with its draws in drawn order', () => {
+    fc.assert(
+      fc.property(
+        fc.nat(),
+        fc.integer({ min: 1, max: 20_000 }),
+        // one gfn; fewer gfns than groups; many gfns per group; the largest range
+        fc.oneof(
+          fc.constant(1),
+          fc.integer({ min: 2, max: 2048 }),
+          fc.integer({ min: 2049, max: 1 << 22 }),
+          fc.constant(2 ** 31 - 1),
+        ),
+        // a few parts (each a pass over all draws), or one
+        fc.oneof(fc.integer({ min: 2000, max: 8000 }), fc.constant(1 << 24)),
+        (seed, draws, gfns, unitsPerPart) => {
+          expect(visited(new DrawsByGfn(seed, draws, gfns, unitsPerPart), null)).toEqual(
+            reference(seed, draws, gfns, null),
+          );
+        },
+      ),
+      { numRuns: 80, seed: 3 },
+    );
+  });
+
+  it('stores gaps of 2^16 draws and more (a sparse gfn) exactly', () => {
+    // One gfn in a million: its draws are about a million apart.
+    const draws = 3_000_000;
+    const gfns = 1 << 20;
+    const only = new DrawsByGfn(9, draws, gfns).gfnOf(123_456);
+    const got = visited(new DrawsByGfn(9, draws, gfns), only);
+    expect(got).toEqual(reference(9, draws, gfns, only));
+    const keys = got[0]![1];
+    expect(keys).toContain(123_456);
+    expect(Math.max(...keys.map((k, i) => k - (keys[i - 1] ?? -1)))).toBeGreaterThan(1 << 16);
+  });
+});

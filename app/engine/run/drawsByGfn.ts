@@ -1,0 +1,160 @@
+/**
+ * The add draws of a random op, visited gfn by gfn: draw k maps spte k to gfn
+ * floor(r_k × gfns), and each gfn gets its draws in drawn order. A random op is
+ * applied one gfn at a time this way (see VmRuntime), so a gfn's chain is
+ * fetched into the cache once for all its adds and removals.
+ *
+ * Draws are grouped by the top bits of their gfn, then sorted within a group
+ * when it is visited. A group's draw indices ascend, so they are stored as
+ * 16-bit gaps (about 2 bytes per draw; a gap of 2^16 or more takes a 0 unit and
+ * two more), and a draw's gfn is regenerated from its index (mulberry32At)
+ * instead of being stored. At most UNITS_PER_PART units are held at once: a
+ * larger op is visited in parts of whole groups, each part listing its draws
+ * with one more pass over them all.
+ */
+import { mulberry32At, toUnit } from '../model/prng';
+import { GfnSortedBatch } from './sortedBatch';
+
+/** Groups by the gfn's top bits: 2048 counters and 2048 write streams stay in cache. */
+const GROUP_BITS = 11;
+/** 32 MB of gaps: one part up to about 2^24 draws (the 16M bench). */
+const UNITS_PER_PART = 1 << 24;
+const LONG_GAP = 1 << 16;
+/** The caller gets a turn (a cancel can get in) after about this many draws applied, */
+const DRAWS_PER_TURN = 1 << 18;
+/** or this many draws counted or listed. */
+const DRAWS_PER_SLICE = 1 << 20;
+
+export type GfnVisitor = (gfn: number, keys: Int32Array, from: number, to: number) => void;
+
+export class DrawsByGfn {
+  private readonly shift: number;
+  /** starts[g]..starts[g + 1]: group g's units, counted over the whole op. */
+  private readonly starts: Int32Array;
+  /** Per group: the last draw index counted or listed. */
+  private readonly last: Int32Array;
+  private gaps = new Uint16Array(0);
+  /** The first group whose units are in gaps (gaps[0] is its first unit). */
+  private listed = 0;
+  private readonly local = new GfnSortedBatch();
+
+  constructor(
+    private readonly seed: number,
+    private readonly draws: number,
+    private readonly gfns: number,
+    private readonly unitsPerPart = UNITS_PER_PART,
+  ) {
+    const bits = 32 - Math.clz32(Math.max(gfns - 1, 1));
+    this.shift = Math.max(0, bits - GROUP_BITS);
+    this.starts = new Int32Array((1 << (bits - this.shift)) + 1);
+    this.last = new Int32Array(this.starts.length - 1);
+  }
+
+  /** The gfn draw k picks, as r() × gfns in the contract. */
+  gfnOf(k: number): number {
+    return Math.floor(toUnit(mulberry32At(this.seed, k)) * this.gfns);
+  }
+
+  /**
+   * Calls `each` for every gfn with draws (only `only` if given), in ascending gfn
+   * order, with its draw indices at keys[from, to) in drawn order. Yields null
+   * every so often so the caller can give others a turn.
+   */
+  *visit(only: number | null, each: GfnVisitor): Generator<null> {
+    const { starts, last, shift, draws } = this;
+    last.fill(-1);
+    for (let from = 0; from < draws; from += DRAWS_PER_SLICE) {
+      const to = Math.min(draws, from + DRAWS_PER_SLICE);
+      for (let k = from; k < to; k++) {
+        const gfn = this.gfnOf(k);
+        if (only !== null && gfn !== only) continue;
+        const g = gfn >>> shift;
+        starts[g + 1]! += k - last[g]! < LONG_GAP ? 1 : 3;
+        last[g] = k;
+      }
+      yield null;
+    }
+    const groups = starts.length - 1;
+    for (let g = 0; g < groups; g++) starts[g + 1]! += starts[g]!;
+    const units = starts[groups]!;
+    const perPart = units / Math.max(1, Math.ceil(units / this.unitsPerPart));
+    for (let first = 0; first < groups;) {
+      let end = first + 1;
+      while (end < groups && starts[end + 1]! - starts[first]! <= perPart) end++;
+      yield* this.list(only, first, end);
+      let sinceTurn = 0;
+      for (let g = first; g < end; g++) {
+        sinceTurn += this.visitGroup(g, each);
+        if (sinceTurn >= DRAWS_PER_TURN) {
+          sinceTurn = 0;
+          yield null;
+        }
+      }
+      first = end;
+    }
+  }
+
+  /** Lists the draws of groups [first, end) into gaps, each group's in drawn order. */
+  private *list(only: number | null, first: number, end: number): Generator<null> {
+    const { starts, last, shift, draws } = this;
+    const offset = starts[first]!;
+    if (this.gaps.length < starts[end]! - offset)
+      this.gaps = new Uint16Array(starts[end]! - offset);
+    this.listed = first;
+    const gaps = this.gaps;
+    const next = starts.slice(first, end).map((s) => s - offset);
+    last.fill(-1);
+    const groups = end - first;
+    for (let from = 0; from < draws; from += DRAWS_PER_SLICE) {
+      const to = Math.min(draws, from + DRAWS_PER_SLICE);
+      for (let k = from; k < to; k++) {
+        const gfn = this.gfnOf(k);
+        const g = (gfn >>> shift) - first;
+        if (g < 0 || g >= groups || (only !== null && gfn !== only)) continue;
+        const gap = k - last[g + first]!;
+        last[g + first] = k;
+        if (gap < LONG_GAP) {
+          gaps[next[g]!++] = gap;
+        } else {
+          const at = (next[g]! += 3);
+          gaps[at - 3] = 0;
+          gaps[at - 2] = gap >>> 16;
+          gaps[at - 1] = gap & 0xffff;
+        }
+      }
+      yield null;
+    }
+  }
+
+  /** Visits the gfns of group g (listed); returns its number of draws. */
+  private visitGroup(g: number, each: GfnVisitor): number {
+    const offset = this.starts[this.listed]!;
+    const start = this.starts[g]! - offset;
+    const end = this.starts[g + 1]! - offset;
+    if (start === end) return 0;
+    const batch = this.local.reserve(end - start);
+    const { gaps, shift } = this;
+    const lowMask = (1 << shift) - 1;
+    let n = 0;
+    for (let u = start, k = -1; u < end; n++) {
+      const gap = gaps[u++]!;
+      k += gap !== 0 ? gap : gaps[u++]! * LONG_GAP + gaps[u++]!;
+      batch.keys[n] = k;
+      if (shift > 0) batch.gfns[n] = this.gfnOf(k) & lowMask;
+    }
+    if (shift === 0) {
+      each(g, batch.keys, 0, n);
+      return n;
+    }
+    const { sortedGfns, sortedKeys } = batch.sortByGfn(n, lowMask + 1);
+    const high = g << shift;
+    for (let j = 0; j < n;) {
+      const low = sortedGfns[j]!;
+      let run = j + 1;
+      while (run < n && sortedGfns[run] === low) run++;
+      each(high | low, sortedKeys, j, run);
+      j = run;
+    }
+    return n;
+  }
+}
