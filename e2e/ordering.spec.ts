@@ -69,6 +69,24 @@ test('Alt+arrow keys move the focused step and keep it focused', async ({ app })
   await expect(body.locator('[data-step]').nth(3)).toBeFocused();
 });
 
+test('an edit that changes the call order leaves the function blocks in place', async ({ app }) => {
+  const body = app.page.getByRole('list', { name: 'kvm_arch_hardware_setup body' });
+  const functions = () => app.page.locator('.ordering details.fn > summary code').allTextContents();
+  const listed = await functions();
+  expect(listed.indexOf('hardware_setup()')).toBeLessThan(
+    listed.indexOf('kvm_mmu_hardware_setup()'),
+  );
+  await row(app, 'kvm_arch_hardware_setup', 'kvm_mmu_hardware_setup').focus();
+  await app.rerun(() => app.page.keyboard.press('Alt+ArrowUp'));
+  await app.rerun(() => app.page.keyboard.press('Alt+ArrowUp'));
+  // kvm_mmu_hardware_setup() now runs before VMX's hardware_setup(); its block stays below.
+  await expect(body.locator('[data-step]').nth(1)).toHaveAttribute(
+    'data-step',
+    /kvm_mmu_hardware_setup$/,
+  );
+  expect(await functions()).toEqual(listed);
+});
+
 test('an impossible edit is explained and not applied', async ({ app }) => {
   const call = row(app, 'kvm_arch_init', 'kvm_mmu_vendor_module_init');
   await call.hover();

@@ -35,12 +35,35 @@ function functionsOf(v: VariantDef, modules: string[]): FunctionDef[] {
   return reachable(v, roots, { withLabels: true });
 }
 
+/**
+ * Per variant and module list: the functions in the order they were first listed.
+ * Edits then move steps, not whole functions: a block stays where the reviewer
+ * last saw it even when an edit changes the call order (and React need not move
+ * large subtrees on every edit).
+ */
+const listedOrder = new Map<string, string[]>();
+
+/** `functions` (in call order) in their first-listed order; newly reachable ones go last. */
+export function inListedOrder(key: string, functions: FunctionDef[]): FunctionDef[] {
+  let order = listedOrder.get(key);
+  if (!order) listedOrder.set(key, (order = []));
+  const rank = new Map(order.map((name, i) => [name, i]));
+  for (const f of functions)
+    if (!rank.has(f.name)) {
+      rank.set(f.name, order.length);
+      order.push(f.name);
+    }
+  return [...functions].sort((a, b) => rank.get(a.name)! - rank.get(b.name)!);
+}
+
 /** The functions of the current run, and every place a step can go. */
 export function useFunctions(): { functions: FunctionDef[]; containers: Container[] } {
   const variant = useAppStore((s) => s.run.variant);
   const modules = useAppStore((s) => s.run.scenario?.modules.map((m) => m.module).join(',') ?? '');
   return useMemo(() => {
-    const functions = variant ? functionsOf(variant, modules.split(',')) : [];
+    const functions = variant
+      ? inListedOrder(`${variant.id} ${modules}`, functionsOf(variant, modules.split(',')))
+      : [];
     return { functions, containers: functions.flatMap(containersOf) };
   }, [variant, modules]);
 }
