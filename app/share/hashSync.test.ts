@@ -137,6 +137,16 @@ describe('while the app runs', () => {
     const now = decodeLink(host.location.hash);
     expect(now.ok && now.value).toMatchObject({ step: 5 });
   });
+  it('scenario changes that keep coming put the write off until they pause, as one entry', () => {
+    const host = new FakeHost();
+    stop = startHashSync(host);
+    for (const kernel of ['v6.0', 'v6.6', 'latest'] as const) setInput((i) => ({ ...i, kernel }));
+    expect([host.pushes, host.postponed]).toEqual([0, 2]);
+    host.flushTimers();
+    expect(host.pushes).toBe(1);
+    const now = decodeLink(host.location.hash);
+    expect(now.ok && now.value).toMatchObject({ scenario: { kernel: 'latest' } });
+  });
   it('changes close together make one entry; steps in between do not split it', () => {
     const host = new FakeHost();
     stop = startHashSync(host);

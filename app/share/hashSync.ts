@@ -40,9 +40,10 @@ export const linkStateOf = (s: AppState): LinkState => ({
  */
 const STEPS_SETTLE_MS = 250;
 /**
- * A scenario change reaches the URL this much later: pushState and localStorage
- * cost a few ms, which would otherwise delay the frame that shows the change.
- * Changes closer together than this make one history entry.
+ * A scenario change reaches the URL once changes pause this long: pushState and
+ * localStorage cost a few ms, which would otherwise delay the frame that shows
+ * the change (or, during a burst of edits, the next one's). A burst makes one
+ * history entry.
  */
 const PUSH_AFTER_MS = 100;
 
@@ -106,8 +107,7 @@ export function startHashSync(host: HashHost = window as unknown as HashHost): (
   };
   const unsubscribe = useAppStore.subscribe((s, prev) => {
     if (s.input !== prev.input || s.view !== prev.view || s.compareInput !== prev.compareInput) {
-      if (push) return; // already on its way, as one entry
-      cancel();
+      cancel(); // a pending entry is rewritten with this change, later
       push = true;
       timer = host.setTimeout(write, PUSH_AFTER_MS);
     } else if (
