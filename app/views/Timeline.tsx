@@ -32,9 +32,10 @@ const Track = memo(function Track(props: {
   const { segments, findings, width } = props;
   return (
     <>
-      {segments.map((s) => (
+      {/* Keyed by position: an edit shifts segments, and moving a rect beats replacing it. */}
+      {segments.map((s, i) => (
         <rect
-          key={s.from}
+          key={i}
           x={s.from}
           width={s.to - s.from + 1}
           y={6}
