@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { useAppStore } from '../state/store';
 import { animateChanges, QUICK_STEPS_MS, startMotion } from './motion';
 
@@ -23,5 +23,29 @@ describe('animateChanges()', () => {
     now += QUICK_STEPS_MS; // the steps paused: changes animate again
     expect(animateChanges()).toBe(true);
     stop();
+  });
+});
+
+describe('data-quick-steps', () => {
+  it('marks the page while steps come quickly, so CSS transitions stop too, until they pause', () => {
+    vi.useFakeTimers();
+    let now = 50_000;
+    const marks: boolean[] = [];
+    const root = { toggleAttribute: (_: string, on?: boolean) => (marks.push(on!), on!) };
+    const stop = startMotion(() => now, root);
+    const step = () => useAppStore.setState({ step: useAppStore.getState().step + 1 });
+    step();
+    expect(marks.at(-1)).toBe(false); // a single step at reading pace transitions
+    now += 100;
+    step();
+    now += 100;
+    step();
+    expect(marks.at(-1)).toBe(true);
+    vi.advanceTimersByTime(QUICK_STEPS_MS - 1);
+    expect(marks.at(-1)).toBe(true);
+    vi.advanceTimersByTime(1);
+    expect(marks.at(-1)).toBe(false);
+    stop();
+    vi.useRealTimers();
   });
 });

@@ -16,15 +16,31 @@ let lastStepAt = -Infinity;
 /** Whether the last step came quickly after the one before. */
 let quick = false;
 
-/** Follows how fast the cursor (step, or aligned row in compare mode) moves. */
-export function startMotion(now: () => number = clock): () => void {
+/**
+ * Follows how fast the cursor (step, or aligned row in compare mode) moves. While
+ * steps come quickly, `root` carries data-quick-steps, which turns the stylesheet's
+ * transitions and animations off too (styles.css); it goes once steps pause.
+ */
+export function startMotion(
+  now: () => number = clock,
+  root: Pick<Element, 'toggleAttribute'> | null = globalThis.document?.documentElement ?? null,
+): () => void {
   clock = now;
-  return useAppStore.subscribe((s, prev) => {
+  let calm: ReturnType<typeof setTimeout> | undefined;
+  const unsubscribe = useAppStore.subscribe((s, prev) => {
     if (s.step === prev.step && s.compareRow === prev.compareRow) return;
     const t = clock();
     quick = t - lastStepAt < QUICK_STEPS_MS;
     lastStepAt = t;
+    root?.toggleAttribute('data-quick-steps', quick);
+    clearTimeout(calm);
+    if (quick)
+      calm = setTimeout(() => root?.toggleAttribute('data-quick-steps', false), QUICK_STEPS_MS);
   });
+  return () => {
+    clearTimeout(calm);
+    unsubscribe();
+  };
 }
 
 /** False while steps come quickly (until they pause), and always under reduced motion. */
