@@ -70,3 +70,31 @@ test('a random VM-scale workload shows totals and a histogram', async ({ app }) 
   await expect(rmaps.locator('[data-field="sptes"]')).not.toHaveText('0');
   await expect(rmaps.getByRole('img', { name: /chain lengths of [\d,]+ gfns/ })).toBeVisible();
 });
+
+test('stepping quickly turns the chain’s and the caches’ CSS transitions off until it pauses', async ({
+  app,
+  page,
+}) => {
+  await app.open();
+  await app.choose('Kernel variant', 'v6.6');
+  await app.rerun(() => page.getByLabel('TDP', { exact: true }).uncheck());
+  await app.choose('Workload', 'alias');
+  await app.stepUntil('KVM_CREATE_VM');
+  await app.step();
+  const transitions = () =>
+    Promise.all(
+      [page.locator('.rmaps rect.slot-box'), page.locator('.caches .bar-fill')].map((l) =>
+        l.first().evaluate((e) => getComputedStyle(e).transitionDuration),
+      ),
+    );
+  const html = page.locator('html');
+  await page.waitForTimeout(400);
+  await app.step();
+  await expect(html).not.toHaveAttribute('data-quick-steps');
+  expect(await transitions()).toEqual(['0.3s', '0.35s']);
+  for (let i = 0; i < 3; i++) await app.button('Step forward').click();
+  await expect(html).toHaveAttribute('data-quick-steps');
+  expect(await transitions()).toEqual(['0s', '0s']);
+  await expect(html).not.toHaveAttribute('data-quick-steps');
+  expect(await transitions()).toEqual(['0.3s', '0.35s']);
+});

@@ -91,6 +91,7 @@ export function createChainView(svg: SVGSVGElement): ChainView {
         .join((enter) => {
           const g = enter.append('g').attr('class', 'slot');
           g.append('rect')
+            .attr('class', 'slot-box')
             .attr('width', SLOT_W - 2)
             .attr('height', SLOT_H - 2)
             .attr('rx', 2);

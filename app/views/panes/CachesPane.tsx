@@ -41,7 +41,7 @@ const CacheCard = memo(function CacheCard({
         role="img"
         aria-label={`${cache.objects} of ${capacity} object slots in use`}
       >
-        <div className="fill" style={{ transform: `scaleX(${used})` }} />
+        <div className="bar-fill" style={{ transform: `scaleX(${used})` }} />
         {Array.from({ length: cache.slabs <= 16 ? cache.slabs : 0 }, (_, i) => (
           <span
             key={i}
