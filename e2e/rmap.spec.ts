@@ -1,14 +1,19 @@
-import { expect, test } from './fixtures';
+import { expect, test, type AppPage } from './fixtures';
+
+/** v6.6 with shadow paging, one gfn mapped 20 times, at the VM's creation. */
+async function atAliasWorkload(app: AppPage) {
+  await app.open();
+  await app.choose('Kernel variant', 'v6.6');
+  await app.rerun(() => app.page.getByLabel('TDP', { exact: true }).uncheck());
+  await app.choose('Workload', 'alias');
+  await app.stepUntil('KVM_CREATE_VM');
+}
 
 test('playing a shadow-paging workload grows a gfn’s chain past one pte_list_desc', async ({
   app,
   page,
 }) => {
-  await app.open();
-  await app.choose('Kernel variant', 'v6.6');
-  await app.rerun(() => page.getByLabel('TDP', { exact: true }).uncheck());
-  await app.choose('Workload', 'alias');
-  await app.stepUntil('KVM_CREATE_VM');
+  await atAliasWorkload(app);
   const rmaps = app.region('Reverse maps');
   await expect(rmaps).toContainText('14 sptes per pte_list_desc');
   await page.getByLabel('Speed').selectOption('16');
@@ -75,11 +80,7 @@ test('stepping quickly turns the chain’s and the caches’ CSS transitions off
   app,
   page,
 }) => {
-  await app.open();
-  await app.choose('Kernel variant', 'v6.6');
-  await app.rerun(() => page.getByLabel('TDP', { exact: true }).uncheck());
-  await app.choose('Workload', 'alias');
-  await app.stepUntil('KVM_CREATE_VM');
+  await atAliasWorkload(app);
   await app.step();
   const transitions = () =>
     Promise.all(
