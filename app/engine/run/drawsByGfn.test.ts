@@ -55,15 +55,25 @@ describe('DrawsByGfn', () => {
     );
   });
 
-  it('stores gaps of 2^16 draws and more (a sparse gfn) exactly', () => {
-    // One gfn in a million: its draws are about a million apart.
+  it('stores gaps of 2^16 draws and more exactly (a group with one gfn in a million)', () => {
+    // 2^20 + 1 gfns: the last group holds only gfn 2^20, drawn about once per 2^20 draws.
     const draws = 3_000_000;
-    const gfns = 1 << 20;
-    const only = new DrawsByGfn(9, draws, gfns).gfnOf(123_456);
-    const got = visited(new DrawsByGfn(9, draws, gfns), only);
-    expect(got).toEqual(reference(9, draws, gfns, only));
-    const keys = got[0]![1];
-    expect(keys).toContain(123_456);
-    expect(Math.max(...keys.map((k, i) => k - (keys[i - 1] ?? -1)))).toBeGreaterThan(1 << 16);
+    const gfns = (1 << 20) + 1;
+    const sparse: number[] = [];
+    let visits = 0;
+    for (const _ of new DrawsByGfn(9, draws, gfns).visit(null, (gfn, keys, from, to) => {
+      visits += to - from;
+      if (gfn === 1 << 20) sparse.push(...keys.subarray(from, to));
+    }));
+    expect(visits).toBe(draws);
+    expect([[1 << 20, sparse]]).toEqual(reference(9, draws, gfns, 1 << 20));
+    expect(sparse.length).toBeGreaterThan(1);
+    expect(Math.max(...sparse.map((k, i) => k - (sparse[i - 1] ?? -1)))).toBeGreaterThan(1 << 16);
+  });
+
+  it('visits one gfn alone, as a chain query replays it', () => {
+    const d = new DrawsByGfn(5, 200_000, 5000);
+    const only = d.gfnOf(77_777);
+    expect(visited(d, only)).toEqual(reference(5, 200_000, 5000, only));
   });
 });

@@ -61,13 +61,13 @@ export class DrawsByGfn {
    * every so often so the caller can give others a turn.
    */
   *visit(only: number | null, each: GfnVisitor): Generator<null> {
+    if (only !== null) return yield* this.visitOne(only, each);
     const { starts, last, shift, draws } = this;
     last.fill(-1);
     for (let from = 0; from < draws; from += DRAWS_PER_SLICE) {
       const to = Math.min(draws, from + DRAWS_PER_SLICE);
       for (let k = from; k < to; k++) {
         const gfn = this.gfnOf(k);
-        if (only !== null && gfn !== only) continue;
         const g = gfn >>> shift;
         starts[g + 1]! += k - last[g]! < LONG_GAP ? 1 : 3;
         last[g] = k;
@@ -81,7 +81,7 @@ export class DrawsByGfn {
     for (let first = 0; first < groups;) {
       let end = first + 1;
       while (end < groups && starts[end + 1]! - starts[first]! <= perPart) end++;
-      yield* this.list(only, first, end);
+      yield* this.list(first, end);
       let sinceTurn = 0;
       for (let g = first; g < end; g++) {
         sinceTurn += this.visitGroup(g, each);
@@ -94,8 +94,28 @@ export class DrawsByGfn {
     }
   }
 
+  /** One gfn's draws (a chain query's replay): one pass, nothing grouped. */
+  private *visitOne(gfn: number, each: GfnVisitor): Generator<null> {
+    let keys = new Int32Array(64);
+    let n = 0;
+    for (let from = 0; from < this.draws; from += DRAWS_PER_SLICE) {
+      const to = Math.min(this.draws, from + DRAWS_PER_SLICE);
+      for (let k = from; k < to; k++) {
+        if (this.gfnOf(k) !== gfn) continue;
+        if (n === keys.length) {
+          const more = new Int32Array(n * 2);
+          more.set(keys);
+          keys = more;
+        }
+        keys[n++] = k;
+      }
+      yield null;
+    }
+    if (n) each(gfn, keys, 0, n);
+  }
+
   /** Lists the draws of groups [first, end) into gaps, each group's in drawn order. */
-  private *list(only: number | null, first: number, end: number): Generator<null> {
+  private *list(first: number, end: number): Generator<null> {
     const { starts, last, shift, draws } = this;
     const offset = starts[first]!;
     if (this.gaps.length < starts[end]! - offset)
@@ -110,7 +130,7 @@ export class DrawsByGfn {
       for (let k = from; k < to; k++) {
         const gfn = this.gfnOf(k);
         const g = (gfn >>> shift) - first;
-        if (g < 0 || g >= groups || (only !== null && gfn !== only)) continue;
+        if (g < 0 || g >= groups) continue;
         const gap = k - last[g + first]!;
         last[g + first] = k;
         if (gap < LONG_GAP) {

@@ -210,15 +210,26 @@ export class VmRuntime {
     }
   }
 
-  /** The vCPU cache through M faults, `allocated` a bit per fault; its state after every `batch` faults. */
-  private chargeInFaultOrder(allocated: Uint8Array, M: number, batch: number): VcpuCache[] {
-    const after: VcpuCache[] = [];
+  /**
+   * The summary after each event of a random op: the tally's counts, and the vCPU
+   * cache charged through its M faults in fault order (`allocated`: a bit per
+   * fault), read after every `batch` faults; the removal pass leaves it alone.
+   */
+  private eventSummaries(
+    tally: EventTally,
+    before: RmapSummary,
+    allocated: Uint8Array,
+    M: number,
+    batch: number,
+  ): RmapSummary[] {
+    const vcpu: VcpuCache[] = [];
     for (let from = 0; from < M; from += batch) {
       const end = Math.min(M, from + batch);
       for (let k = from; k < end; k++) this.chargeVcpuCache((allocated[k >>> 3]! >>> (k & 7)) & 1);
-      after.push({ descs: this.vcpuDescs, pageHeaders: this.vcpuPageHeaders });
+      vcpu.push({ descs: this.vcpuDescs, pageHeaders: this.vcpuPageHeaders });
     }
-    return after;
+    vcpu.push(...vcpu.map(() => vcpu.at(-1)!));
+    return tally.summaries(before, vcpu, this.descBytes);
   }
 
   /**
@@ -288,9 +299,8 @@ export class VmRuntime {
     };
     yield* new DrawsByGfn(seed, M, op.gfns).visit(this.onlyGfn, applyGfn);
 
-    const vcpu = this.chargeInFaultOrder(allocated, M, batch);
-    vcpu.push(...vcpu.map(() => vcpu[addEvents - 1]!)); // removals leave the vCPU cache alone
-    const summaries = tally.summaries(before, vcpu, this.descBytes);
+    // A chain query's replay needs only the gfn's history, not the events' summaries.
+    const summaries = this.history ? null : this.eventSummaries(tally, before, allocated, M, batch);
     const title = `random workload (seed ${seed})`;
     let removed = 0;
     for (let e = 0; e < 2 * addEvents; e++) {
@@ -298,7 +308,7 @@ export class VmRuntime {
       const done = Math.min(M, ((add ? e : e - addEvents) + 1) * batch);
       removed += tally.removed[e]!;
       this.tick = tick0 + (add ? 0 : M) + done;
-      this.eventSummary = summaries[e]!;
+      this.eventSummary = summaries?.[e] ?? null;
       yield {
         opIndex,
         title,
