@@ -1,8 +1,9 @@
 /**
  * What each event of a random op changed in the rmap summary. The op is applied
  * gfn by gfn, so no event's state ever exists in memory at once; instead every
- * gfn adds its own part to each event it took part in, and the summaries after
- * each event are summed up afterwards. A gfn's length change goes to the
+ * gfn adds its own part to each event it took part in (enter() as its operations
+ * move from one event to the next, close() after its last), and the summaries
+ * after each event are summed up afterwards. A gfn's length change goes to the
  * histogram, from which heads and sptes follow.
  */
 import type { RmapSummary } from '../model/state';
@@ -19,6 +20,11 @@ export class EventTally {
   readonly descs: Float64Array;
   readonly recycled: Float64Array;
   readonly removed: Float64Array;
+  /** The gfn being applied: the event it is in (-1: none yet), and its length and the VM's counts as that began. */
+  private event = -1;
+  private len0 = 0;
+  private descs0 = 0;
+  private recycled0 = 0;
 
   constructor(readonly events: number) {
     this.histogram = new Int32Array(events * this.width);
@@ -27,8 +33,31 @@ export class EventTally {
     this.removed = new Float64Array(events);
   }
 
+  /**
+   * The gfn being applied does its next operation in event `e`; `len`, `descs` and
+   * `recycled` are its rmap length and the VM's counts before it.
+   */
+  enter(e: number, len: number, descs: number, recycled: number): void {
+    if (e === this.event) return;
+    this.close(len, descs, recycled);
+    this.event = e;
+    this.len0 = len;
+    this.descs0 = descs;
+    this.recycled0 = recycled;
+  }
+
+  /** The gfn being applied is done (the same counts as enter()): its part goes to its last event. */
+  close(len: number, descs: number, recycled: number): void {
+    const e = this.event;
+    if (e < 0) return;
+    this.length(e, this.len0, len);
+    this.descs[e]! += descs - this.descs0;
+    this.recycled[e]! += recycled - this.recycled0;
+    this.event = -1;
+  }
+
   /** A gfn's rmap went from `from` to `to` sptes during event `e`. */
-  length(e: number, from: number, to: number): void {
+  private length(e: number, from: number, to: number): void {
     if (from === to) return;
     if (Math.max(from, to) >= this.width) this.widen(Math.max(from, to) + 1);
     const row = e * this.width;

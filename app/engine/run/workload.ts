@@ -256,29 +256,10 @@ export class VmRuntime {
     // pte_list_add() allocates at most one descriptor, so one bit per fault.
     const allocated = new Uint8Array((M + 7) >>> 3);
     const store = this.store;
-    // The gfn's rmap length and the counts when its current event began.
-    let len = 0;
-    let event = -1;
-    let len0 = 0;
-    let descs0 = 0;
-    let recycled0 = 0;
-    const close = () => {
-      if (event < 0) return;
-      tally.length(event, len0, len);
-      tally.descs[event]! += store.descs - descs0;
-      tally.recycled[event]! += this.recycled - recycled0;
-    };
-    const enter = (e: number) => {
-      if (e === event) return;
-      close();
-      event = e;
-      len0 = len;
-      descs0 = store.descs;
-      recycled0 = this.recycled;
-    };
+    let len = 0; // the rmap length of the gfn being applied
+    const enter = (e: number) => tally.enter(e, len, store.descs, this.recycled);
     const applyGfn = (gfn: number, keys: Int32Array, from: number, to: number) => {
       len = store.lengthOf(gfn);
-      event = -1;
       for (let j = from; j < to; j++) {
         const k = keys[j]!;
         enter(Math.floor(k / batch));
@@ -290,12 +271,13 @@ export class VmRuntime {
       for (let j = from; j < to; j++) {
         const k = keys[j]!;
         if (toUnit(mulberry32At(seed, M + k)) * 100 >= removePercent) continue;
-        enter(addEvents + Math.floor(k / batch));
+        const e = addEvents + Math.floor(k / batch);
+        enter(e);
         if (!this.rmapRemove(gfn, base + k, tick0 + M + k)) continue;
         len--;
-        tally.removed[event]!++;
+        tally.removed[e]!++;
       }
-      close();
+      tally.close(len, store.descs, this.recycled);
     };
     yield* new DrawsByGfn(seed, M, op.gfns).visit(this.onlyGfn, applyGfn);
 
