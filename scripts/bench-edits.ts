@@ -9,9 +9,7 @@
 import { VARIANTS, type Edit } from '../app/engine';
 import { VARIANT_IDS, type VariantId } from '../app/engine/ids';
 import { createEngineApi } from '../app/worker/api';
-
-const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+import { percentile as pct } from './percentile';
 
 /** Alt+↓ on every step that has a step after it. */
 function moveEachLater(id: VariantId): Edit[] {

@@ -7,9 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
 import { test } from '../fixtures';
-
-const pct = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+import { percentile as pct } from '../../scripts/percentile';
 
 // Playwright's trace recorder captures frames and slows presentation several-fold: off for measuring.
 test.use({ trace: 'off', screenshot: 'off' });
