@@ -13,7 +13,7 @@
  * with one more pass over them all.
  */
 import { mulberry32At, toUnit } from '../model/prng';
-import { GfnSortedBatch } from './sortedBatch';
+import { GfnSortedBatch, gfnBits } from './sortedBatch';
 
 /** Groups by the gfn's top bits: 2048 counters and 2048 write streams stay in cache. */
 const GROUP_BITS = 11;
@@ -44,7 +44,7 @@ export class DrawsByGfn {
     private readonly gfns: number,
     private readonly unitsPerPart = UNITS_PER_PART,
   ) {
-    const bits = 32 - Math.clz32(Math.max(gfns - 1, 1));
+    const bits = gfnBits(gfns);
     this.shift = Math.max(0, bits - GROUP_BITS);
     this.starts = new Int32Array((1 << (bits - this.shift)) + 1);
     this.last = new Int32Array(this.starts.length - 1);

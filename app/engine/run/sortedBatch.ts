@@ -7,6 +7,9 @@
 /** Radix digits of at most 11 bits: 2048 counters, which stay in L1. */
 const MAX_DIGIT_BITS = 11;
 
+/** Bits needed to write any gfn below `limit` (at least 1). */
+export const gfnBits = (limit: number): number => 32 - Math.clz32(Math.max(limit - 1, 1));
+
 export class GfnSortedBatch {
   /** Input: each draw's gfn and a number that travels with it (its index in the op). */
   gfns = new Int32Array(0);
@@ -28,7 +31,7 @@ export class GfnSortedBatch {
 
   /** Orders the first `n` draws (gfns below `gfnLimit`, at most 2^31) into sortedGfns and sortedKeys. */
   sortByGfn(n: number, gfnLimit: number): this {
-    const bits = 32 - Math.clz32(Math.max(gfnLimit - 1, 1));
+    const bits = gfnBits(gfnLimit);
     const passes = Math.ceil(bits / MAX_DIGIT_BITS);
     const digitBits = Math.ceil(bits / passes);
     const mask = (1 << digitBits) - 1;
