@@ -76,7 +76,7 @@ test('a random VM-scale workload shows totals and a histogram', async ({ app }) 
   await expect(rmaps.getByRole('img', { name: /chain lengths of [\d,]+ gfns/ })).toBeVisible();
 });
 
-test('stepping quickly turns the chain’s and the caches’ CSS transitions off until it pauses', async ({
+test('playing briskly shortens the chain’s and the caches’ CSS transitions, stepping rapidly turns them off, until steps pause', async ({
   app,
   page,
 }) => {
@@ -91,11 +91,26 @@ test('stepping quickly turns the chain’s and the caches’ CSS transitions off
   const html = page.locator('html');
   await page.waitForTimeout(400);
   await app.step();
-  await expect(html).not.toHaveAttribute('data-quick-steps');
+  await expect(html).not.toHaveAttribute('data-pace');
   expect(await transitions()).toEqual(['0.3s', '0.35s']);
-  for (let i = 0; i < 3; i++) await app.button('Step forward').click();
-  await expect(html).toHaveAttribute('data-quick-steps');
+
+  await page.getByLabel('Speed').selectOption('8');
+  await app.button('Play').click();
+  await expect(html).toHaveAttribute('data-pace', 'brisk');
+  expect(await transitions()).toEqual(['0.1s', '0.1s']);
+  await app.button('Pause').click();
+  await expect(html).not.toHaveAttribute('data-pace');
+  expect(await transitions()).toEqual(['0.3s', '0.35s']);
+
+  // As a held key repeats: faster than any transition could be seen.
+  await page.evaluate(() => {
+    for (let i = 0; i < 3; i++)
+      document.body.dispatchEvent(
+        new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }),
+      );
+  });
+  await expect(html).toHaveAttribute('data-pace', 'rapid');
   expect(await transitions()).toEqual(['0s', '0s']);
-  await expect(html).not.toHaveAttribute('data-quick-steps');
+  await expect(html).not.toHaveAttribute('data-pace');
   expect(await transitions()).toEqual(['0.3s', '0.35s']);
 });

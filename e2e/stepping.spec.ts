@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 
 test('stepping through seed-p2 on Intel with TDP: masks before and after VMX hardware_setup()', async ({
@@ -73,43 +74,77 @@ test('the timeline scrubber seeks and names the phase', async ({ app }) => {
   await expect(app.timeline).toHaveAttribute('aria-valuetext', /step 30 of \d+: /);
 });
 
-test('changed bits flash when stepping at reading pace, not when stepping fast or with reduced motion', async ({
+declare global {
+  interface Window {
+    /** The mask bits changed at this step, and the flash animations they run. */
+    flashing(): { changed: number; animated: number; durations: number[] };
+  }
+}
+
+/**
+ * Presses → in the page `times` times, `gapMs` apart (0: at once, as a held key
+ * repeats), and reads the flashing bits as soon as the last step is drawn.
+ */
+function pressRight(page: Page, times: number, gapMs: number) {
+  return page.evaluate(
+    async ({ times, gapMs }) => {
+      for (let i = 0; i < times; i++) {
+        if (i > 0 && gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
+        document.body.dispatchEvent(
+          new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }),
+        );
+      }
+      await new Promise((r) => setTimeout(r, 0));
+      return window.flashing();
+    },
+    { times, gapMs },
+  );
+}
+
+test('changed bits flash in full at reading pace, briefly when playing briskly, not when stepping rapidly or with reduced motion', async ({
   app,
   page,
 }) => {
-  const flashing = () =>
-    page.evaluate(() => {
+  await page.addInitScript(() => {
+    window.flashing = () => {
       const changed = [...document.querySelectorAll('.masks svg.bits rect')].filter(
         (c) => c.getAttribute('stroke') === 'var(--bit-changed)',
       );
+      const durations = changed.flatMap((c) =>
+        c.getAnimations().map((a) => Number(a.effect?.getComputedTiming().duration)),
+      );
       return {
         changed: changed.length,
-        animated: changed.filter((c) => c.getAnimations().length > 0).length,
+        animated: durations.length,
+        durations: [...new Set(durations)],
       };
-    });
+    };
+  });
   await app.open();
   await app.timeline.fill('16'); // the next step is the mask reset: many bits change
   await page.waitForTimeout(500);
   await app.step();
-  const slow = await flashing();
+  const slow = await page.evaluate(() => window.flashing());
   expect(slow.changed).toBeGreaterThan(0);
-  expect(slow.animated).toBe(slow.changed);
+  expect(slow).toEqual({ changed: slow.changed, animated: slow.changed, durations: [450] });
 
-  // Two steps closer together than the flash lasts: the second is drawn at once.
-  await app.timeline.fill('16');
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-  await app.page.keyboard.press('ArrowRight');
-  await app.page.keyboard.press('ArrowRight');
-  await expect(app.position).toHaveText(/^step 18 \//);
-  const fast = await flashing();
-  expect(fast.changed).toBeGreaterThan(0);
-  expect(fast.animated).toBe(0);
+  // 200 ms after the step before it, as when playing at 4–8 steps/s: a short flash.
+  await app.timeline.fill('15');
+  await page.waitForTimeout(500);
+  expect(await pressRight(page, 2, 200)).toEqual({ ...slow, durations: [100] });
+
+  // Steps closer together than any animation could be seen: drawn at once.
+  await app.timeline.fill('15');
+  await page.waitForTimeout(500);
+  expect(await pressRight(page, 2, 0)).toEqual({ ...slow, animated: 0, durations: [] });
 
   await page.emulateMedia({ reducedMotion: 'reduce' });
   await app.timeline.fill('16');
   await page.waitForTimeout(500);
   await app.step();
-  const reduced = await flashing();
-  expect(reduced.changed).toBe(slow.changed);
-  expect(reduced.animated).toBe(0);
+  expect(await page.evaluate(() => window.flashing())).toEqual({
+    ...slow,
+    animated: 0,
+    durations: [],
+  });
 });

@@ -1,50 +1,58 @@
 import { describe, expect, it, vi } from 'vitest';
 import { useAppStore } from '../state/store';
-import { animateChanges, QUICK_STEPS_MS, startMotion } from './motion';
+import { motionScale, RAPID_STEPS_MS, READING_PACE_MS, startMotion } from './motion';
 
-describe('animateChanges()', () => {
-  it('animates steps taken at reading pace and draws quicker ones at once', () => {
+describe('motionScale()', () => {
+  it('animates in full at reading pace, shortened while steps come briskly, not while they come rapidly', () => {
     let now = 10_000;
-    const stop = startMotion(() => now);
+    const stop = startMotion(() => now, null);
     const moveTo = (step: number, at: number) => {
       now = at;
       useAppStore.setState({ step });
-      return animateChanges();
+      return motionScale();
     };
-    expect(moveTo(1, 10_000)).toBe(true);
-    expect(moveTo(2, 10_000 + QUICK_STEPS_MS - 1)).toBe(false); // holding →, or fast playback
-    expect(moveTo(3, 10_000 + 3 * QUICK_STEPS_MS)).toBe(true);
+    expect(moveTo(1, 10_000)).toBe(1);
+    expect(moveTo(2, 10_000 + 125)).toBeCloseTo((0.8 * 125) / 300); // playing at 8 steps/s
+    expect(moveTo(3, 10_000 + 125 + 250)).toBeCloseTo((0.8 * 250) / 300); // 4 steps/s
+    expect(moveTo(4, now + RAPID_STEPS_MS - 1)).toBe(0); // holding →, or 16 steps/s and more
+    expect(moveTo(5, now + 3 * READING_PACE_MS)).toBe(1);
     now += 10;
     useAppStore.setState({ compareRow: useAppStore.getState().compareRow + 1 });
-    expect(animateChanges()).toBe(false); // compare mode's rows count as steps too
+    expect(motionScale()).toBe(0); // compare mode's rows count as steps too
     now += 10;
-    useAppStore.setState({ gfn: 7 }); // not a step: still stepping quickly
-    expect(animateChanges()).toBe(false);
-    now += QUICK_STEPS_MS; // the steps paused: changes animate again
-    expect(animateChanges()).toBe(true);
+    useAppStore.setState({ gfn: 7 }); // not a step: still stepping rapidly
+    expect(motionScale()).toBe(0);
+    now += READING_PACE_MS; // the steps paused: changes animate in full again
+    expect(motionScale()).toBe(1);
     stop();
   });
 });
 
-describe('data-quick-steps', () => {
-  it('marks the page while steps come quickly, so CSS transitions stop too, until they pause', () => {
+describe('data-pace', () => {
+  it('marks the page while steps come briskly or rapidly, writing only changes, until they pause', () => {
     vi.useFakeTimers();
     let now = 50_000;
-    const marks: boolean[] = [];
-    const root = { toggleAttribute: (_: string, on?: boolean) => (marks.push(on!), on!) };
+    const writes: (string | null)[] = [];
+    const root = {
+      setAttribute: (_: string, v: string) => void writes.push(v),
+      removeAttribute: () => void writes.push(null),
+    };
     const stop = startMotion(() => now, root);
-    const step = () => useAppStore.setState({ step: useAppStore.getState().step + 1 });
-    step();
-    expect(marks.at(-1)).toBe(false); // a single step at reading pace transitions
-    now += 100;
-    step();
-    now += 100;
-    step();
-    expect(marks.at(-1)).toBe(true);
-    vi.advanceTimersByTime(QUICK_STEPS_MS - 1);
-    expect(marks.at(-1)).toBe(true);
+    const step = (after: number) => {
+      now += after;
+      useAppStore.setState({ step: useAppStore.getState().step + 1 });
+    };
+    step(READING_PACE_MS);
+    expect(writes).toEqual([]); // a step at reading pace keeps the stylesheet's durations
+    step(125);
+    step(125);
+    expect(writes).toEqual(['brisk']);
+    step(30);
+    expect(writes).toEqual(['brisk', 'rapid']);
+    vi.advanceTimersByTime(READING_PACE_MS - 1);
+    expect(writes.at(-1)).toBe('rapid');
     vi.advanceTimersByTime(1);
-    expect(marks.at(-1)).toBe(false);
+    expect(writes).toEqual(['brisk', 'rapid', null]);
     stop();
     vi.useRealTimers();
   });

@@ -1,41 +1,72 @@
 /**
- * Whether the views animate the change they are drawing now. Not when the user
- * asked for reduced motion, and not while steps come faster than the views'
- * transitions last (holding →, fast playback): a transition that cannot finish
- * before the next step only costs frames, so each step is drawn at once instead.
+ * How much the views animate the change they are drawing now, by the pace of the
+ * steps (or aligned rows in compare mode):
+ * - reading pace (steps at least READING_PACE_MS apart, or after a pause): the
+ *   views' own durations;
+ * - brisk (playback at 4–8 steps/s): shortened to end before the next step is
+ *   due, so playing a load still shows bits flash and boxes slide;
+ * - rapid (holding →, playback at 16 steps/s or more): drawn at once, since an
+ *   animation that short could not be seen and would only cost frames.
+ * Never under prefers-reduced-motion.
  */
 import { useAppStore } from '../state/store';
 
-/** The views' transitions last 200–450 ms; steps closer together than this are drawn at once. */
-export const QUICK_STEPS_MS = 350;
+/** The views' transitions last 200–450 ms: steps this far apart get them in full. */
+export const READING_PACE_MS = 350;
+/** Steps closer together than this are drawn at once. */
+export const RAPID_STEPS_MS = 80;
+/** A brisk step's d3 transitions (300 ms at reading pace) take this share of the time between steps. */
+const SHARE_OF_STEP = 0.8;
+const FULL_MS = 300;
+
+export type Pace = 'reading' | 'brisk' | 'rapid';
 
 const reducedMotion =
   typeof matchMedia === 'function' ? matchMedia('(prefers-reduced-motion: reduce)') : null;
 let clock = () => performance.now();
 let lastStepAt = -Infinity;
-/** Whether the last step came quickly after the one before. */
-let quick = false;
+/** Time between the last two steps. */
+let interval = Infinity;
+
+function paceOf(gap: number): Pace {
+  if (gap >= READING_PACE_MS) return 'reading';
+  return gap < RAPID_STEPS_MS ? 'rapid' : 'brisk';
+}
+
+/** The pace now: that of the last two steps, or reading pace once steps have paused. */
+function currentPace(): Pace {
+  return clock() - lastStepAt >= READING_PACE_MS ? 'reading' : paceOf(interval);
+}
 
 /**
- * Follows how fast the cursor (step, or aligned row in compare mode) moves. While
- * steps come quickly, `root` carries data-quick-steps, which turns the stylesheet's
- * transitions and animations off too (styles.css); it goes once steps pause.
+ * Follows how fast the cursor moves. While steps come briskly or rapidly, `root`
+ * carries data-pace="brisk" or "rapid", which shortens or turns off the
+ * stylesheet's transitions and animations too (styles.css); it goes once steps pause.
  */
 export function startMotion(
   now: () => number = clock,
-  root: Pick<Element, 'toggleAttribute'> | null = globalThis.document?.documentElement ?? null,
+  root: Pick<Element, 'setAttribute' | 'removeAttribute'> | null = globalThis.document
+    ?.documentElement ?? null,
 ): () => void {
   clock = now;
+  let shown: Pace = 'reading';
+  // Written only when it changes: a write restyles every element the pace rules name.
+  const show = (pace: Pace) => {
+    if (pace === shown) return;
+    shown = pace;
+    if (pace === 'reading') root?.removeAttribute('data-pace');
+    else root?.setAttribute('data-pace', pace);
+  };
   let calm: ReturnType<typeof setTimeout> | undefined;
   const unsubscribe = useAppStore.subscribe((s, prev) => {
     if (s.step === prev.step && s.compareRow === prev.compareRow) return;
     const t = clock();
-    quick = t - lastStepAt < QUICK_STEPS_MS;
+    interval = t - lastStepAt;
     lastStepAt = t;
-    root?.toggleAttribute('data-quick-steps', quick);
+    const pace = paceOf(interval);
+    show(pace);
     clearTimeout(calm);
-    if (quick)
-      calm = setTimeout(() => root?.toggleAttribute('data-quick-steps', false), QUICK_STEPS_MS);
+    if (pace !== 'reading') calm = setTimeout(() => show('reading'), READING_PACE_MS);
   });
   return () => {
     clearTimeout(calm);
@@ -43,8 +74,14 @@ export function startMotion(
   };
 }
 
-/** False while steps come quickly (until they pause), and always under reduced motion. */
-export function animateChanges(): boolean {
-  const stepping = quick && clock() - lastStepAt < QUICK_STEPS_MS;
-  return !stepping && !reducedMotion?.matches;
+/**
+ * The share of their own durations the views' d3 transitions take now: 1 at
+ * reading pace, less while steps come briskly, 0 (draw at once) while they come
+ * rapidly and always under reduced motion.
+ */
+export function motionScale(): number {
+  if (reducedMotion?.matches) return 0;
+  const pace = currentPace();
+  if (pace === 'reading') return 1;
+  return pace === 'rapid' ? 0 : Math.min(1, (SHARE_OF_STEP * interval) / FULL_MS);
 }

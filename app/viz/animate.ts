@@ -3,18 +3,19 @@ import type { BaseType, Selection } from 'd3';
 import 'd3-transition';
 
 /**
- * A transition when animating, the selection itself otherwise. Both accept the
- * same attr()/text() calls, which is all the views use, so callers stay one line.
- * Not animating interrupts a transition still on its way, which would otherwise
- * carry on to its old target after the new values are set.
+ * A transition of `motion` × `duration` ms when motion is above 0 (views/motion.ts),
+ * the selection itself otherwise. Both accept the same attr()/text() calls, which
+ * is all the views use, so callers stay one line. Not animating interrupts a
+ * transition still on its way, which would otherwise carry on to its old target
+ * after the new values are set.
  */
 export function maybeAnimate<E extends BaseType, D, P extends BaseType, PD>(
   sel: Selection<E, D, P, PD>,
-  animate: boolean,
+  motion: number,
   duration = 300,
 ): Selection<E, D, P, PD> {
-  return animate
-    ? (sel.transition().duration(duration) as unknown as Selection<E, D, P, PD>)
+  return motion > 0
+    ? (sel.transition().duration(duration * motion) as unknown as Selection<E, D, P, PD>)
     : sel.interrupt();
 }
 

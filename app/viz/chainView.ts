@@ -11,7 +11,8 @@ import { SLOT_H, SLOT_W } from './chainLayout';
 const DURATION = 300;
 
 export interface ChainView {
-  update(layout: ChainLayout, animate: boolean): void;
+  /** `motion`: the share of the full animation to play (views/motion.ts), 0 for none. */
+  update(layout: ChainLayout, motion: number): void;
 }
 
 export function createChainView(svg: SVGSVGElement): ChainView {
@@ -37,7 +38,7 @@ export function createChainView(svg: SVGSVGElement): ChainView {
   const descLayer = root.append('g').attr('class', 'descs');
 
   return {
-    update(layout, animate) {
+    update(layout, motion) {
       setChanged(svg, { width: String(layout.width), height: String(layout.height) });
       setChanged(headBox, { width: String(layout.head.w), height: String(layout.head.h) });
       setText(headTitle, layout.head.text);
@@ -52,7 +53,7 @@ export function createChainView(svg: SVGSVGElement): ChainView {
         .each(function (l) {
           setChanged(this, { d: linkPath(l) });
         });
-      maybeAnimate(notAt(links, { opacity: () => 1 }), animate).attr('opacity', 1);
+      maybeAnimate(notAt(links, { opacity: () => 1 }), motion, DURATION).attr('opacity', 1);
 
       const boxes = descLayer
         .selectAll<SVGGElement, DescBox>('g.desc')
@@ -71,11 +72,17 @@ export function createChainView(svg: SVGSVGElement): ChainView {
           (update) => update,
           (exit) =>
             exit.call((s) =>
-              animate ? s.transition().duration(DURATION).attr('opacity', 0).remove() : s.remove(),
+              motion > 0
+                ? s
+                    .transition()
+                    .duration(DURATION * motion)
+                    .attr('opacity', 0)
+                    .remove()
+                : s.remove(),
             ),
         );
       const place = { opacity: () => 1, transform: (d: DescBox) => `translate(${d.x},${d.y})` };
-      maybeAnimate(notAt(boxes, place), animate)
+      maybeAnimate(notAt(boxes, place), motion, DURATION)
         .attr('opacity', place.opacity)
         .attr('transform', place.transform);
       boxes.each(function (d) {

@@ -40,7 +40,8 @@ export const HIST_H = 120;
 const M = { top: 14, bottom: 28, left: 8, right: 8 };
 
 export interface HistogramView {
-  update(buckets: Bucket[], animate: boolean): void;
+  /** `motion`: the share of the full animation to play (views/motion.ts), 0 for none. */
+  update(buckets: Bucket[], motion: number): void;
 }
 
 export function createHistogramView(svg: SVGSVGElement): HistogramView {
@@ -64,7 +65,7 @@ export function createHistogramView(svg: SVGSVGElement): HistogramView {
     .attr('class', 'axis-title')
     .text('sptes in a gfn’s rmap');
   return {
-    update(buckets, animate) {
+    update(buckets, motion) {
       const y = scaleLinear()
         .domain([0, max(buckets, (b) => b.gfns) || 1])
         .range([0, HIST_H - M.top - M.bottom]);
@@ -93,9 +94,9 @@ export function createHistogramView(svg: SVGSVGElement): HistogramView {
       });
       const base = HIST_H - M.bottom;
       const bar = { y: (b: Bucket) => base - y(b.gfns), height: (b: Bucket) => y(b.gfns) };
-      maybeAnimate(notAt(rect, bar), animate, 200).attr('y', bar.y).attr('height', bar.height);
+      maybeAnimate(notAt(rect, bar), motion, 200).attr('y', bar.y).attr('height', bar.height);
       const label = { y: (b: Bucket) => base - y(b.gfns) - 3 };
-      maybeAnimate(notAt(text, label), animate, 200).attr('y', label.y);
+      maybeAnimate(notAt(text, label), motion, 200).attr('y', label.y);
       text.each(function (b) {
         setText(this, b.gfns ? compact(b.gfns) : '');
       });

@@ -24,7 +24,7 @@ import {
   STRIP_WIDTH,
   type BitStripView,
 } from '../../viz/bitStrip';
-import { animateChanges } from '../motion';
+import { motionScale } from '../motion';
 import './masks.css';
 
 /** "bit 0: present …; bit 63: …" for the bits that are set, as the strip's tooltip. */
@@ -60,7 +60,7 @@ const MaskRow = memo(function MaskRow(props: {
   const first = useRef(true);
   useLayoutEffect(() => {
     view.current ??= createBitStrip(ref.current!);
-    view.current.update(props.value, props.changed, !first.current && animateChanges());
+    view.current.update(props.value, props.changed, !first.current && motionScale() > 0);
     first.current = false;
   }, [props.value, props.changed]);
   const setFields = useMemo(

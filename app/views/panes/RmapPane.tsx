@@ -13,7 +13,7 @@ import {
   HIST_W,
   type HistogramView,
 } from '../../viz/histogram';
-import { animateChanges } from '../motion';
+import { motionScale } from '../motion';
 import './rmap.css';
 
 function Totals({ rmap, descSize }: { rmap: RmapSummary; descSize: number }) {
@@ -65,7 +65,7 @@ function Chain({ chain, capacity }: { chain: ChainView; capacity: number }) {
   const drawn = useRef(false);
   useLayoutEffect(() => {
     view.current ??= createChainView(ref.current!);
-    view.current.update(layout, drawn.current && animateChanges());
+    view.current.update(layout, drawn.current ? motionScale() : 0);
     drawn.current = true;
   }, [layout]);
   const descs = chain.form === 'descs' ? chain.descs : [];
@@ -95,7 +95,7 @@ function Histogram({ rmap }: { rmap: RmapSummary }) {
   const buckets = useMemo(() => bucketize(rmap.histogram), [rmap.histogram]);
   useLayoutEffect(() => {
     view.current ??= createHistogramView(ref.current!);
-    view.current.update(buckets, drawn.current && animateChanges());
+    view.current.update(buckets, drawn.current ? motionScale() : 0);
     drawn.current = true;
   }, [buckets]);
   const gfns = buckets.reduce((n, b) => n + b.gfns, 0);
