@@ -1,6 +1,7 @@
 /**
  * UI benchmark (npm run bench:ui), not a test: prints numbers for docs/performance.md.
- *  1. Step forward: click → next paint, median and p95 over 200 steps.
+ *  1. Step forward: click → next paint, median and p95 over 200 steps at reading
+ *     pace, and the same for 200 presses of → as fast as they come (holding it).
  *  2. Playing a 1M-spte workload: the longest main-thread task (Long Tasks API) and
  *     the longest gap between animation frames, from choosing the workload to the end.
  */
@@ -12,28 +13,39 @@ import { percentile as pct } from '../../scripts/percentile';
 // Playwright's trace recorder captures frames and slows presentation several-fold: off for measuring.
 test.use({ trace: 'off', screenshot: 'off' });
 
+/** Clicks at reading pace: longer apart than the views' longest animation (450 ms). */
+const READING_MS = 500;
+
+interface Inputs {
+  /** The event the browser reports: a click on a button or a key pressed. */
+  type: 'click' | 'keydown';
+  /** Sends one input. */
+  send: () => Promise<void>;
+  /** Whether the next input would do nothing (the end of the trace); not measured. */
+  exhausted: () => Promise<boolean>;
+  /** Brings the next input back to something to do (Home). */
+  rewind: () => Promise<void>;
+  /** At least this long from one input to the next (0: as fast as the driver goes). */
+  paceMs?: number;
+}
+
 /**
- * Clicks `button` `n` times, one at a time, and returns per click: click → next
- * paint by Event Timing (the browser's own figure, reported only from 16 ms; the
- * others count as 15) and click → rAF → next task (ends before the compositor).
+ * Sends `n` inputs, one at a time, and returns per input: input → next paint by
+ * Event Timing (the browser's own figure, reported only from 16 ms; the others
+ * count as 15) and input → rAF → next task (ends before the compositor).
  */
-async function measureClicks(
-  page: Page,
-  target: Locator,
-  n: number,
-  onDisabled?: () => Promise<void>,
-) {
-  await page.evaluate(() => {
+async function measureInputs(page: Page, n: number, inputs: Inputs) {
+  await page.evaluate((type) => {
     const w = window as unknown as { __lat: number[]; __et: number[] };
     w.__lat = [];
     w.__et = [];
     new PerformanceObserver((list) =>
       list.getEntries().forEach((e) => {
-        if (e.name === 'click') w.__et.push(e.duration);
+        if (e.name === type) w.__et.push(e.duration);
       }),
     ).observe({ type: 'event', durationThreshold: 16, buffered: false } as PerformanceObserverInit);
     document.addEventListener(
-      'click',
+      type,
       (e) => {
         const t0 = e.timeStamp;
         // rAF runs just before the frame is painted; the task after it runs once it is.
@@ -41,13 +53,16 @@ async function measureClicks(
       },
       true,
     );
-  });
-  // One handle, and each sample recorded before the next click, so the test driver's
-  // own work in the page never overlaps a measurement.
-  const button = (await target.elementHandle())!;
+  }, inputs.type);
+  // Each sample is recorded before the next input, so the test driver's own work
+  // in the page never overlaps a measurement.
+  let last = 0;
   for (let i = 0; i < n; i++) {
-    if (onDisabled && (await button.isDisabled())) await onDisabled(); // not measured
-    await button.click();
+    if (await inputs.exhausted()) await inputs.rewind();
+    const wait = last + (inputs.paceMs ?? 0) - Date.now();
+    if (wait > 0) await page.waitForTimeout(wait);
+    last = Date.now();
+    await inputs.send();
     await page.waitForFunction(
       (k) => (window as unknown as { __lat: number[] }).__lat.length >= k,
       i + 1,
@@ -68,6 +83,22 @@ async function measureClicks(
   };
 }
 
+/** Clicks on `target`, as a person does (reading pace) or as fast as the driver goes. */
+async function clicks(
+  target: Locator,
+  paceMs: number,
+  rewind = () => Promise.resolve(),
+): Promise<Inputs> {
+  const button = (await target.elementHandle())!;
+  return {
+    type: 'click',
+    send: () => button.click(),
+    exhausted: () => button.isDisabled(),
+    rewind,
+    paceMs,
+  };
+}
+
 test('step-forward latency and long tasks', async ({ app, page }) => {
   test.setTimeout(240_000);
   // The floor: the same clicks in the same browser on a page that only changes one number.
@@ -75,15 +106,27 @@ test('step-forward latency and long tasks', async ({ app, page }) => {
     '<button id="b">Step forward</button> <output id="o">0</output>' +
       '<script>let n = 0; b.onclick = () => { o.textContent = ++n; };</script>',
   );
-  const floor = await measureClicks(page, page.locator('#b'), 200);
+  const floor = await measureInputs(page, 200, await clicks(page.locator('#b'), 0));
   await app.open();
   await app.choose('Workload', 'alias-unmap');
-  const stepForward = await measureClicks(
+  const home = () => page.keyboard.press('Home'); // wrap around
+  // A person stepping and looking: each step's animations play out (views/motion.ts).
+  const stepForward = await measureInputs(
     page,
-    app.button('Step forward'),
     200,
-    () => page.keyboard.press('Home'), // wrap around
+    await clicks(app.button('Step forward'), READING_MS, home),
   );
+  // Holding →: steps come faster than an animation could be seen and are drawn at once.
+  await home();
+  const steps = Number((await app.position.textContent())!.match(/\/ (\d+)/)![1]);
+  let pressed = 0;
+  const holdingRight = await measureInputs(page, 200, {
+    type: 'keydown',
+    send: () => page.keyboard.press('ArrowRight'),
+    // Counted, not read from the page: a round trip per press would slow the presses down.
+    exhausted: async () => pressed++ % steps === steps - 1,
+    rewind: () => app.button('Restart').click(), // a click: not counted among the keys
+  });
 
   // Long tasks: while the 1M-spte run streams in from the worker, then while it plays.
   const observe = () =>
@@ -133,6 +176,7 @@ test('step-forward latency and long tasks', async ({ app, page }) => {
   const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
   const result = {
     stepForward,
+    holdingRight,
     floor,
     // How many times the floor's click → paint a step takes (rAF estimate, the finer clock).
     overFloor: {
