@@ -15,11 +15,12 @@ import { useAppStore } from '../state/store';
 export const READING_PACE_MS = 350;
 /** Steps closer together than this are drawn at once. */
 export const RAPID_STEPS_MS = 80;
-/** A brisk step's d3 transitions (300 ms at reading pace) take this share of the time between steps. */
-const SHARE_OF_STEP = 0.8;
+/** The views' longest d3 transition at reading pace (chainView; maybeAnimate's default). */
 const FULL_MS = 300;
+/** While steps come briskly, that transition takes this share of the time between them. */
+const SHARE_OF_STEP = 0.8;
 
-export type Pace = 'reading' | 'brisk' | 'rapid';
+type Pace = 'reading' | 'brisk' | 'rapid';
 
 const reducedMotion =
   typeof matchMedia === 'function' ? matchMedia('(prefers-reduced-motion: reduce)') : null;
