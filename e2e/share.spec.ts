@@ -64,14 +64,29 @@ test('a link whose scenario cannot run falls back to the default with the reason
   await expect(page.getByLabel('Kernel variant', { exact: true })).toHaveValue('seed-p2');
 });
 
-test('Back and Forward move through scenario changes', async ({ app, page }) => {
+test('Back and Forward move through scenario changes, back to the view first opened', async ({
+  app,
+  page,
+}) => {
+  const variant = page.getByLabel('Kernel variant', { exact: true });
+  const hash = () => new URL(page.url()).hash;
+  /** Chooses a variant and waits for its history entry (written once changes pause). */
+  const choose = async (kernel: string) => {
+    const before = hash();
+    await app.choose('Kernel variant', kernel);
+    await expect.poll(hash).not.toBe(before);
+  };
   await app.open();
-  await app.choose('Kernel variant', 'v6.0');
-  await app.choose('Kernel variant', 'latest');
+  await expect.poll(hash).toMatch(/^#s1\//); // opened without a hash: the first entry gets one
+  await choose('v6.0');
+  await choose('latest');
   await page.goBack();
-  await expect(page.getByLabel('Kernel variant', { exact: true })).toHaveValue('v6.0');
+  await expect(variant).toHaveValue('v6.0');
+  await page.goBack();
+  await expect(variant).toHaveValue('seed-p2');
   await page.goForward();
-  await expect(page.getByLabel('Kernel variant', { exact: true })).toHaveValue('latest');
+  await page.goForward();
+  await expect(variant).toHaveValue('latest');
 });
 
 test('scenario files: download, open a bad one (view kept), open a good one', async ({

@@ -57,6 +57,11 @@ class FakeHost implements HashHost {
 }
 
 let stop: () => void = () => undefined;
+/** Starts the sync and counts writes from there on (opening without a hash writes the first entry). */
+function start(host: FakeHost) {
+  stop = startHashSync(host);
+  host.replaces = 0;
+}
 beforeEach(() => {
   useAppStore.setState(initialAppState(DEFAULT_INPUT), true);
   takePendingLink();
@@ -90,6 +95,18 @@ describe('opening the app', () => {
     stop = startHashSync(host);
     expect(useAppStore.getState().input).toEqual(DEFAULT_INPUT);
     expect(useAppStore.getState().notice).toMatch(/could not be opened: the link is damaged/);
+    expect(host.location.hash).toBe('#s1/%%%broken'); // left for the user to see
+  });
+  it('without a hash, the first entry gets the view it opens, so Back returns to it', () => {
+    const host = new FakeHost();
+    stop = startHashSync(host);
+    expect([host.pushes, host.replaces]).toEqual([0, 1]);
+    const first = host.location.hash;
+    expect(decodeLink(first)).toMatchObject({ ok: true, value: { scenario: DEFAULT_INPUT } });
+    setInput((i) => ({ ...i, kernel: 'v6.0' }));
+    host.flushTimers();
+    host.back(first);
+    expect(useAppStore.getState().input).toEqual(DEFAULT_INPUT);
   });
   it('without a hash, the last session comes back (unsaved edits survive a reload)', () => {
     const host = new FakeHost();
@@ -102,7 +119,7 @@ describe('opening the app', () => {
 describe('while the app runs', () => {
   it('scenario changes push history entries; steps only replace the current one', () => {
     const host = new FakeHost();
-    stop = startHashSync(host);
+    start(host);
     setInput((i) => ({ ...i, kernel: 'v6.0' }));
     expect(host.pushes).toBe(0); // a moment later, not in the frame that shows the change
     host.flushTimers();
@@ -126,7 +143,7 @@ describe('while the app runs', () => {
   });
   it('steps that keep coming put the URL write off until they pause', () => {
     const host = new FakeHost();
-    stop = startHashSync(host);
+    start(host);
     useAppStore.setState({
       run: { ...useAppStore.getState().run, trace: { length: 100 } as never },
     });
@@ -139,7 +156,7 @@ describe('while the app runs', () => {
   });
   it('scenario changes that keep coming put the write off until they pause, as one entry', () => {
     const host = new FakeHost();
-    stop = startHashSync(host);
+    start(host);
     for (const kernel of ['v6.0', 'v6.6', 'latest'] as const) setInput((i) => ({ ...i, kernel }));
     expect([host.pushes, host.postponed]).toEqual([0, 2]);
     host.flushTimers();
@@ -149,7 +166,7 @@ describe('while the app runs', () => {
   });
   it('changes close together make one entry; steps in between do not split it', () => {
     const host = new FakeHost();
-    stop = startHashSync(host);
+    start(host);
     setInput((i) => ({ ...i, kernel: 'v6.0' }));
     useAppStore.setState({
       run: { ...useAppStore.getState().run, trace: { length: 100 } as never },
@@ -166,7 +183,7 @@ describe('while the app runs', () => {
   });
   it('Back drops a write still on its way', () => {
     const host = new FakeHost();
-    stop = startHashSync(host);
+    start(host);
     setInput((i) => ({ ...i, kernel: 'v6.0' }));
     host.flushTimers();
     const first = host.location.hash;
@@ -178,7 +195,7 @@ describe('while the app runs', () => {
   });
   it('Back restores the earlier scenario', () => {
     const host = new FakeHost();
-    stop = startHashSync(host);
+    start(host);
     setInput((i) => ({ ...i, kernel: 'v6.0' }));
     host.flushTimers();
     const first = host.location.hash;

@@ -76,6 +76,10 @@ export function loadInitial(host: HashHost): void {
 
 export function startHashSync(host: HashHost = window as unknown as HashHost): () => void {
   loadInitial(host);
+  // Opened without a hash: the first entry gets the view it shows, so Back can return to it.
+  // (A broken link stays as it was, for the user to see what was wrong with it.)
+  if (!host.location.hash)
+    host.history.replaceState(null, '', encodeLink(linkStateOf(useAppStore.getState())));
   let written = host.location.hash;
   let timer: unknown = null;
   /** Whether the pending write is a scenario change (a new history entry). */
