@@ -52,6 +52,12 @@ test('Alt+arrow keys move the focused step and keep it focused', async ({ app })
   const body = app.page.getByRole('list', { name: 'kvm_arch_hardware_setup body' });
   const mmuSetup = row(app, 'kvm_arch_hardware_setup', 'kvm_mmu_hardware_setup');
   await mmuSetup.focus();
+  // The row moves with its focus: a screen reader hears nothing until the next key.
+  await app.page.evaluate(() => {
+    const w = window as unknown as { focusMoves: number };
+    w.focusMoves = 0;
+    document.addEventListener('focusout', () => w.focusMoves++);
+  });
   await app.rerun(() => app.page.keyboard.press('Alt+ArrowUp'));
   await expect(body.locator('[data-step]').nth(2)).toHaveAttribute(
     'data-step',
@@ -67,6 +73,9 @@ test('Alt+arrow keys move the focused step and keep it focused', async ({ app })
     /kvm_mmu_hardware_setup$/,
   );
   await expect(body.locator('[data-step]').nth(3)).toBeFocused();
+  expect(
+    await app.page.evaluate(() => (window as unknown as { focusMoves: number }).focusMoves),
+  ).toBe(0);
 });
 
 test('an edit that changes the call order leaves the function blocks in place', async ({ app }) => {

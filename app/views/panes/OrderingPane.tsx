@@ -1,6 +1,7 @@
 import { redoEdit, resetEdits, undoEdit } from '../../state/edits';
 import { useAppStore } from '../../state/store';
 import { containersOf, useFunctions, type Container } from './ordering/containers';
+import { keepFocusOnMove } from './ordering/keepFocusOnMove';
 import { dropAt, isDragging, StepRow } from './ordering/StepRow';
 import './ordering.css';
 
@@ -8,6 +9,7 @@ function ContainerList({ container }: { container: Container }) {
   const length = container.steps.length;
   return (
     <ol
+      ref={keepFocusOnMove}
       className="step-list"
       aria-label={
         container.label ? `${container.fn} error label ${container.label}` : `${container.fn} body`
