@@ -43,6 +43,21 @@ interface RowProps {
 }
 
 const halfKey = (h: RowHalf | null) => (h ? `${h.kind}|${h.name}|${h.where}|${h.depth}` : '');
+
+/**
+ * React keys for the rows, by what they show (the nth row showing the same), so that
+ * an edit which shifts a block of rows moves the rows around it instead of rewriting
+ * every row of the block in place.
+ */
+function rowKeys(rows: readonly CompareRow[]): string[] {
+  const seen = new Map<string, number>();
+  return rows.map((r) => {
+    const base = `${halfKey(r.left)}#${halfKey(r.right)}`;
+    const nth = seen.get(base) ?? 0;
+    seen.set(base, nth + 1);
+    return `${base}#${nth}`;
+  });
+}
 /** Rows are new objects in every comparison; most of them read the same after an edit. */
 const sameProps = (a: RowProps, b: RowProps) =>
   a.index === b.index &&
@@ -124,6 +139,7 @@ export function AlignedRowsPane({ className }: { className: string }) {
   const findingRows = new Map<number, string[]>();
   for (const f of view?.findings ?? [])
     for (const r of f.rows) findingRows.set(r, [...(findingRows.get(r) ?? []), f.kind]);
+  const keys = view ? rowKeys(view.rows) : [];
   return (
     <section
       className={`panel aligned ${className}`}
@@ -160,7 +176,7 @@ export function AlignedRowsPane({ className }: { className: string }) {
             <tbody>
               {view.rows.map((row, k) => (
                 <Row
-                  key={k}
+                  key={keys[k]}
                   row={row}
                   index={k}
                   divergence={divergence.get(k) ?? null}
