@@ -57,11 +57,6 @@ class FakeHost implements HashHost {
 }
 
 let stop: () => void = () => undefined;
-/** Starts the sync and counts writes from there on (opening without a hash writes the first entry). */
-function start(host: FakeHost) {
-  stop = startHashSync(host);
-  host.replaces = 0;
-}
 beforeEach(() => {
   useAppStore.setState(initialAppState(DEFAULT_INPUT), true);
   takePendingLink();
@@ -97,16 +92,17 @@ describe('opening the app', () => {
     expect(useAppStore.getState().notice).toMatch(/could not be opened: the link is damaged/);
     expect(host.location.hash).toBe('#s1/%%%broken'); // left for the user to see
   });
-  it('without a hash, the first entry gets the view it opens, so Back returns to it', () => {
+  it('without a hash, the URL stays bare until a change, and Back to that first entry returns to what it showed', () => {
     const host = new FakeHost();
+    host.store.set(LAST_SESSION_KEY, link('seed-p3', 9));
     stop = startHashSync(host);
-    expect([host.pushes, host.replaces]).toEqual([0, 1]);
-    const first = host.location.hash;
-    expect(decodeLink(first)).toMatchObject({ ok: true, value: { scenario: DEFAULT_INPUT } });
+    expect([host.pushes, host.replaces]).toEqual([0, 0]);
     setInput((i) => ({ ...i, kernel: 'v6.0' }));
     host.flushTimers();
-    host.back(first);
-    expect(useAppStore.getState().input).toEqual(DEFAULT_INPUT);
+    takePendingLink();
+    host.back('');
+    expect(useAppStore.getState().input.kernel).toBe('seed-p3');
+    expect(takePendingLink()).toEqual({ step: 9, fallBack: true });
   });
   it('without a hash, the last session comes back (unsaved edits survive a reload)', () => {
     const host = new FakeHost();
@@ -119,7 +115,7 @@ describe('opening the app', () => {
 describe('while the app runs', () => {
   it('scenario changes push history entries; steps only replace the current one', () => {
     const host = new FakeHost();
-    start(host);
+    stop = startHashSync(host);
     setInput((i) => ({ ...i, kernel: 'v6.0' }));
     expect(host.pushes).toBe(0); // a moment later, not in the frame that shows the change
     host.flushTimers();
@@ -143,7 +139,7 @@ describe('while the app runs', () => {
   });
   it('steps that keep coming put the URL write off until they pause', () => {
     const host = new FakeHost();
-    start(host);
+    stop = startHashSync(host);
     useAppStore.setState({
       run: { ...useAppStore.getState().run, trace: { length: 100 } as never },
     });
@@ -156,7 +152,7 @@ describe('while the app runs', () => {
   });
   it('scenario changes that keep coming put the write off until they pause, as one entry', () => {
     const host = new FakeHost();
-    start(host);
+    stop = startHashSync(host);
     for (const kernel of ['v6.0', 'v6.6', 'latest'] as const) setInput((i) => ({ ...i, kernel }));
     expect([host.pushes, host.postponed]).toEqual([0, 2]);
     host.flushTimers();
@@ -166,7 +162,7 @@ describe('while the app runs', () => {
   });
   it('changes close together make one entry; steps in between do not split it', () => {
     const host = new FakeHost();
-    start(host);
+    stop = startHashSync(host);
     setInput((i) => ({ ...i, kernel: 'v6.0' }));
     useAppStore.setState({
       run: { ...useAppStore.getState().run, trace: { length: 100 } as never },
@@ -183,7 +179,7 @@ describe('while the app runs', () => {
   });
   it('Back drops a write still on its way', () => {
     const host = new FakeHost();
-    start(host);
+    stop = startHashSync(host);
     setInput((i) => ({ ...i, kernel: 'v6.0' }));
     host.flushTimers();
     const first = host.location.hash;
@@ -195,7 +191,7 @@ describe('while the app runs', () => {
   });
   it('Back restores the earlier scenario', () => {
     const host = new FakeHost();
-    start(host);
+    stop = startHashSync(host);
     setInput((i) => ({ ...i, kernel: 'v6.0' }));
     host.flushTimers();
     const first = host.location.hash;

@@ -55,31 +55,37 @@ function readStorage(host: HashHost): string | null {
   }
 }
 
-/** Applies the hash (or the last session) to the store; returns what to tell the user. */
-export function loadInitial(host: HashHost): void {
+const DEFAULT_LINK: LinkState = {
+  scenario: DEFAULT_INPUT,
+  step: 0,
+  view: 'single',
+  gfn: null,
+  compare: null,
+};
+
+/** Applies the hash (or the last session, or the default) to the store, and returns it. */
+export function loadInitial(host: HashHost): LinkState {
   const fromHash = decodeLink(host.location.hash);
   if (!fromHash.ok) {
     showNotice(
       `This link could not be opened: ${fromHash.error}. Showing the default scenario instead.`,
     );
-    openLinkState(
-      { scenario: DEFAULT_INPUT, step: 0, view: 'single', gfn: null, compare: null },
-      false,
-    );
-    return;
+    openLinkState(DEFAULT_LINK, false);
+    return DEFAULT_LINK;
   }
-  if (fromHash.value) return openLinkState(fromHash.value, true);
-  const saved = readStorage(host);
+  const saved = fromHash.value ? null : readStorage(host);
   const fromStorage = saved ? decodeLink(saved) : null;
-  if (fromStorage?.ok && fromStorage.value) openLinkState(fromStorage.value, true);
+  const link = fromHash.value ?? (fromStorage?.ok ? fromStorage.value : null);
+  if (!link) return DEFAULT_LINK;
+  openLinkState(link, true);
+  return link;
 }
 
 export function startHashSync(host: HashHost = window as unknown as HashHost): () => void {
-  loadInitial(host);
-  // Opened without a hash: the first entry gets the view it shows, so Back can return to it.
-  // (A broken link stays as it was, for the user to see what was wrong with it.)
-  if (!host.location.hash)
-    host.history.replaceState(null, '', encodeLink(linkStateOf(useAppStore.getState())));
+  // A page opened without a hash keeps it so until the first change (a reload straight
+  // after an edit then comes back from the last session, written as the page goes away);
+  // Back to that first entry returns to what it showed.
+  const opened = loadInitial(host);
   let written = host.location.hash;
   let timer: unknown = null;
   /** Whether the pending write is a scenario change (a new history entry). */
@@ -127,7 +133,7 @@ export function startHashSync(host: HashHost = window as unknown as HashHost): (
     const decoded = decodeLink(host.location.hash);
     written = host.location.hash;
     if (!decoded.ok) showNotice(`This link could not be opened: ${decoded.error}.`);
-    else if (decoded.value) openLinkState(decoded.value, true);
+    else openLinkState(decoded.value ?? opened, true);
   };
   host.addEventListener('popstate', onPop);
   host.addEventListener('pagehide', flush);
