@@ -121,14 +121,33 @@ test('edits stay with their kernel variant', async ({ app }) => {
   await expect(app.button('Undo')).toBeEnabled();
 });
 
-test('edits survive a reload straight after them', async ({ app, page }) => {
-  const mmuSetup = row(app, 'kvm_arch_hardware_setup', 'kvm_mmu_hardware_setup');
-  await mmuSetup.focus();
-  await app.rerun(() => app.page.keyboard.press('Alt+ArrowUp'));
-  // Sooner than the URL is normally written: the write happens as the page goes away.
-  await page.reload();
-  await app.waitForRun();
-  await page.getByRole('tab', { name: 'Ordering' }).click();
-  await expect(page.getByRole('list', { name: 'Edits' })).toContainText('kvm_mmu_hardware_setup');
-  await expect(clobbers(app)).toHaveCount(0);
+test('edits survive a reload straight after them, on a bare page and on one opened from a link', async ({
+  app,
+  page,
+}) => {
+  const edits = page.getByRole('list', { name: 'Edits' });
+  await app.choose('Kernel variant', 'seed-p3');
+  await expect.poll(() => new URL(page.url()).hash).toMatch(/^#s1\//);
+  const link = new URL(page.url()).hash;
+  for (const opened of ['', link]) {
+    await app.open(opened); // bare: the last session, seed-p3 as chosen above
+    await page.getByRole('tab', { name: 'Ordering' }).click();
+    await expect(edits).toHaveCount(0);
+    await row(app, 'kvm_arch_hardware_setup', 'kvm_mmu_hardware_setup').focus();
+    // The page reloads the moment the edit's run is done, before the edit reaches the URL:
+    // the reload takes the URL as it was, and the write as the page goes away comes after.
+    await page.evaluate(() => {
+      const main = document.querySelector('main')!;
+      const id = main.dataset.runId;
+      new MutationObserver(() => {
+        if (main.dataset.runId !== id && main.dataset.runStatus === 'done') location.reload();
+      }).observe(main, { attributes: true });
+    });
+    await Promise.all([page.waitForEvent('load'), page.keyboard.press('Alt+ArrowUp')]);
+    await app.waitForRun();
+    await page.getByRole('tab', { name: 'Ordering' }).click();
+    await expect(edits).toContainText('kvm_mmu_hardware_setup');
+    await expect(page.getByLabel('Kernel variant', { exact: true })).toHaveValue('seed-p3');
+    await app.rerun(() => app.button('Reset').click()); // the next round starts without edits
+  }
 });

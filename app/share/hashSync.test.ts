@@ -11,7 +11,7 @@ class FakeHost implements HashHost {
   pushes = 0;
   replaces = 0;
   store = new Map<string, string>();
-  private listeners: (() => void)[] = [];
+  private listeners: [string, () => void][] = [];
   private timers: (() => void)[] = [];
   /** Pending writes put off again (cleared timers). */
   postponed = 0;
@@ -31,11 +31,21 @@ class FakeHost implements HashHost {
     getItem: (k: string) => this.store.get(k) ?? null,
     setItem: (k: string, v: string) => void this.store.set(k, v),
   };
-  addEventListener(_t: 'popstate', l: () => void) {
-    this.listeners.push(l);
+  /** This tab's: it outlives a page (a reload), not the tab. */
+  session = new Map<string, string>();
+  sessionStorage = {
+    getItem: (k: string) => this.session.get(k) ?? null,
+    setItem: (k: string, v: string) => void this.session.set(k, v),
+    removeItem: (k: string) => void this.session.delete(k),
+  };
+  addEventListener(type: string, l: () => void) {
+    this.listeners.push([type, l]);
   }
-  removeEventListener(_t: 'popstate', l: () => void) {
-    this.listeners = this.listeners.filter((x) => x !== l);
+  removeEventListener(type: string, l: () => void) {
+    this.listeners = this.listeners.filter(([t, x]) => t !== type || x !== l);
+  }
+  fire(type: 'popstate' | 'pagehide' | 'pageshow') {
+    this.listeners.filter(([t]) => t === type).forEach(([, l]) => l());
   }
   setTimeout(fn: () => void) {
     this.timers.push(fn);
@@ -52,7 +62,15 @@ class FakeHost implements HashHost {
   }
   back(hash: string) {
     this.location.hash = hash;
-    this.listeners.forEach((l) => l());
+    this.fire('popstate');
+  }
+  /** The same tab opening `hash` again (a reload): storage kept, page state gone. */
+  reload(hash: string): FakeHost {
+    const next = new FakeHost();
+    next.location.hash = hash;
+    next.store = this.store;
+    next.session = this.session;
+    return next;
   }
 }
 
@@ -199,5 +217,50 @@ describe('while the app runs', () => {
     host.flushTimers();
     host.back(first);
     expect(useAppStore.getState().input.kernel).toBe('v6.0');
+  });
+});
+
+describe('a reload straight after a change', () => {
+  it('opens the newer link the page wrote as it went away, once', () => {
+    const host = new FakeHost();
+    host.location.hash = link('v6.0', 4);
+    stop = startHashSync(host);
+    const opened = host.location.hash;
+    setInput((i) => ({ ...i, kernel: 'latest' })); // not written yet
+    host.fire('pagehide'); // the reload began first: it reloads `opened`
+    const newer = host.location.hash;
+    expect(newer).not.toBe(opened);
+    stop();
+
+    const again = host.reload(opened);
+    stop = startHashSync(again);
+    expect(useAppStore.getState().input.kernel).toBe('latest');
+    expect(again.location.hash).toBe(newer);
+    stop();
+
+    // The note is used up: opening the old link once more opens it as it is.
+    stop = startHashSync(again.reload(opened));
+    expect(useAppStore.getState().input.kernel).toBe('v6.0');
+  });
+  it('leaves other links alone, and a page shown again from the cache drops the note', () => {
+    const host = new FakeHost();
+    host.location.hash = link('v6.0', 4);
+    stop = startHashSync(host);
+    setInput((i) => ({ ...i, kernel: 'latest' }));
+    host.fire('pagehide');
+    host.fire('pageshow'); // back from the back/forward cache: it shows the newer state itself
+    stop();
+    stop = startHashSync(host.reload(link('v6.0', 4)));
+    expect(useAppStore.getState().input.kernel).toBe('v6.0');
+    stop();
+
+    const other = new FakeHost();
+    other.location.hash = link('v6.0', 4);
+    stop = startHashSync(other);
+    setInput((i) => ({ ...i, kernel: 'latest' }));
+    other.fire('pagehide');
+    stop();
+    stop = startHashSync(other.reload(link('seed-p3', 1)));
+    expect(useAppStore.getState().input.kernel).toBe('seed-p3');
   });
 });

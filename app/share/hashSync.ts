@@ -8,6 +8,7 @@
 import { openLinkState, showNotice } from '../state/actions';
 import { DEFAULT_INPUT, useAppStore, type AppState } from '../state/store';
 import { decodeLink, encodeLink, type LinkState } from './codec';
+import { noteSuperseded, takeSuperseding, type SessionStore } from './supersededLink';
 
 export const LAST_SESSION_KEY = 'kvm-mmu-visualizer/last-link';
 
@@ -17,9 +18,10 @@ export interface HashHost {
     pushState(data: unknown, unused: string, url: string): void;
     replaceState(data: unknown, unused: string, url: string): void;
   };
-  addEventListener(type: 'popstate' | 'pagehide', listener: () => void): void;
-  removeEventListener(type: 'popstate' | 'pagehide', listener: () => void): void;
+  addEventListener(type: 'popstate' | 'pagehide' | 'pageshow', listener: () => void): void;
+  removeEventListener(type: 'popstate' | 'pagehide' | 'pageshow', listener: () => void): void;
   localStorage?: Pick<Storage, 'getItem' | 'setItem'>;
+  sessionStorage?: SessionStore;
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(id: unknown): void;
 }
@@ -82,9 +84,10 @@ export function loadInitial(host: HashHost): LinkState {
 }
 
 export function startHashSync(host: HashHost = window as unknown as HashHost): () => void {
-  // A page opened without a hash keeps it so until the first change (a reload straight
-  // after an edit then comes back from the last session, written as the page goes away);
-  // Back to that first entry returns to what it showed.
+  const newer = takeSuperseding(host.sessionStorage, host.location.hash);
+  if (newer) host.history.replaceState(null, '', newer);
+  // A page opened without a hash keeps it so until the first change; Back to that first
+  // entry returns to what it showed.
   const opened = loadInitial(host);
   let written = host.location.hash;
   let timer: unknown = null;
@@ -110,11 +113,15 @@ export function startHashSync(host: HashHost = window as unknown as HashHost): (
     timer = null;
     push = false;
   };
+  /** The page goes away: a pending change is written at once (supersededLink.ts). */
   const flush = () => {
     if (timer === null) return;
     host.clearTimeout(timer);
+    const from = host.location.hash;
     write();
+    if (host.location.hash !== from) noteSuperseded(host.sessionStorage, from, host.location.hash);
   };
+  const forgetNote = () => void takeSuperseding(host.sessionStorage, '');
   const unsubscribe = useAppStore.subscribe((s, prev) => {
     if (s.input !== prev.input || s.view !== prev.view || s.compareInput !== prev.compareInput) {
       cancel(); // a pending entry is rewritten with this change, later
@@ -137,9 +144,11 @@ export function startHashSync(host: HashHost = window as unknown as HashHost): (
   };
   host.addEventListener('popstate', onPop);
   host.addEventListener('pagehide', flush);
+  host.addEventListener('pageshow', forgetNote);
   return () => {
     unsubscribe();
     host.removeEventListener('popstate', onPop);
     host.removeEventListener('pagehide', flush);
+    host.removeEventListener('pageshow', forgetNote);
   };
 }
