@@ -121,6 +121,8 @@ describe('opening the app', () => {
     host.back('');
     expect(useAppStore.getState().input.kernel).toBe('seed-p3');
     expect(takePendingLink()).toEqual({ step: 9, fallBack: true });
+    host.flushTimers();
+    expect(host.pushes).toBe(1); // no new entry after it: Forward still goes to v6.0
   });
   it('without a hash, the last session comes back (unsaved edits survive a reload)', () => {
     const host = new FakeHost();

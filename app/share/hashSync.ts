@@ -122,8 +122,11 @@ export function startHashSync(host: HashHost = window as unknown as HashHost): (
     if (host.location.hash !== from) noteSuperseded(host.sessionStorage, from, host.location.hash);
   };
   const forgetNote = () => void takeSuperseding(host.sessionStorage, '');
+  /** Set while Back or Forward applies an entry: that is no new entry to push. */
+  let restoring = false;
   const unsubscribe = useAppStore.subscribe((s, prev) => {
     if (s.input !== prev.input || s.view !== prev.view || s.compareInput !== prev.compareInput) {
+      if (restoring) return;
       cancel(); // a pending entry is rewritten with this change, later
       push = true;
       timer = host.setTimeout(write, PUSH_AFTER_MS);
@@ -139,8 +142,14 @@ export function startHashSync(host: HashHost = window as unknown as HashHost): (
     cancel(); // the entry Back went to replaces whatever was about to be written
     const decoded = decodeLink(host.location.hash);
     written = host.location.hash;
-    if (!decoded.ok) showNotice(`This link could not be opened: ${decoded.error}.`);
-    else openLinkState(decoded.value ?? opened, true);
+    if (!decoded.ok) return showNotice(`This link could not be opened: ${decoded.error}.`);
+    // A bare first entry would otherwise get a new entry pushed after it, dropping Forward's.
+    restoring = true;
+    try {
+      openLinkState(decoded.value ?? opened, true);
+    } finally {
+      restoring = false;
+    }
   };
   host.addEventListener('popstate', onPop);
   host.addEventListener('pagehide', flush);
