@@ -6,7 +6,7 @@
  * link in this tab opens the newer one. The note is read once; a page shown again
  * from the back/forward cache drops it, since it shows the newer state itself.
  */
-export const SUPERSEDED_KEY = 'kvm-mmu-visualizer/superseded-link';
+const SUPERSEDED_KEY = 'kvm-mmu-visualizer/superseded-link';
 
 export type SessionStore = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 

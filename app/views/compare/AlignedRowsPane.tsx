@@ -58,6 +58,7 @@ function rowKeys(rows: readonly CompareRow[]): string[] {
     return `${base}#${nth}`;
   });
 }
+
 /** Rows are new objects in every comparison; most of them read the same after an edit. */
 const sameProps = (a: RowProps, b: RowProps) =>
   a.index === b.index &&
