@@ -10,14 +10,13 @@
  * Never under prefers-reduced-motion.
  */
 import { useAppStore } from '../state/store';
+import { TRANSITION_MS } from '../viz/animate';
 
 /** The views' transitions last 200–450 ms: steps this far apart get them in full. */
 export const READING_PACE_MS = 350;
 /** Steps closer together than this are drawn at once. */
 export const RAPID_STEPS_MS = 80;
-/** The views' longest d3 transition at reading pace (chainView; maybeAnimate's default). */
-const FULL_MS = 300;
-/** While steps come briskly, that transition takes this share of the time between them. */
+/** While steps come briskly, the longest d3 transition takes this share of the time between them. */
 const SHARE_OF_STEP = 0.8;
 
 type Pace = 'reading' | 'brisk' | 'rapid';
@@ -84,5 +83,5 @@ export function motionScale(): number {
   if (reducedMotion?.matches) return 0;
   const pace = currentPace();
   if (pace === 'reading') return 1;
-  return pace === 'rapid' ? 0 : Math.min(1, (SHARE_OF_STEP * interval) / FULL_MS);
+  return pace === 'rapid' ? 0 : Math.min(1, (SHARE_OF_STEP * interval) / TRANSITION_MS);
 }

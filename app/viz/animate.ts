@@ -2,6 +2,9 @@ import type { BaseType, Selection } from 'd3';
 // selection.transition()/interrupt() are patched in by d3-transition; tree shaking would drop it.
 import 'd3-transition';
 
+/** The views' longest d3 transition at reading pace (the chain's slides and fades). */
+export const TRANSITION_MS = 300;
+
 /**
  * A transition of `motion` × `duration` ms when motion is above 0 (views/motion.ts),
  * the selection itself otherwise. Both accept the same attr()/text() calls, which
@@ -12,7 +15,7 @@ import 'd3-transition';
 export function maybeAnimate<E extends BaseType, D, P extends BaseType, PD>(
   sel: Selection<E, D, P, PD>,
   motion: number,
-  duration = 300,
+  duration = TRANSITION_MS,
 ): Selection<E, D, P, PD> {
   return motion > 0
     ? (sel.transition().duration(duration * motion) as unknown as Selection<E, D, P, PD>)

@@ -8,8 +8,6 @@ import { maybeAnimate, notAt, setChanged, setText } from './animate';
 import type { ChainLayout, DescBox, Link, SlotBox } from './chainLayout';
 import { SLOT_H, SLOT_W } from './chainLayout';
 
-const DURATION = 300;
-
 export interface ChainView {
   /** `motion`: the share of the full animation to play (views/motion.ts), 0 for none. */
   update(layout: ChainLayout, motion: number): void;
@@ -53,7 +51,7 @@ export function createChainView(svg: SVGSVGElement): ChainView {
         .each(function (l) {
           setChanged(this, { d: linkPath(l) });
         });
-      maybeAnimate(notAt(links, { opacity: () => 1 }), motion, DURATION).attr('opacity', 1);
+      maybeAnimate(notAt(links, { opacity: () => 1 }), motion).attr('opacity', 1);
 
       const boxes = descLayer
         .selectAll<SVGGElement, DescBox>('g.desc')
@@ -70,19 +68,10 @@ export function createChainView(svg: SVGSVGElement): ChainView {
             return g;
           },
           (update) => update,
-          (exit) =>
-            exit.call((s) =>
-              motion > 0
-                ? s
-                    .transition()
-                    .duration(DURATION * motion)
-                    .attr('opacity', 0)
-                    .remove()
-                : s.remove(),
-            ),
+          (exit) => exit.call((s) => maybeAnimate(s, motion).attr('opacity', 0).remove()),
         );
       const place = { opacity: () => 1, transform: (d: DescBox) => `translate(${d.x},${d.y})` };
-      maybeAnimate(notAt(boxes, place), motion, DURATION)
+      maybeAnimate(notAt(boxes, place), motion)
         .attr('opacity', place.opacity)
         .attr('transform', place.transform);
       boxes.each(function (d) {
