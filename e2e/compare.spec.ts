@@ -131,17 +131,16 @@ test('an argument from the thread opens the comparison that shows it', async ({ 
 });
 
 test('a compare link embeds as the aligned steps, stepped together', async ({ app, page }) => {
-  const hashAt = () => new URL(page.url()).hash;
   /** The link's envelope: the view (m) and the row (t) it reopens. */
   const linked = () =>
     JSON.parse(
-      LZString.decompressFromEncodedURIComponent(hashAt().replace(/^#s1\//, '')) ?? 'null',
+      LZString.decompressFromEncodedURIComponent(app.hash().replace(/^#s1\//, '')) ?? 'null',
     ) as { m?: string; t?: number } | null;
   await app.timeline.fill('5');
   await expect(app.position).toHaveText(/^row 5 \//);
   // The row reaches the URL a moment later.
   await expect.poll(linked).toMatchObject({ m: 'compare', t: 5 });
-  const hash = hashAt();
+  const hash = app.hash();
   await page.goto(`/?embed=1${hash}`);
   await app.waitForComparison();
   await expect(page.locator('.embed-header')).toContainText('vs alt-configure-mmu');

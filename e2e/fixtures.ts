@@ -39,6 +39,10 @@ export class AppPage {
   get notice(): Locator {
     return this.page.locator('.notice.info');
   }
+  /** The URL's hash: the link to what is on screen, once it has been written. */
+  hash(): string {
+    return new URL(this.page.url()).hash;
+  }
   get position(): Locator {
     return this.page.locator('.playback .position');
   }

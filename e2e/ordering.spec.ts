@@ -127,8 +127,8 @@ test('edits survive a reload straight after them, on a bare page and on one open
 }) => {
   const edits = page.getByRole('list', { name: 'Edits' });
   await app.choose('Kernel variant', 'seed-p3');
-  await expect.poll(() => new URL(page.url()).hash).toMatch(/^#s1\//);
-  const link = new URL(page.url()).hash;
+  await expect.poll(() => app.hash()).toMatch(/^#s1\//);
+  const link = app.hash();
   for (const opened of ['', link]) {
     await app.open(opened); // bare: the last session, seed-p3 as chosen above
     await page.getByRole('tab', { name: 'Ordering' }).click();

@@ -69,12 +69,11 @@ test('Back and Forward move through scenario changes, back to the view first ope
   page,
 }) => {
   const variant = page.getByLabel('Kernel variant', { exact: true });
-  const hash = () => new URL(page.url()).hash;
   /** Chooses a variant and waits for its history entry (written once changes pause). */
   const choose = async (kernel: string) => {
-    const before = hash();
+    const before = app.hash();
     await app.choose('Kernel variant', kernel);
-    await expect.poll(hash).not.toBe(before);
+    await expect.poll(() => app.hash()).not.toBe(before);
   };
   await app.open(); // without a hash: the first entry stays bare
   await choose('v6.0');
@@ -155,7 +154,7 @@ test('export the view as SVG and PNG', async ({ app, page }, info) => {
 test('embed mode: a compact player without editing controls', async ({ app, page }) => {
   await app.open();
   await app.choose('Kernel variant', 'v6.0');
-  const hash = new URL(page.url()).hash;
+  const hash = app.hash();
   await page.goto(`/?embed=1${hash}`);
   await expect(page.locator('main')).toHaveAttribute('data-run-status', 'done');
   await expect(page.getByLabel('Kernel variant', { exact: true })).toHaveCount(0);
