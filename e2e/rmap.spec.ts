@@ -114,3 +114,32 @@ test('playing briskly shortens the chain’s and the caches’ CSS transitions, 
   await expect(html).not.toHaveAttribute('data-pace');
   expect(await transitions()).toEqual(['0.3s', '0.35s']);
 });
+
+test('a step’s chain is drawn in the same frame as the rest of the step', async ({
+  app,
+  page,
+}) => {
+  await atAliasWorkload(app);
+  const rmaps = app.region('Reverse maps');
+  await expect(rmaps.getByTestId('chain-summary')).toHaveText('empty rmap');
+  // Each step maps one more spte. Seen in the frame right after the click, the chain
+  // must already show it: not the previous step's, waiting for the worker's answer.
+  const seen: [string, string][] = [];
+  for (let i = 0; i < 8; i++) {
+    await page.waitForTimeout(300); // reading pace
+    seen.push(
+      await page.evaluate(async () => {
+        const summary = () =>
+          document.querySelector('.rmaps [data-testid="chain-summary"]')!.textContent!;
+        const before = summary();
+        [...document.querySelectorAll('button')]
+          .find((b) => b.textContent === 'Step forward')!
+          .click();
+        await new Promise(requestAnimationFrame);
+        return [before, summary()] as [string, string];
+      }),
+    );
+  }
+  for (const [before, after] of seen) expect(after).not.toBe(before);
+  expect(seen.at(-1)![1]).toMatch(/^8 sptes in 1 pte_list_desc;/);
+});

@@ -6,6 +6,7 @@ import { Trace, type ScenarioInput, type TraceEvent } from '../engine/view';
 import { EngineClient } from '../worker/client';
 import type { RunMessage, RunStart } from '../worker/protocol';
 import { openDefault, takePendingLink } from './actions';
+import { createChainFetcher } from './chainFetcher';
 import { expectComparison, receiveComparison, startCompareRunner } from './compareRunner';
 import { selectComparedInput } from './selectors';
 import { emptyRun, useAppStore, type AppState, type RunView } from './store';
@@ -182,39 +183,6 @@ function onFailure(runId: number, error: string): void {
   }));
 }
 
-let chainBusy = false;
-let chainWanted = false;
-
-/** Asks the worker for the selected gfn's chain at the current step; one request in flight at a time. */
-function requestChain(client: EngineClient): void {
-  if (chainBusy) {
-    chainWanted = true;
-    return;
-  }
-  const { run, gfn, step, chain } = get();
-  if (run.status !== 'done' || gfn === null || !run.trace) return;
-  const tick = run.trace.tickAt(step - 1);
-  if (chain && chain.runId === run.runId && chain.gfn === gfn && chain.tick === tick) return;
-  if (tick === null) {
-    set({ chain: { runId: run.runId, gfn, tick, view: { form: 'empty' } } });
-    return;
-  }
-  chainBusy = true;
-  client
-    .chain(run.runId, gfn, step - 1)
-    .then((view) => {
-      if (view) set({ chain: { runId: run.runId, gfn, tick, view } });
-    })
-    .catch(() => undefined)
-    .finally(() => {
-      chainBusy = false;
-      if (chainWanted) {
-        chainWanted = false;
-        requestChain(client);
-      }
-    });
-}
-
 let engine: EngineClient | null = null;
 
 /** Checks a scenario in the worker without running it. */
@@ -256,6 +224,9 @@ export function startRunner(
   };
   void client.catalog().then((catalog) => set({ catalog }));
   start(get().input);
+  const chains = createChainFetcher((runId, gfn, eventIndex) =>
+    client.chain(runId, gfn, eventIndex),
+  );
   const unsubscribe = useAppStore.subscribe((s, prev) => {
     if (s.input !== prev.input && s.input !== running) start(s.input);
     else if (s.step !== prev.step && !placing) anchor = null;
@@ -265,7 +236,7 @@ export function startRunner(
       s.run.status !== prev.run.status ||
       s.run.runId !== prev.run.runId
     )
-      requestChain(client);
+      chains.follow();
   });
   const stopCompare = startCompareRunner(client);
   return () => {
