@@ -115,10 +115,7 @@ test('playing briskly shortens the chain’s and the caches’ CSS transitions, 
   expect(await transitions()).toEqual(['0.3s', '0.35s']);
 });
 
-test('a step’s chain is drawn in the same frame as the rest of the step', async ({
-  app,
-  page,
-}) => {
+test('a step’s chain is drawn in the same frame as the rest of the step', async ({ app, page }) => {
   await atAliasWorkload(app);
   const rmaps = app.region('Reverse maps');
   await expect(rmaps.getByTestId('chain-summary')).toHaveText('empty rmap');
