@@ -79,7 +79,25 @@ test('both runs step together, row by row, and the state difference is shown whe
     'data-kind',
     'right-only',
   );
-  await expect(app.region('Call stack')).toContainText('kvm_configure_mmu()');
+  // The call stack shows both sides at the row: the left has no step of its own on it,
+  // the right's step runs in its kvm_configure_mmu(), with the source a click away.
+  const stack = app.region('Call stack');
+  await expect(stack.getByRole('group', { name: 'Left: seed-p2' })).toContainText(
+    'No step of its own on this row',
+  );
+  const right = stack.getByRole('group', { name: 'Right: alt-configure-mmu' });
+  await expect(right.locator('.frames')).toContainText('kvm_configure_mmu()');
+  await expect(right.locator('.explain .title')).toContainText('kmem_cache_create("pte_list_desc"');
+  await expect(
+    right.getByRole('link', { name: 'kvm_configure_mmu()', exact: true }),
+  ).toHaveAttribute(
+    'href',
+    /^https:\/\/lore\.kernel\.org\//, // the alternative exists only in the review
+  );
+  // Stepping on moves the right side's call stack to the next row's step.
+  const title = await right.locator('.explain .title').textContent();
+  await app.step();
+  await expect(right.locator('.explain .title')).not.toHaveText(title!);
 });
 
 test('the review can be copied and a link reopens the same comparison on the same row', async ({

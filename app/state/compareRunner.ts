@@ -10,6 +10,7 @@ import type { ScenarioInput } from '../engine/view';
 import type { EngineClient } from '../worker/client';
 import type { CompareOutcome } from '../worker/protocol';
 import { rowPlace } from './actions';
+import { createRightEventFetcher } from './rightEventFetcher';
 import { counterpartOf, rightSideOf } from './compare';
 import { selectComparedInput as wanted } from './selectors';
 import { useAppStore, type AppState } from './store';
@@ -118,11 +119,18 @@ export function startCompareRunner(engine: EngineClient): () => void {
     else request(s.input, right);
   };
   start(get());
+  const followRight = createRightEventFetcher((input, i) => engine.eventOf(input, i));
   const unsubscribe = useAppStore.subscribe((s, prev) => {
     if (wanted(s) && (s.input !== prev.input || wanted(s) !== wanted(prev))) start(s);
     // The left run re-places its step when it finishes; the row decides it here.
     else if (wanted(s) && s.comparison.view && s.run !== prev.run && s.run.status === 'done')
       set((x) => rowPlace(x, x.compareRow));
+    if (
+      s.compareRow !== prev.compareRow ||
+      s.comparison !== prev.comparison ||
+      s.leftTab !== prev.leftTab
+    )
+      followRight();
   });
   return () => {
     unsubscribe();

@@ -15,7 +15,7 @@ import type {
   VariantDef,
   VariantId,
 } from '../engine/view';
-import type { CatalogEntry } from '../worker/protocol';
+import type { CatalogEntry, EventView } from '../worker/protocol';
 
 export interface RunView {
   runId: number;
@@ -76,6 +76,12 @@ export interface AppState {
   compareInput: ScenarioInput | null;
   comparison: ComparisonState;
   /**
+   * Compare mode: the right run's event at the current row (it stays on its previous
+   * event on rows only the left has), for the right side's call stack. `view` is null
+   * before the right run's first event.
+   */
+  rightEvent: { comparisonId: number; rightStep: number; view: EventView | null } | null;
+  /**
    * Compare mode's cursor: aligned rows applied (0 = none). It also places `step`,
    * the left run's position, so the call stack follows the rows.
    */
@@ -117,6 +123,7 @@ export const initialAppState = (input: ScenarioInput): AppState => ({
   view: 'single',
   compareInput: null,
   comparison: { id: 0, status: 'idle', view: null, error: null },
+  rightEvent: null,
   compareRow: 0,
   theme:
     typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches

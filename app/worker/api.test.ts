@@ -122,3 +122,30 @@ describe('EngineApi.compare', () => {
     expect(api.compare(SEED, { v: 1 })).toMatchObject({ ok: false, side: 'right' });
   });
 });
+
+describe('EngineApi.eventOf', () => {
+  const RIGHT: ScenarioInput = { ...SEED, kernel: 'alt-configure-mmu' };
+  const direct = runScenario(RIGHT);
+  if (!direct.ok) throw new Error(direct.error);
+  const events = direct.value.trace.events;
+
+  it('gives the compared side’s event with the functions on its call stack', () => {
+    const api = createEngineApi();
+    api.compare(SEED, RIGHT);
+    const i = events.findIndex((e) => e.stack.includes('kvm_configure_mmu') && e.fn !== null);
+    const out = api.eventOf(RIGHT, i)!;
+    expect(out.event).toEqual(events[i]);
+    expect(Object.keys(out.functions).sort()).toEqual([...new Set(events[i]!.stack)].sort());
+    expect(out.functions['kvm_configure_mmu']!.src).toEqual(
+      direct.value.variant.functions['kvm_configure_mmu']!.src,
+    );
+    expect(structuredClone(out)).toEqual(out);
+  });
+
+  it('runs a scenario it has not compared, and answers null past its end or when it cannot run', () => {
+    const api = createEngineApi();
+    expect(api.eventOf(RIGHT, 0)!.event).toEqual(events[0]);
+    expect(api.eventOf(RIGHT, events.length)).toBeNull();
+    expect(api.eventOf({ ...SEED, kernel: 'v9.9' }, 0)).toBeNull();
+  });
+});

@@ -11,6 +11,7 @@ import {
   validateScenario,
   VARIANTS,
   VARIANT_IDS,
+  type FunctionDef,
   type RunResult,
   type RunStream,
 } from '../engine';
@@ -20,6 +21,7 @@ import {
   type CatalogEntry,
   type CompareOutcome,
   type EngineApi,
+  type EventView,
   type RunMessage,
   type RunOutcome,
   type RunStart,
@@ -48,16 +50,47 @@ function interestingGfns(r: RunResult, longest: number[]): number[] {
   return out.slice(0, 12);
 }
 
-/** `left` (already run) against `right`, as compare mode shows it. */
-function compareWith(left: RunResult, right: unknown): CompareOutcome {
-  const r = runScenario(right);
-  if (!r.ok) return { ok: false, side: 'right', error: r.error };
-  return { ok: true, view: sideBySide(compareRuns(left, r.value)) };
+/**
+ * The last scenario compared with (compare mode's right side), kept by its input so
+ * that its events can be shown without running it again: only its trace and variant,
+ * not the rmaps of its workload.
+ */
+interface KeptRun {
+  key: string;
+  trace: RunResult['trace'];
+  variant: RunResult['variant'];
+}
+
+const keep = (input: unknown, r: RunResult): KeptRun => ({
+  key: JSON.stringify(input),
+  trace: r.trace,
+  variant: r.variant,
+});
+
+/** Event `i` of `run` with the definitions of the functions its call stack names. */
+function eventView(run: KeptRun, i: number): EventView | null {
+  const event = run.trace.events[i];
+  if (!event) return null;
+  const functions: Record<string, FunctionDef> = {};
+  for (const name of event.stack) {
+    const def = run.variant.functions[name];
+    if (def) functions[name] = def;
+  }
+  return { event, functions };
 }
 
 export function createEngineApi(): EngineApi {
   let current = 0;
   let last: { runId: number; chains: ChainIndex } | null = null;
+  let compared: KeptRun | null = null;
+
+  /** `left` (already run) against `right`, as compare mode shows it. */
+  function compareWith(left: RunResult, right: unknown): CompareOutcome {
+    const r = runScenario(right);
+    if (!r.ok) return { ok: false, side: 'right', error: r.error };
+    compared = keep(right, r.value);
+    return { ok: true, view: sideBySide(compareRuns(left, r.value)) };
+  }
 
   /** Checks the finished run, keeps its chains for chain(), and compares it if asked. */
   function finish(
@@ -143,6 +176,15 @@ export function createEngineApi(): EngineApi {
 
     chain(runId, gfn, eventIndex) {
       return last && last.runId === runId ? last.chains.chainAt(gfn, eventIndex) : null;
+    },
+
+    eventOf(input, eventIndex) {
+      if (compared?.key !== JSON.stringify(input)) {
+        const r = runScenario(input);
+        if (!r.ok) return null;
+        compared = keep(input, r.value);
+      }
+      return eventView(compared, eventIndex);
     },
   };
 }

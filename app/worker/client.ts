@@ -5,7 +5,7 @@
  */
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import type { ChainView } from '../engine/view';
-import type { CatalogEntry, CompareOutcome, EngineApi, RunMessage } from './protocol';
+import type { CatalogEntry, CompareOutcome, EngineApi, EventView, RunMessage } from './protocol';
 
 export interface RunSink {
   message(m: RunMessage): void;
@@ -85,6 +85,10 @@ export class EngineClient {
 
   chain(runId: number, gfn: number, eventIndex: number): Promise<ChainView | null> {
     return this.track(this.api.chain(runId, gfn, eventIndex) as Promise<ChainView | null>);
+  }
+
+  eventOf(input: unknown, eventIndex: number): Promise<EventView | null> {
+    return this.track(this.api.eventOf(input, eventIndex) as Promise<EventView | null>);
   }
 
   dispose(): void {

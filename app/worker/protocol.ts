@@ -8,6 +8,7 @@ import type {
   CompareView,
   FaultReport,
   Finding,
+  FunctionDef,
   MmuState,
   Scenario,
   TraceEvent,
@@ -84,6 +85,17 @@ export interface EngineApi {
   compare(left: unknown, right: unknown): CompareOutcome;
   /** A gfn's rmap chain after trace event `eventIndex` of the current run; null if that run is gone. */
   chain(runId: number, gfn: number, eventIndex: number): ChainView | null;
+  /**
+   * Trace event `eventIndex` of another scenario than the current run (compare mode's
+   * right side), with what its call stack needs; null if it cannot run or has no such event.
+   */
+  eventOf(input: unknown, eventIndex: number): EventView | null;
+}
+
+/** One trace event and the definitions of the functions on its call stack. */
+export interface EventView {
+  event: TraceEvent;
+  functions: Record<string, FunctionDef>;
 }
 
 /** A batch is flushed to the UI at least this often while a run streams (one frame). */

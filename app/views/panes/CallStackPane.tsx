@@ -48,99 +48,201 @@ function Listing({ fn, event }: { fn: FunctionDef; event: TraceEvent }) {
   );
 }
 
+/** The step's phase and who it runs for (the reset, VMX or SVM). */
+function Badges({ event }: { event: TraceEvent }) {
+  return (
+    <span className="aside">
+      <span className="phase" style={{ ['--swatch' as string]: `var(--phase-${event.phase})` }}>
+        {PHASE_LABEL[event.phase]}
+      </span>{' '}
+      {event.origin !== 'common' && (
+        <span className={`badge ${event.origin}`}>
+          {event.origin === 'reset' ? 'reset' : event.origin.toUpperCase()}
+        </span>
+      )}
+    </span>
+  );
+}
+
+/** Where a step runs (its call stack, linked to the source), what it does and why, and its function's steps. */
+function EventDetails({
+  event,
+  functions,
+  folded = false,
+}: {
+  event: TraceEvent;
+  functions: Partial<Record<string, FunctionDef>> | undefined;
+  /** The function's steps behind a disclosure (compare mode, where two sides share the pane). */
+  folded?: boolean;
+}) {
+  const fn = event.fn ? functions?.[event.fn] : undefined;
+  return (
+    <>
+      <ol className="frames">
+        {event.stack.map((name, depth) => {
+          const def = functions?.[name];
+          return (
+            <li key={`${depth}-${name}`} style={{ paddingLeft: depth * 10 }}>
+              {def ? (
+                <a
+                  href={sourceUrl(def.src)}
+                  target="_blank"
+                  rel="noreferrer"
+                  title={sourceLabel(def.src)}
+                >
+                  {name}()
+                </a>
+              ) : (
+                <code>{name}</code>
+              )}
+              {event.frameLabels[depth] && (
+                <code className="goto"> @{event.frameLabels[depth]}</code>
+              )}
+            </li>
+          );
+        })}
+      </ol>
+      <div className="explain">
+        <div className="title">
+          <code>{event.title}</code>
+          {event.errno && (
+            <span className="errno">
+              -{event.errno}
+              {event.injected ? ' (injected)' : ''}
+            </span>
+          )}
+        </div>
+        <p>{event.text}</p>
+        {event.detail && <p className="detail">{event.detail}</p>}
+        {event.warn && <p className="warn">⚠ {event.warn}</p>}
+        {event.doubleFree && <p className="warn">✖ {event.doubleFree}</p>}
+        {event.overwrote && <p className="warn">✖ {event.overwrote}</p>}
+        {(event.reads.length > 0 || event.writes.length > 0) && (
+          <p className="footprint">
+            {event.reads.length > 0 && (
+              <>
+                reads <code>{event.reads.join(', ')}</code>;{' '}
+              </>
+            )}
+            {event.writes.length > 0 && (
+              <>
+                writes <code>{event.writes.join(', ')}</code>
+              </>
+            )}
+          </p>
+        )}
+        {event.src && (
+          <p className="source">
+            Source:{' '}
+            <a href={sourceUrl(event.src)} target="_blank" rel="noreferrer">
+              {sourceLabel(event.src)}
+            </a>
+          </p>
+        )}
+      </div>
+      {fn &&
+        (folded ? (
+          <details className="listing-toggle">
+            <summary>Steps of {fn.name}()</summary>
+            <Listing fn={fn} event={event} />
+          </details>
+        ) : (
+          <Listing fn={fn} event={event} />
+        ))}
+    </>
+  );
+}
+
+const IDLE = 'Nothing has run yet. Step forward to load kvm.ko.';
+
 export function CallStackPane({ className }: { className: string }) {
+  const compare = useAppStore((s) => s.view === 'compare' && s.comparison.view !== null);
+  return compare ? <ComparedStacks className={className} /> : <SingleStack className={className} />;
+}
+
+function SingleStack({ className }: { className: string }) {
   const event = useAppStore(selectEvent);
   const functions = useAppStore((s) => s.run.variant?.functions);
-  const fn = event?.fn ? functions?.[event.fn] : undefined;
   return (
     <section className={`panel callstack ${className}`} aria-label="Call stack">
       <h2>
         Call stack
-        {event && (
-          <span className="aside">
-            <span
-              className="phase"
-              style={{ ['--swatch' as string]: `var(--phase-${event.phase})` }}
-            >
-              {PHASE_LABEL[event.phase]}
-            </span>{' '}
-            {event.origin !== 'common' && (
-              <span className={`badge ${event.origin}`}>
-                {event.origin === 'reset' ? 'reset' : event.origin.toUpperCase()}
-              </span>
-            )}
-          </span>
-        )}
+        {event && <Badges event={event} />}
       </h2>
-      {!event ? (
-        <p className="idle">Nothing has run yet. Step forward to load kvm.ko.</p>
+      {event ? (
+        <EventDetails event={event} functions={functions} />
       ) : (
-        <>
-          <ol className="frames">
-            {event.stack.map((name, depth) => {
-              const def = functions?.[name];
-              return (
-                <li key={`${depth}-${name}`} style={{ paddingLeft: depth * 10 }}>
-                  {def ? (
-                    <a
-                      href={sourceUrl(def.src)}
-                      target="_blank"
-                      rel="noreferrer"
-                      title={sourceLabel(def.src)}
-                    >
-                      {name}()
-                    </a>
-                  ) : (
-                    <code>{name}</code>
-                  )}
-                  {event.frameLabels[depth] && (
-                    <code className="goto"> @{event.frameLabels[depth]}</code>
-                  )}
-                </li>
-              );
-            })}
-          </ol>
-          <div className="explain">
-            <div className="title">
-              <code>{event.title}</code>
-              {event.errno && (
-                <span className="errno">
-                  -{event.errno}
-                  {event.injected ? ' (injected)' : ''}
-                </span>
-              )}
-            </div>
-            <p>{event.text}</p>
-            {event.detail && <p className="detail">{event.detail}</p>}
-            {event.warn && <p className="warn">⚠ {event.warn}</p>}
-            {event.doubleFree && <p className="warn">✖ {event.doubleFree}</p>}
-            {event.overwrote && <p className="warn">✖ {event.overwrote}</p>}
-            {(event.reads.length > 0 || event.writes.length > 0) && (
-              <p className="footprint">
-                {event.reads.length > 0 && (
-                  <>
-                    reads <code>{event.reads.join(', ')}</code>;{' '}
-                  </>
-                )}
-                {event.writes.length > 0 && (
-                  <>
-                    writes <code>{event.writes.join(', ')}</code>
-                  </>
-                )}
-              </p>
-            )}
-            {event.src && (
-              <p className="source">
-                Source:{' '}
-                <a href={sourceUrl(event.src)} target="_blank" rel="noreferrer">
-                  {sourceLabel(event.src)}
-                </a>
-              </p>
-            )}
-          </div>
-          {fn && <Listing fn={fn} event={event} />}
-        </>
+        <p className="idle">{IDLE}</p>
       )}
+    </section>
+  );
+}
+
+/**
+ * One side of compare mode at the current row. A side with no step of its own on
+ * the row (`stays`) is shown in one line, so the side that moved stands out.
+ */
+function Side({
+  label,
+  event,
+  functions,
+  stays,
+  idle,
+}: {
+  label: string;
+  event: TraceEvent | null;
+  functions: Partial<Record<string, FunctionDef>> | undefined;
+  stays: boolean;
+  idle: string;
+}) {
+  return (
+    <div role="group" aria-label={label} className="side">
+      <h3>
+        {label}
+        {event && !stays && <Badges event={event} />}
+      </h3>
+      {!event ? (
+        <p className="idle">{idle}</p>
+      ) : stays ? (
+        <p className="idle">
+          No step of its own on this row; still after <code>{event.title}</code>.
+        </p>
+      ) : (
+        <EventDetails event={event} functions={functions} folded />
+      )}
+    </div>
+  );
+}
+
+/** Compare mode: both runs at the current row, the left above the right. */
+function ComparedStacks({ className }: { className: string }) {
+  const left = useAppStore(selectEvent);
+  const leftFunctions = useAppStore((s) => s.run.variant?.functions);
+  const sides = useAppStore((s) => s.comparison.view!.sides);
+  const row = useAppStore((s) =>
+    s.compareRow > 0 ? (s.comparison.view!.rows[s.compareRow - 1] ?? null) : null,
+  );
+  const right = useAppStore((s) =>
+    s.rightEvent?.comparisonId === s.comparison.id ? s.rightEvent : null,
+  );
+  const stays = (side: 'left' | 'right') => row !== null && row[side] === null;
+  return (
+    <section className={`panel callstack compared ${className}`} aria-label="Call stack">
+      <h2>Call stack</h2>
+      <Side
+        label={`Left: ${sides[0].kernel}`}
+        event={left}
+        functions={leftFunctions}
+        stays={stays('left')}
+        idle={IDLE}
+      />
+      <Side
+        label={`Right: ${sides[1].kernel}`}
+        event={right?.view?.event ?? null}
+        functions={right?.view?.functions}
+        stays={stays('right')}
+        idle={right ? IDLE : 'Loading…'}
+      />
     </section>
   );
 }
