@@ -10,8 +10,8 @@ import type { ScenarioInput } from '../engine/view';
 import type { EngineClient } from '../worker/client';
 import type { CompareOutcome } from '../worker/protocol';
 import { rowPlace } from './actions';
-import { createRightEventFetcher } from './rightEventFetcher';
 import { counterpartOf, rightSideOf } from './compare';
+import { createRightEventFetcher } from './rightEventFetcher';
 import { selectComparedInput as wanted } from './selectors';
 import { useAppStore, type AppState } from './store';
 
