@@ -165,3 +165,26 @@ test('embed mode: a compact player without editing controls', async ({ app, page
   await page.getByRole('button', { name: 'Step forward', exact: true }).click();
   await expect(page.getByRole('region', { name: 'Call stack' })).toContainText('insmod kvm');
 });
+
+test('a compare link embeds with both call stacks and the current row in view', async ({
+  app,
+  page,
+  context,
+}) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await app.open();
+  await app.button('Compare…').click();
+  await app.waitForComparison();
+  await app
+    .region('Aligned steps')
+    .getByRole('button', { name: /^Go to row 39:/ })
+    .click();
+  await app.button('Copy link').click();
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  await page.goto(link.replace('#', '?embed=1#'));
+  await expect(page.getByText(/^row 39 \//)).toBeVisible();
+  await expect(page.locator('[aria-current="step"][data-row="39"]')).toBeInViewport();
+  const stack = page.getByRole('region', { name: 'Call stack' });
+  await expect(stack.getByRole('group', { name: /^Left: / })).toBeVisible();
+  await expect(stack.getByRole('group', { name: /^Right: / })).toContainText('kvm_configure_mmu()');
+});
