@@ -5,6 +5,7 @@ import { createEngineApi } from '../worker/api';
 import type { RunMessage } from '../worker/protocol';
 import { createChainFetcher } from './chainFetcher';
 import { DEFAULT_INPUT, emptyRun, initialAppState, useAppStore } from './store';
+import { deferredQueries } from './testing';
 
 const get = useAppStore.getState;
 const set = useAppStore.setState;
@@ -26,21 +27,13 @@ beforeAll(async () => {
   firstFault = trace.events.findIndex((e) => e.tick !== undefined) + 1;
 });
 
-/** A worker whose answers arrive when the test says so. */
-function fakeWorker() {
-  const asked: { eventIndex: number; answer: () => Promise<void> }[] = [];
-  const fetch = (_runId: number, gfn: number, eventIndex: number) =>
-    new Promise<ChainView | null>((resolve) => {
-      asked.push({
-        eventIndex,
-        answer: async () => {
-          resolve(api.chain(1, gfn, eventIndex));
-          await new Promise((r) => setTimeout(r, 0));
-        },
-      });
-    });
-  return { asked, fetch };
-}
+/** The worker's chain queries, answered from the in-thread engine when the test says so. */
+const fakeWorker = () =>
+  deferredQueries((_runId: number, gfn: number, eventIndex: number) =>
+    api.chain(1, gfn, eventIndex),
+  );
+/** The event index each query asked about. */
+const askedIndexes = (w: ReturnType<typeof fakeWorker>) => w.asked.map((q) => q.args[2]);
 
 const len = (v: ChainView | undefined) =>
   !v || v.form === 'empty' ? 0 : v.form === 'single' ? 1 : v.descs.reduce((n, d) => n + d.count, 0);
@@ -60,18 +53,18 @@ beforeEach(() =>
 describe('chain fetcher', () => {
   it('fetches the current step’s chain, then the next step’s, one query at a time', async () => {
     const worker = fakeWorker();
-    const { follow } = createChainFetcher(worker.fetch);
+    const follow = createChainFetcher(worker.fetch);
     follow();
     follow(); // a second change while the first query is out asks nothing more
-    expect(worker.asked.map((q) => q.eventIndex)).toEqual([firstFault - 1]);
+    expect(askedIndexes(worker)).toEqual([firstFault - 1]);
     await worker.asked[0]!.answer();
     expect(len(get().chain?.view)).toBe(1);
-    expect(worker.asked.map((q) => q.eventIndex)).toEqual([firstFault - 1, firstFault]);
+    expect(askedIndexes(worker)).toEqual([firstFault - 1, firstFault]);
   });
 
   it('shows a step’s chain in the same update as the step once it was fetched ahead', async () => {
     const worker = fakeWorker();
-    const { follow } = createChainFetcher(worker.fetch);
+    const follow = createChainFetcher(worker.fetch);
     follow();
     await worker.asked[0]!.answer();
     await worker.asked[1]!.answer();
@@ -80,12 +73,12 @@ describe('chain fetcher', () => {
     expect(get().chain).toMatchObject({ tick: trace.tickAt(firstFault), gfn: GFN });
     expect(len(get().chain?.view)).toBe(2);
     // …and asks for the one after.
-    expect(worker.asked.at(-1)!.eventIndex).toBe(firstFault + 1);
+    expect(askedIndexes(worker).at(-1)).toBe(firstFault + 1);
   });
 
   it('fetches the previous step’s chain ahead once the user steps back', async () => {
     const worker = fakeWorker();
-    const { follow } = createChainFetcher(worker.fetch);
+    const follow = createChainFetcher(worker.fetch);
     const at = firstFault + 5;
     set({ step: at });
     follow();
@@ -98,26 +91,26 @@ describe('chain fetcher', () => {
     follow(); // the step come back to is kept: shown at once, not asked again…
     expect(len(get().chain?.view)).toBe(6);
     // …and the step before it is asked for.
-    expect(worker.asked.map((q) => q.eventIndex)).toEqual([at - 1, at, at + 1, at - 2]);
+    expect(askedIndexes(worker)).toEqual([at - 1, at, at + 1, at - 2]);
   });
 
   it('shows no chain before the VM exists, without asking the worker', () => {
     const worker = fakeWorker();
     set({ step: 1 });
-    createChainFetcher(worker.fetch).follow();
+    createChainFetcher(worker.fetch)();
     expect(get().chain?.view).toEqual({ form: 'empty' });
     expect(worker.asked).toHaveLength(0);
   });
 
   it('drops what it kept for a run once another run is shown', async () => {
     const worker = fakeWorker();
-    const { follow } = createChainFetcher(worker.fetch);
+    const follow = createChainFetcher(worker.fetch);
     follow();
     await worker.asked[0]!.answer();
     await worker.asked[1]!.answer();
     set((s) => ({ run: { ...s.run, runId: 2 }, chain: null }));
     follow();
     expect(get().chain).toBeNull();
-    expect(worker.asked.at(-1)!.eventIndex).toBe(firstFault - 1);
+    expect(askedIndexes(worker).at(-1)).toBe(firstFault - 1);
   });
 });

@@ -13,8 +13,8 @@ type Chain = NonNullable<AppState['chain']>;
 
 const keyOf = (c: { gfn: number; tick: number | null }) => `${c.gfn}:${c.tick}`;
 
-export function createChainFetcher(fetch: FetchChain): { follow: () => void } {
-  const follow = createLookahead<Chain>({
+export function createChainFetcher(fetch: FetchChain): () => void {
+  return createLookahead<Chain>({
     position: (s) => s.step,
     scope: (s) => s.run.runId,
     want(s, step) {
@@ -33,5 +33,4 @@ export function createChainFetcher(fetch: FetchChain): { follow: () => void } {
     shownKey: ({ chain, run }) => (chain && chain.runId === run.runId ? keyOf(chain) : null),
     show: (chain) => useAppStore.setState({ chain }),
   });
-  return { follow };
 }

@@ -1,31 +1,20 @@
 /** Compare mode's right-side call stack follows the row, the next row's event fetched ahead. */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createEngineApi } from '../worker/api';
-import type { EventView } from '../worker/protocol';
 import { openCompare } from './compare';
 import { createRightEventFetcher } from './rightEventFetcher';
 import { DEFAULT_INPUT, initialAppState, useAppStore } from './store';
+import { deferredQueries } from './testing';
 
 const get = useAppStore.getState;
 const set = useAppStore.setState;
 const api = createEngineApi();
 
-/** Answers each query from the in-thread engine as soon as the test says so. */
-function fakeWorker() {
-  const asked: { input: unknown; eventIndex: number; answer: () => Promise<void> }[] = [];
-  const fetch = (input: unknown, eventIndex: number) =>
-    new Promise<EventView | null>((resolve) => {
-      asked.push({
-        input,
-        eventIndex,
-        answer: async () => {
-          resolve(api.eventOf(input, eventIndex));
-          await new Promise((r) => setTimeout(r, 0));
-        },
-      });
-    });
-  return { asked, fetch };
-}
+/** The worker's event queries, answered from the in-thread engine when the test says so. */
+const fakeWorker = () =>
+  deferredQueries((input: unknown, eventIndex: number) => api.eventOf(input, eventIndex));
+/** The event index each query asked about. */
+const askedIndexes = (w: ReturnType<typeof fakeWorker>) => w.asked.map((q) => q.args[1]);
 
 beforeEach(() => {
   set(initialAppState(DEFAULT_INPUT), true);
@@ -45,12 +34,12 @@ describe('right event fetcher', () => {
     const follow = createRightEventFetcher(worker.fetch);
     follow();
     const rightStep = rows()[row - 1]!.rightStep;
-    expect(worker.asked.map((q) => q.eventIndex)).toEqual([rightStep - 1]);
-    expect(worker.asked[0]!.input).toBe(get().compareInput);
+    expect(askedIndexes(worker)).toEqual([rightStep - 1]);
+    expect(worker.asked[0]!.args[0]).toBe(get().compareInput);
     await worker.asked[0]!.answer();
     expect(get().rightEvent).toMatchObject({ comparisonId: 1, rightStep });
     expect(get().rightEvent!.view!.event.index).toBe(rightStep - 1);
-    expect(worker.asked[1]!.eventIndex).toBe(rows()[row]!.rightStep - 1);
+    expect(askedIndexes(worker)[1]).toBe(rows()[row]!.rightStep - 1);
     await worker.asked[1]!.answer();
     set({ compareRow: row + 1 });
     follow(); // fetched ahead: shown in the same update as the row
@@ -62,7 +51,7 @@ describe('right event fetcher', () => {
     const follow = createRightEventFetcher(worker.fetch);
     follow();
     expect(get().rightEvent).toEqual({ comparisonId: 1, rightStep: 0, view: null });
-    expect(worker.asked.map((q) => q.eventIndex)).toEqual([rows()[0]!.rightStep - 1]); // ahead
+    expect(askedIndexes(worker)).toEqual([rows()[0]!.rightStep - 1]); // ahead
     set((s) => ({ comparison: { ...s.comparison, status: 'running' }, compareRow: 5 }));
     follow();
     await worker.asked[0]!.answer();

@@ -224,7 +224,7 @@ export function startRunner(
   };
   void client.catalog().then((catalog) => set({ catalog }));
   start(get().input);
-  const chains = createChainFetcher((runId, gfn, eventIndex) =>
+  const followChain = createChainFetcher((runId, gfn, eventIndex) =>
     client.chain(runId, gfn, eventIndex),
   );
   const unsubscribe = useAppStore.subscribe((s, prev) => {
@@ -236,7 +236,7 @@ export function startRunner(
       s.run.status !== prev.run.status ||
       s.run.runId !== prev.run.runId
     )
-      chains.follow();
+      followChain();
   });
   const stopCompare = startCompareRunner(client);
   return () => {
