@@ -1,3 +1,4 @@
+import type { Route } from '@playwright/test';
 import { expect, test, type AppPage } from './fixtures';
 
 /** The ordering editor's row for a step, by the step's own name (the end of its id). */
@@ -129,25 +130,31 @@ test('edits survive a reload straight after them, on a bare page and on one open
   await app.choose('Kernel variant', 'seed-p3');
   await expect.poll(() => app.hash()).toMatch(/^#s1\//);
   const link = app.hash();
-  for (const opened of ['', link]) {
-    await app.open(opened); // bare: the last session, seed-p3 as chosen above
-    await page.getByRole('tab', { name: 'Ordering' }).click();
-    await expect(edits).toHaveCount(0);
-    await row(app, 'kvm_arch_hardware_setup', 'kvm_mmu_hardware_setup').focus();
-    // The page reloads the moment the edit's run is done, before the edit reaches the URL:
-    // the reload takes the URL as it was, and the write as the page goes away comes after.
-    await page.evaluate(() => {
-      const main = document.querySelector('main')!;
-      const id = main.dataset.runId;
-      new MutationObserver(() => {
-        if (main.dataset.runId !== id && main.dataset.runStatus === 'done') location.reload();
-      }).observe(main, { attributes: true });
-    });
-    await Promise.all([page.waitForEvent('load'), page.keyboard.press('Alt+ArrowUp')]);
-    await app.waitForRun();
-    await page.getByRole('tab', { name: 'Ordering' }).click();
-    await expect(edits).toContainText('kvm_mmu_hardware_setup');
-    await expect(page.getByLabel('Kernel variant', { exact: true })).toHaveValue('seed-p3');
-    await app.rerun(() => app.button('Reset').click()); // the next round starts without edits
-  }
+  // The page reloads the moment the edit's run is done, most often before the edit reaches
+  // the URL, so the reload takes the URL as it was. A quick reload leaves the old page to
+  // write the edit as it goes away; a slow one (its page takes 0.4 s to arrive) gives it
+  // time to write the edit while the reload waits.
+  for (const opened of ['', link])
+    for (const arrivesAfterMs of [0, 400]) {
+      await app.open(opened); // bare: the last session, seed-p3 as chosen above
+      await page.getByRole('tab', { name: 'Ordering' }).click();
+      await expect(edits).toHaveCount(0);
+      await row(app, 'kvm_arch_hardware_setup', 'kvm_mmu_hardware_setup').focus();
+      const reloadedPage = (url: URL) => url.pathname === '/';
+      const late = (r: Route) => setTimeout(() => void r.continue(), arrivesAfterMs);
+      await page.route(reloadedPage, late, { times: 1 });
+      await page.evaluate(() => {
+        const main = document.querySelector('main')!;
+        const id = main.dataset.runId;
+        new MutationObserver(() => {
+          if (main.dataset.runId !== id && main.dataset.runStatus === 'done') location.reload();
+        }).observe(main, { attributes: true });
+      });
+      await Promise.all([page.waitForEvent('load'), page.keyboard.press('Alt+ArrowUp')]);
+      await app.waitForRun();
+      await page.getByRole('tab', { name: 'Ordering' }).click();
+      await expect(edits).toContainText('kvm_mmu_hardware_setup');
+      await expect(page.getByLabel('Kernel variant', { exact: true })).toHaveValue('seed-p3');
+      await app.rerun(() => app.button('Reset').click()); // the next round starts without edits
+    }
 });

@@ -38,13 +38,18 @@ class FakeHost implements HashHost {
     setItem: (k: string, v: string) => void this.session.set(k, v),
     removeItem: (k: string) => void this.session.delete(k),
   };
+  /** How this page was opened: a link or history entry ('navigate'), or a reload. */
+  navigationType = 'navigate';
+  performance = {
+    getEntriesByType: () => [{ type: this.navigationType }] as unknown as PerformanceEntryList,
+  };
   addEventListener(type: string, l: () => void) {
     this.listeners.push([type, l]);
   }
   removeEventListener(type: string, l: () => void) {
     this.listeners = this.listeners.filter(([t, x]) => t !== type || x !== l);
   }
-  fire(type: 'popstate' | 'pagehide' | 'pageshow') {
+  fire(type: 'popstate' | 'pagehide') {
     this.listeners.filter(([t]) => t === type).forEach(([, l]) => l());
   }
   setTimeout(fn: () => void) {
@@ -64,10 +69,15 @@ class FakeHost implements HashHost {
     this.location.hash = hash;
     this.fire('popstate');
   }
-  /** The same tab opening `hash` again (a reload): storage kept, page state gone. */
+  /** The same tab reloading `hash`: storage kept, page state gone. */
   reload(hash: string): FakeHost {
+    return this.open(hash, 'reload');
+  }
+  /** The same tab opening `hash` as a new page (a link, a history entry not cached). */
+  open(hash: string, navigationType = 'navigate'): FakeHost {
     const next = new FakeHost();
     next.location.hash = hash;
+    next.navigationType = navigationType;
     next.store = this.store;
     next.session = this.session;
     return next;
@@ -223,12 +233,18 @@ describe('while the app runs', () => {
 });
 
 describe('a reload straight after a change', () => {
-  it('opens the newer link the page wrote as it went away, once', () => {
+  /** A page opened from a link, with a change it has not written yet. */
+  function changedPage(): { host: FakeHost; opened: string } {
     const host = new FakeHost();
     host.location.hash = link('v6.0', 4);
     stop = startHashSync(host);
     const opened = host.location.hash;
-    setInput((i) => ({ ...i, kernel: 'latest' })); // not written yet
+    setInput((i) => ({ ...i, kernel: 'latest' }));
+    return { host, opened };
+  }
+
+  it('opens the newer link the page wrote as it went away, once', () => {
+    const { host, opened } = changedPage();
     host.fire('pagehide'); // the reload began first: it reloads `opened`
     const newer = host.location.hash;
     expect(newer).not.toBe(opened);
@@ -240,29 +256,42 @@ describe('a reload straight after a change', () => {
     expect(again.location.hash).toBe(newer);
     stop();
 
-    // The note is used up: opening the old link once more opens it as it is.
+    // The note is used up: reloading the old link once more opens it as it is.
     stop = startHashSync(again.reload(opened));
     expect(useAppStore.getState().input.kernel).toBe('v6.0');
   });
-  it('leaves other links alone, and a page shown again from the cache drops the note', () => {
-    const host = new FakeHost();
-    host.location.hash = link('v6.0', 4);
-    stop = startHashSync(host);
-    setInput((i) => ({ ...i, kernel: 'latest' }));
+  it('opens the newer link the page wrote after the reload began, before it went away', () => {
+    // A slow reload: the old page runs on, and its write comes while the reload waits.
+    const { host, opened } = changedPage();
+    host.flushTimers();
+    const newer = host.location.hash;
+    host.fire('pagehide'); // nothing left to write
+    stop();
+    const again = host.reload(opened);
+    stop = startHashSync(again);
+    expect(useAppStore.getState().input.kernel).toBe('latest');
+    expect(again.location.hash).toBe(newer);
+  });
+  it('opens the old link as it is when it is opened, not reloaded', () => {
+    const { host, opened } = changedPage();
     host.fire('pagehide');
-    host.fire('pageshow'); // back from the back/forward cache: it shows the newer state itself
     stop();
-    stop = startHashSync(host.reload(link('v6.0', 4)));
+    stop = startHashSync(host.open(opened)); // a link, or a history entry two pages back
     expect(useAppStore.getState().input.kernel).toBe('v6.0');
+  });
+  it('reloads the entry Back went to as it is', () => {
+    const { host, opened } = changedPage();
+    host.flushTimers();
+    host.back(opened);
     stop();
-
-    const other = new FakeHost();
-    other.location.hash = link('v6.0', 4);
-    stop = startHashSync(other);
-    setInput((i) => ({ ...i, kernel: 'latest' }));
-    other.fire('pagehide');
+    stop = startHashSync(host.reload(opened));
+    expect(useAppStore.getState().input.kernel).toBe('v6.0');
+  });
+  it('leaves other links alone', () => {
+    const { host } = changedPage();
+    host.fire('pagehide');
     stop();
-    stop = startHashSync(other.reload(link('seed-p3', 1)));
+    stop = startHashSync(host.reload(link('seed-p3', 1)));
     expect(useAppStore.getState().input.kernel).toBe('seed-p3');
   });
 });

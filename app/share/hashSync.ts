@@ -8,7 +8,12 @@
 import { openLinkState, showNotice } from '../state/actions';
 import { DEFAULT_INPUT, useAppStore, type AppState } from '../state/store';
 import { decodeLink, encodeLink, type LinkState } from './codec';
-import { noteSuperseded, takeSuperseding, type SessionStore } from './supersededLink';
+import {
+  forgetSuperseded,
+  noteSuperseded,
+  takeSuperseding,
+  type SessionStore,
+} from './supersededLink';
 
 export const LAST_SESSION_KEY = 'kvm-mmu-visualizer/last-link';
 
@@ -18,10 +23,12 @@ export interface HashHost {
     pushState(data: unknown, unused: string, url: string): void;
     replaceState(data: unknown, unused: string, url: string): void;
   };
-  addEventListener(type: 'popstate' | 'pagehide' | 'pageshow', listener: () => void): void;
-  removeEventListener(type: 'popstate' | 'pagehide' | 'pageshow', listener: () => void): void;
+  addEventListener(type: 'popstate' | 'pagehide', listener: () => void): void;
+  removeEventListener(type: 'popstate' | 'pagehide', listener: () => void): void;
   localStorage?: Pick<Storage, 'getItem' | 'setItem'>;
   sessionStorage?: SessionStore;
+  /** Tells a reload from a link opened or a history entry visited (supersededLink.ts). */
+  performance?: Pick<Performance, 'getEntriesByType'>;
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(id: unknown): void;
 }
@@ -83,8 +90,13 @@ export function loadInitial(host: HashHost): LinkState {
   return link;
 }
 
+function isReload(host: HashHost): boolean {
+  const [navigation] = host.performance?.getEntriesByType('navigation') ?? [];
+  return (navigation as PerformanceNavigationTiming | undefined)?.type === 'reload';
+}
+
 export function startHashSync(host: HashHost = window as unknown as HashHost): () => void {
-  const newer = takeSuperseding(host.sessionStorage, host.location.hash);
+  const newer = takeSuperseding(host.sessionStorage, host.location.hash, isReload(host));
   if (newer) host.history.replaceState(null, '', newer);
   // A page opened without a hash keeps it so until the first change; Back to that first
   // entry returns to what it showed.
@@ -99,9 +111,11 @@ export function startHashSync(host: HashHost = window as unknown as HashHost): (
     const asEntry = push;
     push = false;
     if (hash === written) return;
+    const from = host.location.hash;
     written = hash;
     if (asEntry) host.history.pushState(null, '', hash);
     else host.history.replaceState(null, '', hash);
+    noteSuperseded(host.sessionStorage, from, hash); // a reload may already have taken `from`
     try {
       host.localStorage?.setItem(LAST_SESSION_KEY, hash);
     } catch {
@@ -117,11 +131,8 @@ export function startHashSync(host: HashHost = window as unknown as HashHost): (
   const flush = () => {
     if (timer === null) return;
     host.clearTimeout(timer);
-    const from = host.location.hash;
     write();
-    if (host.location.hash !== from) noteSuperseded(host.sessionStorage, from, host.location.hash);
   };
-  const forgetNote = () => void takeSuperseding(host.sessionStorage, '');
   /** Set while Back or Forward applies an entry: that is no new entry to push. */
   let restoring = false;
   const unsubscribe = useAppStore.subscribe((s, prev) => {
@@ -140,6 +151,7 @@ export function startHashSync(host: HashHost = window as unknown as HashHost): (
   });
   const onPop = () => {
     cancel(); // the entry Back went to replaces whatever was about to be written
+    forgetSuperseded(host.sessionStorage);
     const decoded = decodeLink(host.location.hash);
     written = host.location.hash;
     if (!decoded.ok) return showNotice(`This link could not be opened: ${decoded.error}.`);
@@ -153,11 +165,9 @@ export function startHashSync(host: HashHost = window as unknown as HashHost): (
   };
   host.addEventListener('popstate', onPop);
   host.addEventListener('pagehide', flush);
-  host.addEventListener('pageshow', forgetNote);
   return () => {
     unsubscribe();
     host.removeEventListener('popstate', onPop);
     host.removeEventListener('pagehide', flush);
-    host.removeEventListener('pageshow', forgetNote);
   };
 }

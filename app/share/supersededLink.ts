@@ -1,10 +1,12 @@
 /**
- * A reload that begins moments after an edit reloads the URL as it was: the page
- * writes a pending change to the URL only as it goes away, after the reload has
- * taken the old one. So that write also leaves this tab a note (sessionStorage),
- * "this link was superseded by that one", and the next page that opens the old
- * link in this tab opens the newer one. The note is read once; a page shown again
- * from the back/forward cache drops it, since it shows the newer state itself.
+ * A reload that begins moments after a change can reload the URL as it was: the page
+ * writes a change to the URL a moment later (hashSync.ts), and the reload takes the URL
+ * it began with, while the old page goes on running until the new one arrives (on a
+ * slow connection, long enough for that write). So each write also leaves this tab a
+ * note (sessionStorage), "this link was superseded by that one", and a reload of the old
+ * link in this tab opens the newer one. Only a reload: a link opened or a history entry
+ * visited is what the user asked for. The note is read once; moving through history
+ * within the page drops it, since the user then chose the older link.
  */
 const SUPERSEDED_KEY = 'kvm-mmu-visualizer/superseded-link';
 
@@ -18,14 +20,30 @@ export function noteSuperseded(store: SessionStore | undefined, from: string, to
   }
 }
 
-/** The link that superseded `hash` in this tab, if the last page left a note; the note is used up. */
-export function takeSuperseding(store: SessionStore | undefined, hash: string): string | null {
+/** The user moved to another link of their own accord: a reload of it opens it as it is. */
+export function forgetSuperseded(store: SessionStore | undefined): void {
+  try {
+    store?.removeItem(SUPERSEDED_KEY);
+  } catch {
+    // storage disabled: there is no note
+  }
+}
+
+/**
+ * The link that superseded `hash` in this tab, if this page is a reload and the last page
+ * left a note for it; the note is used up either way.
+ */
+export function takeSuperseding(
+  store: SessionStore | undefined,
+  hash: string,
+  isReload: boolean,
+): string | null {
   try {
     const note = store?.getItem(SUPERSEDED_KEY);
     if (note == null) return null;
     store!.removeItem(SUPERSEDED_KEY);
     const [from, to] = note.split('\n');
-    return from === hash && to ? to : null;
+    return isReload && from === hash && to ? to : null;
   } catch {
     return null;
   }
