@@ -12,7 +12,9 @@ export default defineConfig({
   expect: { timeout: 15_000 },
   fullyParallel: false,
   workers: 1, // two cores: one browser at a time is the stable choice
-  retries: 0,
+  // CI gets one retry, so one slow moment on a busy machine does not refuse a whole stop;
+  // .ci/run names every test that needed it (a flaky test is a bug to fix, not to hide).
+  retries: process.env.CI ? 1 : 0,
   forbidOnly: !!process.env.CI,
   reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
   outputDir: 'test-results/e2e',
