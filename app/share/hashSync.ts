@@ -73,7 +73,7 @@ const DEFAULT_LINK: LinkState = {
 };
 
 /** Applies the hash (or the last session, or the default) to the store, and returns it. */
-export function loadInitial(host: HashHost): LinkState {
+function loadInitial(host: HashHost): LinkState {
   const fromHash = decodeLink(host.location.hash);
   if (!fromHash.ok) {
     showNotice(
