@@ -1,9 +1,16 @@
 /** The worker API, run in-thread: what the main thread receives for a run, in order. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runScenario } from '../engine';
+import type * as Engine from '../engine';
 import type { ScenarioInput } from '../engine/scenario';
 import { createEngineApi } from './api';
 import type { RunMessage } from './protocol';
+
+// Counted, not replaced: which scenarios the API runs to the end (the compared side).
+vi.mock('../engine', async (importOriginal) => {
+  const engine = await importOriginal<typeof Engine>();
+  return { ...engine, runScenario: vi.fn(engine.runScenario) };
+});
 
 const SEED: ScenarioInput = { v: 1, kernel: 'seed-p2', vendor: 'intel' };
 const BIG: ScenarioInput = {
@@ -110,6 +117,28 @@ describe('EngineApi.compare', () => {
     expect(m!.comparison).toMatchObject({ ok: false, side: 'left' });
     const [n] = await collect(SEED, createEngineApi(), 1, { v: 1 });
     expect(n!.comparison).toMatchObject({ ok: false, side: 'right' });
+  });
+
+  it('an edit runs the edited side only: the compared one is kept while its input is the same', async () => {
+    const api = createEngineApi();
+    const right = { ...SEED, kernel: 'alt-configure-mmu' };
+    const runs = (input: unknown) =>
+      vi.mocked(runScenario).mock.calls.filter(([i]) => JSON.stringify(i) === JSON.stringify(input))
+        .length;
+    vi.mocked(runScenario).mockClear();
+    const first = (await collect(SEED, api, 1, right)).at(-1)!.comparison;
+    // The mask reset after vendor setup: the left side changes, the right one does not.
+    const reset = 'kvm_mmu_vendor_module_init/kvm_mmu_reset_all_pte_masks';
+    const edited = { ...SEED, edits: [{ move: reset, to: 'kvm_arch_hardware_setup', index: 2 }] };
+    const second = (await collect(edited, api, 2, structuredClone(right))).at(-1)!.comparison;
+    expect(api.eventOf(right, 0)).not.toBeNull();
+    expect(runs(right)).toBe(1);
+    expect(second).toEqual(createEngineApi().compare(edited, right));
+    expect(second).not.toEqual(first);
+
+    const amd = { ...right, vendor: 'amd' };
+    await collect(SEED, api, 3, amd);
+    expect(runs(amd)).toBe(1);
   });
 
   it('says which side could not run, and why', () => {

@@ -51,29 +51,22 @@ function interestingGfns(r: RunResult, longest: number[]): number[] {
 }
 
 /**
- * The last scenario compared with (compare mode's right side), kept by its input so
- * that its events can be shown without running it again: only its trace and variant,
- * not the rmaps of its workload.
+ * The last scenario compared with (compare mode's right side) and its run, kept by its
+ * input: an edit changes only the left side, so the right one is not run again, and its
+ * events can be shown without running it again either.
  */
 interface KeptRun {
   key: string;
-  trace: RunResult['trace'];
-  variant: RunResult['variant'];
+  result: RunResult;
 }
 
-const keep = (input: unknown, r: RunResult): KeptRun => ({
-  key: JSON.stringify(input),
-  trace: r.trace,
-  variant: r.variant,
-});
-
 /** Event `i` of `run` with the definitions of the functions its call stack names. */
-function eventView(run: KeptRun, i: number): EventView | null {
-  const event = run.trace.events[i];
+function eventView({ trace, variant }: RunResult, i: number): EventView | null {
+  const event = trace.events[i];
   if (!event) return null;
   const functions: Record<string, FunctionDef> = {};
   for (const name of event.stack) {
-    const def = run.variant.functions[name];
+    const def = variant.functions[name];
     if (def) functions[name] = def;
   }
   return { event, functions };
@@ -84,11 +77,19 @@ export function createEngineApi(): EngineApi {
   let last: { runId: number; chains: ChainIndex } | null = null;
   let compared: KeptRun | null = null;
 
+  /** The compared side's run: the kept one while its input is the same. */
+  function comparedRun(input: unknown): ReturnType<typeof runScenario> {
+    const key = JSON.stringify(input);
+    if (compared?.key === key) return { ok: true, value: compared.result };
+    const r = runScenario(input);
+    if (r.ok) compared = { key, result: r.value };
+    return r;
+  }
+
   /** `left` (already run) against `right`, as compare mode shows it. */
   function compareWith(left: RunResult, right: unknown): CompareOutcome {
-    const r = runScenario(right);
+    const r = comparedRun(right);
     if (!r.ok) return { ok: false, side: 'right', error: r.error };
-    compared = keep(right, r.value);
     return { ok: true, view: sideBySide(compareRuns(left, r.value)) };
   }
 
@@ -179,12 +180,8 @@ export function createEngineApi(): EngineApi {
     },
 
     eventOf(input, eventIndex) {
-      if (compared?.key !== JSON.stringify(input)) {
-        const r = runScenario(input);
-        if (!r.ok) return null;
-        compared = keep(input, r.value);
-      }
-      return eventView(compared, eventIndex);
+      const r = comparedRun(input);
+      return r.ok ? eventView(r.value, eventIndex) : null;
     },
   };
 }
