@@ -35,6 +35,16 @@ const fakeWorker = () =>
 /** The event index each query asked about. */
 const askedIndexes = (w: ReturnType<typeof fakeWorker>) => w.asked.map((q) => q.args[2]);
 
+/** A fetcher that has fetched the current step's chain and the next one's. */
+async function fetchedAhead() {
+  const worker = fakeWorker();
+  const follow = createChainFetcher(worker.fetch);
+  follow();
+  await worker.asked[0]!.answer();
+  await worker.asked[1]!.answer();
+  return { worker, follow };
+}
+
 const len = (v: ChainView | undefined) =>
   !v || v.form === 'empty' ? 0 : v.form === 'single' ? 1 : v.descs.reduce((n, d) => n + d.count, 0);
 
@@ -63,11 +73,7 @@ describe('chain fetcher', () => {
   });
 
   it('shows a step’s chain in the same update as the step once it was fetched ahead', async () => {
-    const worker = fakeWorker();
-    const follow = createChainFetcher(worker.fetch);
-    follow();
-    await worker.asked[0]!.answer();
-    await worker.asked[1]!.answer();
+    const { worker, follow } = await fetchedAhead();
     set({ step: firstFault + 1 });
     follow();
     expect(get().chain).toMatchObject({ tick: trace.tickAt(firstFault), gfn: GFN });
@@ -77,13 +83,9 @@ describe('chain fetcher', () => {
   });
 
   it('fetches the previous step’s chain ahead once the user steps back', async () => {
-    const worker = fakeWorker();
-    const follow = createChainFetcher(worker.fetch);
     const at = firstFault + 5;
     set({ step: at });
-    follow();
-    await worker.asked[0]!.answer();
-    await worker.asked[1]!.answer(); // the next step's
+    const { worker, follow } = await fetchedAhead();
     set({ step: at + 1 });
     follow();
     await worker.asked[2]!.answer(); // the one after
@@ -103,11 +105,7 @@ describe('chain fetcher', () => {
   });
 
   it('drops what it kept for a run once another run is shown', async () => {
-    const worker = fakeWorker();
-    const follow = createChainFetcher(worker.fetch);
-    follow();
-    await worker.asked[0]!.answer();
-    await worker.asked[1]!.answer();
+    const { worker, follow } = await fetchedAhead();
     set((s) => ({ run: { ...s.run, runId: 2 }, chain: null }));
     follow();
     expect(get().chain).toBeNull();
