@@ -117,8 +117,7 @@ test('the review can be copied and a link reopens the same comparison on the sam
   );
 
   await app.timeline.fill('40');
-  await app.button('Copy link').click();
-  const link = await page.evaluate(() => navigator.clipboard.readText());
+  const link = await app.copyLink();
   const fresh = await (await browser.newContext()).newPage();
   await fresh.goto(link);
   await expect(fresh.getByRole('region', { name: 'Aligned steps' })).toHaveAttribute(

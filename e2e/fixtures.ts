@@ -47,6 +47,14 @@ export class AppPage {
     return this.page.locator('.playback .position');
   }
 
+  /** Clicks Copy link and returns the link, read back from the clipboard. */
+  async copyLink(): Promise<string> {
+    await this.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await this.button('Copy link').click();
+    await expect(this.page.getByRole('status').filter({ hasText: 'Link copied' })).toBeVisible();
+    return this.page.evaluate(() => navigator.clipboard.readText());
+  }
+
   async open(hash = ''): Promise<void> {
     await this.page.goto(`/${hash}`);
     await expect(this.page.getByRole('heading', { name: 'KVM MMU visualizer' })).toBeVisible();

@@ -1,13 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from './fixtures';
 
-test('a copied link opens the same view in a fresh page', async ({
-  app,
-  page,
-  context,
-  browser,
-}) => {
-  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+test('a copied link opens the same view in a fresh page', async ({ app, page, browser }) => {
   await app.open();
   await app.choose('Kernel variant', 'seed-p3');
   await app.choose('Vendor', 'amd');
@@ -16,9 +10,7 @@ test('a copied link opens the same view in a fresh page', async ({
   await expect(app.position).toHaveText(/^step 66 \//);
   const present = await app.mask('shadow_present_mask').textContent();
   const title = await app.region('Call stack').locator('.explain .title').textContent();
-  await app.button('Copy link').click();
-  await expect(page.getByRole('status').filter({ hasText: 'Link copied' })).toBeVisible();
-  const link = await page.evaluate(() => navigator.clipboard.readText());
+  const link = await app.copyLink();
   expect(link).toMatch(/#s1\//);
   expect(link.length).toBeLessThan(2000);
 
@@ -169,9 +161,7 @@ test('embed mode: a compact player without editing controls', async ({ app, page
 test('a compare link embeds with both call stacks and the current row in view', async ({
   app,
   page,
-  context,
 }) => {
-  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await app.open();
   await app.button('Compare…').click();
   await app.waitForComparison();
@@ -179,8 +169,7 @@ test('a compare link embeds with both call stacks and the current row in view', 
     .region('Aligned steps')
     .getByRole('button', { name: /^Go to row 39:/ })
     .click();
-  await app.button('Copy link').click();
-  const link = await page.evaluate(() => navigator.clipboard.readText());
+  const link = await app.copyLink();
   await page.goto(link.replace('#', '?embed=1#'));
   await expect(page.getByText(/^row 39 \//)).toBeVisible();
   await expect(page.locator('[aria-current="step"][data-row="39"]')).toBeInViewport();
