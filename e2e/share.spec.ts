@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from './fixtures';
 
-test('a copied link opens the same view in a fresh page', async ({ app, page, browser }) => {
+test('a copied link opens the same view in a fresh page', async ({ app, browser }) => {
   await app.open();
   await app.choose('Kernel variant', 'seed-p3');
   await app.choose('Vendor', 'amd');
