@@ -82,45 +82,47 @@ test('playing briskly shortens the chain’s and the caches’ CSS transitions, 
 }) => {
   await atAliasWorkload(app);
   await app.step();
-  const animated = ['.rmaps rect.slot-box', '.caches .bar-fill'];
-  const transitions = () =>
+  /**
+   * Presses → `presses` times in the page (as a held key repeats), then reads the pace
+   * and the chain's and the caches' transitions at once: the pace returns to reading
+   * 350 ms after the last key, sooner than another round trip could be relied on.
+   */
+  const paceAfter = (presses = 0) =>
     page.evaluate(
-      (selectors) =>
-        selectors.map((s) => getComputedStyle(document.querySelector(s)!).transitionDuration),
-      animated,
+      async ({ presses, selectors }) => {
+        for (let i = 0; i < presses; i++)
+          document.body.dispatchEvent(
+            new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }),
+          );
+        await new Promise((r) => setTimeout(r, 0));
+        return {
+          pace: document.documentElement.dataset.pace ?? 'reading',
+          transitions: selectors.map(
+            (s) => getComputedStyle(document.querySelector(s)!).transitionDuration,
+          ),
+        };
+      },
+      { presses, selectors: ['.rmaps rect.slot-box', '.caches .bar-fill'] },
     );
+  const reading = { pace: 'reading', transitions: ['0.3s', '0.35s'] };
   const html = page.locator('html');
   await page.waitForTimeout(400);
   await app.step();
   await expect(html).not.toHaveAttribute('data-pace');
-  expect(await transitions()).toEqual(['0.3s', '0.35s']);
+  expect(await paceAfter()).toEqual(reading);
 
   await page.getByLabel('Speed').selectOption('8');
   await app.button('Play').click();
   await expect(html).toHaveAttribute('data-pace', 'brisk');
-  expect(await transitions()).toEqual(['0.1s', '0.1s']);
+  expect(await paceAfter()).toEqual({ pace: 'brisk', transitions: ['0.1s', '0.1s'] });
   await app.button('Pause').click();
   await expect(html).not.toHaveAttribute('data-pace');
-  expect(await transitions()).toEqual(['0.3s', '0.35s']);
+  expect(await paceAfter()).toEqual(reading);
 
-  // As a held key repeats: faster than any transition could be seen. Read in the page at
-  // once, since the pace returns to reading 350 ms after the last key.
-  const rapid = await page.evaluate(async (selectors) => {
-    for (let i = 0; i < 3; i++)
-      document.body.dispatchEvent(
-        new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }),
-      );
-    await new Promise((r) => setTimeout(r, 0));
-    return {
-      pace: document.documentElement.dataset.pace,
-      transitions: selectors.map(
-        (s) => getComputedStyle(document.querySelector(s)!).transitionDuration,
-      ),
-    };
-  }, animated);
-  expect(rapid).toEqual({ pace: 'rapid', transitions: ['0s', '0s'] });
+  // Faster than any transition could be seen.
+  expect(await paceAfter(3)).toEqual({ pace: 'rapid', transitions: ['0s', '0s'] });
   await expect(html).not.toHaveAttribute('data-pace');
-  expect(await transitions()).toEqual(['0.3s', '0.35s']);
+  expect(await paceAfter()).toEqual(reading);
 });
 
 test('a step’s chain is drawn in the same frame as the rest of the step', async ({ app, page }) => {
