@@ -22,6 +22,7 @@ describe('object sizes per variant', () => {
     'v6.0',
     'v6.6',
     'latest',
+    'v7.1',
     'bad-reset-after-setup',
   ];
   it.each(fixed)(

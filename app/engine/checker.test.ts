@@ -17,6 +17,7 @@ const CORRECT: VariantId[] = [
   'v6.0',
   'v6.6',
   'latest',
+  'v7.1',
 ];
 const kinds = (kernel: VariantId, vendor: Vendor, extra = {}) =>
   mustRun(kernel, vendor, extra).findings.map((f) => f.kind);
@@ -128,7 +129,7 @@ describe('fault injection unwinds', () => {
               : [];
           expect([...new Set(r.findings.map((f) => f.kind))]).toEqual(expected);
           if (fault.firedAt === null) {
-            expect(kernel).toBe('latest');
+            expect(['latest', 'v7.1']).toContain(kernel);
             expect(r.notes.join(' ')).toContain('never reaches that point');
             return;
           }
@@ -163,11 +164,11 @@ describe('fault injection unwinds', () => {
   });
 
   // Found by this checker, confirmed by reading mmu.c (v5.19 L6222-6316, v6.6.87 L6800-6925,
-  // v6.19 L7470-7606): pte_list_desc_cache and mmu_page_header_cache are kvm.ko statics that
+  // v6.19 L7470-7606, v7.1.3 L7501-7669): pte_list_desc_cache and mmu_page_header_cache are kvm.ko statics that
   // mmu_destroy_caches() never clears. If a vendor *re*load fails its first kmem_cache_create(),
   // the error path destroys mmu_page_header_cache, which still points at the cache the previous
   // unload destroyed: a use-after-free on an allocation-failure path in every modelled kernel.
-  it.each(['v5.19', 'v6.0', 'v6.6', 'latest'] as VariantId[])(
+  it.each(['v5.19', 'v6.0', 'v6.6', 'latest', 'v7.1'] as VariantId[])(
     '%s: a reload failing at kmem_cache_create(pte_list_desc) destroys the stale header cache again',
     (kernel) => {
       const r = mustRun(kernel, 'intel', {

@@ -4,7 +4,7 @@
  */
 import { bit, genmask } from './bits';
 
-/** arch/x86/kvm/mmu.h (v5.19..v6.19) */
+/** arch/x86/kvm/mmu.h (v5.19..v7.1) */
 export const PT_PRESENT_MASK = bit(0);
 export const PT_WRITABLE_MASK = bit(1);
 export const PT_USER_MASK = bit(2);
@@ -12,7 +12,7 @@ export const PT_ACCESSED_MASK = bit(5);
 export const PT_DIRTY_MASK = bit(6);
 export const PT64_NX_MASK = bit(63);
 
-/** arch/x86/include/asm/vmx.h (v5.19..v6.19); suppress-#VE exists from v6.10 (read in v6.19). */
+/** arch/x86/include/asm/vmx.h (v5.19..v7.1); suppress-#VE exists from v6.10 (read in v6.19, v7.1.3). */
 export const VMX_EPT_READABLE_MASK = 0x1n;
 export const VMX_EPT_WRITABLE_MASK = 0x2n;
 export const VMX_EPT_EXECUTABLE_MASK = 0x4n;
@@ -24,7 +24,7 @@ export const VMX_EPT_DIRTY_BIT = bit(9);
 export const VMX_EPT_SUPPRESS_VE_BIT = bit(63);
 export const VMX_EPT_MISCONFIG_WX_VALUE = VMX_EPT_WRITABLE_MASK | VMX_EPT_EXECUTABLE_MASK;
 
-/** arch/x86/kvm/mmu/spte.h (v5.19..v6.19) */
+/** arch/x86/kvm/mmu/spte.h (v5.19..v7.1) */
 export const DEFAULT_SPTE_HOST_WRITABLE = bit(9);
 export const DEFAULT_SPTE_MMU_WRITABLE = bit(10);
 export const EPT_SPTE_HOST_WRITABLE = bit(57);
@@ -47,7 +47,7 @@ export const PTE_PREFETCH_NUM = 8;
 /** mmu_topup_memory_caches(): 1 rmap + 1 parent PTE per level + the prefetched rmaps. */
 export const PTE_LIST_DESC_TOPUP_MIN = 1 + PT64_ROOT_MAX_LEVEL + PTE_PREFETCH_NUM;
 export const PAGE_HEADER_TOPUP_MIN = PT64_ROOT_MAX_LEVEL;
-/** arch/x86/kvm/mmu/mmu.c, v5.15..v6.19 */
+/** arch/x86/kvm/mmu/mmu.c, v5.15..v7.1 */
 export const PTE_LIST_EXT = 14;
 export const RMAP_RECYCLE_THRESHOLD = 1000;
 

@@ -7,7 +7,9 @@ export const VARIANT_IDS = [
   'alt-configure-mmu',
   'v6.0',
   'v6.6',
+  /** v6.19 (the id predates v7.1; kept so that links and files made with it still open it). */
   'latest',
+  'v7.1',
   'bad-reset-after-setup',
   'bad-create-before-configure',
   'bad-alt-no-unconfigure',

@@ -28,12 +28,13 @@ const RESET_DEFAULTS = {
   shadow_mmio_access_mask: '0x6',
 };
 
-describe('kvm_mmu_reset_all_pte_masks() defaults [spte.c v5.19 L405, v6.0.19 L443, v6.6.87 L461, v6.19 L518]', () => {
+describe('kvm_mmu_reset_all_pte_masks() defaults [spte.c v5.19 L405, v6.0.19 L443, v6.6.87 L461, v6.19 L518, v7.1.3 L518 (the same spte.c)]', () => {
   const cases: [VariantId, boolean][] = [
     ['v5.19', false],
     ['v6.0', true],
     ['v6.6', true],
     ['latest', false],
+    ['v7.1', false],
   ];
   it.each(cases)('%s (memtype mask present: %s)', (kernel, memtype) => {
     const r = mustRun(kernel, 'intel', { params: { tdp: false } });
@@ -265,20 +266,26 @@ describe('consumers of the final MMU configuration', () => {
     );
     expect(finalOf(mustRun('v5.19', 'amd', off)).config.sev_es_enabled).toBe(true);
   });
-  it('latest: TDX stays on only with the TDP MMU, MMIO caching and EPT A/D [tdx.c tdx_bringup, v6.19 L3509]', () => {
-    expect(finalOf(mustRun('latest', 'intel', { params: { tdx: true } })).config.enable_tdx).toBe(
-      true,
-    );
-    for (const params of [
-      { tdpMmu: false },
-      { mmioCaching: false },
-      { eptAD: false },
-      { tdp: false },
-    ])
-      expect(
-        finalOf(mustRun('latest', 'intel', { params: { tdx: true, ...params } })).config.enable_tdx,
-      ).toBe(false);
-  });
+  it.each([
+    ['latest', 'tdx_bringup, v6.19 L3509'],
+    ['v7.1', 'tdx_hardware_setup, v7.1.3 L3360'],
+  ] as [VariantId, string][])(
+    '%s: TDX stays on only with EPT, the TDP MMU, MMIO caching and EPT A/D [tdx.c %s]',
+    (kernel) => {
+      expect(finalOf(mustRun(kernel, 'intel', { params: { tdx: true } })).config.enable_tdx).toBe(
+        true,
+      );
+      for (const params of [
+        { tdpMmu: false },
+        { mmioCaching: false },
+        { eptAD: false },
+        { tdp: false },
+      ])
+        expect(
+          finalOf(mustRun(kernel, 'intel', { params: { tdx: true, ...params } })).config.enable_tdx,
+        ).toBe(false);
+    },
+  );
   it('latest records kvm_host.maxphyaddr once at kvm.ko load instead of shadow_phys_bits per vendor load', () => {
     const r = mustRun('latest', 'intel', { params: { physBits: 48 } });
     expect(

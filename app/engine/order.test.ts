@@ -99,11 +99,53 @@ describe('VMX load order', () => {
       r.trace.events[at(r, 'kvm_mmu_reset_all_pte_masks/reset_default_masks')]!.stack.slice(0, 3),
     ).toEqual(['vt_init', 'vmx_init', 'kvm_x86_vendor_init']);
   });
+  it('v7.1: the caches still come before hardware_setup(); the TDX gate moved from vt_init into the hardware_setup op, after kvm_configure_mmu() and before the ops are installed [main.c vt_init, vt_hardware_setup; x86.c kvm_x86_vendor_init, v7.1.3]', () => {
+    const r = mustRun('v7.1', 'intel', { params: { tdx: true } });
+    expectOrder(r, [
+      'kmem_cache_create:pte_list_desc',
+      'kvm_mmu_set_ept_masks/set_ept_masks',
+      'kvm_configure_mmu/configure_mmu',
+      'tdx_hardware_setup/tdx_gate',
+      'kvm_setup_efer_caps',
+      'ops_update',
+      'vt_init/kvm_init',
+    ]);
+    expect(r.trace.events[at(r, 'tdx_hardware_setup/tdx_gate')]!.stack).toEqual([
+      'vt_init',
+      'vmx_init',
+      'kvm_x86_vendor_init',
+      'vt_hardware_setup',
+      'tdx_hardware_setup',
+    ]);
+    expect(r.trace.events.some((e) => e.stepId?.startsWith('vt_init/tdx_'))).toBe(false);
+    // Without TDX the op returns after vmx_hardware_setup(): the gate is skipped.
+    const off = mustRun('v7.1', 'intel');
+    expect(off.trace.events[at(off, 'vt_hardware_setup/tdx_hardware_setup')]!.kind).toBe('skip');
+  });
+  it('v7.1: unload runs vt_hardware_unsetup(), TDX before VMX, and no tdx_cleanup() [main.c vt_exit, vt_hardware_unsetup]', () => {
+    const r = mustRun('v7.1', 'intel', {
+      params: { tdx: true },
+      modules: ['load kvm', 'load kvm_intel', 'unload kvm_intel'],
+    });
+    expectOrder(r, [
+      'vt_exit/kvm_exit',
+      'vt_exit/vmx_exit',
+      'vt_hardware_unsetup/tdx_hardware_unsetup',
+      'vt_hardware_unsetup/vmx_hardware_unsetup',
+    ]);
+    expect(r.trace.events[at(r, 'vt_hardware_unsetup/tdx_hardware_unsetup')]!.stack).toEqual([
+      'vt_exit',
+      'vmx_exit',
+      'kvm_x86_vendor_exit',
+      'vt_hardware_unsetup',
+    ]);
+    expect(r.trace.events.some((e) => e.stepId?.includes('tdx_cleanup'))).toBe(false);
+  });
 });
 
 describe('SVM load order', () => {
   it('SVM configures the MMU first, then sets the C-bit and the MMIO mask [svm.c svm_hardware_setup]', () => {
-    for (const kernel of ['v5.19', 'v6.0', 'v6.6', 'latest'] as const)
+    for (const kernel of ['v5.19', 'v6.0', 'v6.6', 'latest', 'v7.1'] as const)
       expectOrder(mustRun(kernel, 'amd'), [
         'kvm_configure_mmu/configure_mmu',
         'svm_hardware_setup/kvm_mmu_set_me_spte_mask',

@@ -35,7 +35,7 @@ const FLAGS: { key: FlagKey; label: string; title: string }[] = [
   { key: 'l1tf', label: 'L1TF bug', title: 'CPU has X86_BUG_L1TF' },
   { key: 'sme', label: 'SME', title: 'AMD memory encryption active' },
   { key: 'sevEs', label: 'SEV-ES', title: 'AMD SEV-ES requested' },
-  { key: 'tdx', label: 'TDX', title: 'kvm_intel.tdx (latest only)' },
+  { key: 'tdx', label: 'TDX', title: 'kvm_intel.tdx (v6.19 and v7.1: the kernels with TDX)' },
   { key: 'fiveLevel', label: '5-level', title: '5-level EPT / host paging' },
   { key: 'gbpages', label: '1G pages', title: 'host has GBPAGES (shadow paging)' },
   { key: 'itlbMultihit', label: 'iTLB multihit', title: 'nx_huge_pages=auto resolves to on' },

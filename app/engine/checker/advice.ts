@@ -61,7 +61,7 @@ const NR_SPTES: Advice = {
 function clobber(x: Facts): Advice {
   return {
     advice:
-      'Shipped kernels (v5.19 through v6.19) and the v1 series call kvm_mmu_reset_all_pte_masks() from kvm_mmu_vendor_module_init(), before ops->hardware_setup(), so every vendor mask write lands after the reset. PATCH 2/4 keeps the reset there because VMX edits masks even before it calls kvm_configure_mmu().',
+      'Shipped kernels (v5.19 through v7.1) and the v1 series call kvm_mmu_reset_all_pte_masks() from kvm_mmu_vendor_module_init(), before ops->hardware_setup(), so every vendor mask write lands after the reset. PATCH 2/4 keeps the reset there because VMX edits masks even before it calls kvm_configure_mmu().',
     links: [elixir(x.tree, 'kvm_mmu_vendor_module_init'), mail(MAIL.p2)],
   };
 }
@@ -121,7 +121,7 @@ function doubleFree(x: Facts): Advice {
         links: [elixir(x.tree, 'mmu_destroy_caches'), MATLACK, SEAN],
       }
     : {
-        advice: `${stale} Every modelled kernel (v5.19 through v6.19) does this when a vendor reload fails its first kmem_cache_create(); this model found it (docs/kernel-model.md).`,
+        advice: `${stale} Every modelled kernel (v5.19 through v7.1) does this when a vendor reload fails its first kmem_cache_create(); this model found it (docs/kernel-model.md).`,
         links: [elixir(x.tree, 'mmu_destroy_caches')],
       };
 }

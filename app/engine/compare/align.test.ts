@@ -174,6 +174,28 @@ describe('align on runs', () => {
     expect(changes[0]!.rows).toHaveLength(5);
   });
 
+  it('v6.19 vs v7.1 with TDX: the TDX gate is the one move that matters; the rest is bookkeeping', () => {
+    const l = mustRun('latest', 'intel', { params: { tdx: true } });
+    const r = mustRun('v7.1', 'intel', { params: { tdx: true } });
+    const changes = orderingChanges(align(l, r), l, r);
+    expect(changes.filter((c) => c.significant)).toEqual([
+      expect.objectContaining({
+        kind: 'moved',
+        what: 'tdx_gate',
+        from: 'tdx_bringup',
+        to: 'tdx_hardware_setup',
+      }),
+    ]);
+    // Steps that change no MMU state: listed, not significant. v6.19's tdx_hardware_setup()
+    // note and v7.1's call share a row, as the failable tail of hardware_setup() does.
+    expect(changes.filter((c) => !c.significant).map((c) => [c.kind, c.what])).toEqual([
+      ['left-only', 'nested_vmx_hardware_setup()'],
+      ['right-only', 'TD sizes and S-EPT ops'],
+      ['right-only', 'kvm_setup_efer_caps()'],
+      ['left-only', 'tdx_bringup()'],
+    ]);
+  });
+
   it('seed-p2 vs v5.19: the MMU setup moves back into kvm_mmu_vendor_module_init', () => {
     const l = mustRun('seed-p2', 'intel', RELOAD('intel'));
     const r = mustRun('v5.19', 'intel', RELOAD('intel'));

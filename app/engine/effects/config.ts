@@ -192,13 +192,19 @@ export const opsClear: Spec<'ops_clear'> = {
   },
 };
 
+const TAILS = {
+  vmx: ['r = alloc_kvm_area()', 'per-CPU VMXON regions'],
+  // v7.1: VMXON moved to the core kernel, so nested setup is the last step that can fail.
+  nested: ['r = nested_vmx_hardware_setup()', 'nested VMX capabilities'],
+  svm: ['r = svm_cpu_init(cpu) for each CPU', 'per-CPU save areas'],
+} as const;
+const tailOf = (e: { vendor: 'vmx' | 'svm'; nested?: true }) =>
+  TAILS[e.nested ? 'nested' : e.vendor];
+
 export const hardwareSetupTail: Spec<'hardware_setup_tail'> = {
-  label: (e) =>
-    e.vendor === 'vmx' ? 'r = alloc_kvm_area()' : 'r = svm_cpu_init(cpu) for each CPU',
+  label: (e) => tailOf(e)[0],
   text: (e) =>
-    `The last part of the vendor’s hardware_setup() that can fail (${
-      e.vendor === 'vmx' ? 'per-CPU VMXON regions' : 'per-CPU save areas'
-    }), after the masks and kvm_configure_mmu() are done. The “hardware_setup” fault point fails here.`,
+    `The last part of the vendor’s hardware_setup() that can fail (${tailOf(e)[1]}), after the masks and kvm_configure_mmu() are done. The “hardware_setup” fault point fails here.`,
   footprint: () => ({ reads: [], writes: [] }),
   faultPoint: () => 'hardware_setup',
   apply(_e, ctx) {
@@ -227,7 +233,7 @@ export const sevHardwareSetup: Spec<'sev_hardware_setup'> = {
   },
 };
 
-export const tdxBringup: Spec<'tdx_bringup'> = {
+export const tdxGate: Spec<'tdx_gate'> = {
   label: () => 'decide whether TDX stays enabled (enable_tdx)',
   text: () =>
     'TDX is usable only with EPT, the TDP MMU, MMIO caching and EPT A/D bits, so it reads values fixed by the mask setup and kvm_configure_mmu(). (Initialising the TDX module itself is not modelled.)',

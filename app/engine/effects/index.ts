@@ -40,7 +40,7 @@ export const EFFECTS: EffectTable = {
   ops_clear: C.opsClear,
   hardware_setup_tail: C.hardwareSetupTail,
   sev_hardware_setup: C.sevHardwareSetup,
-  tdx_bringup: C.tdxBringup,
+  tdx_gate: C.tdxGate,
 };
 
 /** The one place the table is indexed with a union, so each spec keeps its precise type. */

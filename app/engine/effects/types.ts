@@ -41,9 +41,10 @@ export type Effect =
   | { kind: 'unregister_shrinker'; api: 'unregister_shrinker' | 'shrinker_free' }
   | { kind: 'ops_update' }
   | { kind: 'ops_clear'; field: 'hardware_enable' | 'enable_virtualization_cpu' }
-  | { kind: 'hardware_setup_tail'; vendor: VendorOps }
+  /** `nested`: v7.1's VMX, whose last failable step is nested_vmx_hardware_setup(). */
+  | { kind: 'hardware_setup_tail'; vendor: VendorOps; nested?: true }
   | { kind: 'sev_hardware_setup'; gatedOnMmioCaching: boolean }
-  | { kind: 'tdx_bringup' };
+  | { kind: 'tdx_gate' };
 
 export type EffectKind = Effect['kind'];
 /** Where MAXPHYADDR comes from: shadow_phys_bits (<= v6.6) or kvm_host.maxphyaddr (v6.12+). */

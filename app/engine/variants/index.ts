@@ -8,7 +8,7 @@ import type { VariantId } from '../ids';
 import type { Edit } from '../scenario';
 import { assemble } from './build';
 import { eff, FILES, fn } from './dsl';
-import { ERA_5_19, ERA_6_0, ERA_6_19, ERA_6_6, ERA_SEED_P3, type Era } from './era';
+import { ERA_5_19, ERA_6_0, ERA_6_19, ERA_6_6, ERA_7_1, ERA_SEED_P3, type Era } from './era';
 import { creationSteps, mmuFunctions, releaseSteps } from './mmu';
 import { kernelSource, MAIL, mailSource } from './sources';
 import type { FunctionDef, Source, VariantDef } from './types';
@@ -186,9 +186,10 @@ const v6_6 = assemble({
   sources: [src('v6.6.87')],
 });
 
+/** Its id is 'latest' (shared/design.md): it kept that id when v7.1 came, so old links still open it. */
 const latest = assemble({
   id: 'latest',
-  title: 'latest (v6.19)',
+  title: 'v6.19 (TDX era)',
   kind: 'shipped',
   summary:
     'v6.19: kvm_intel enters through vt_init() (VMX, then TDX bring-up, then kvm_init()); the MMU shrinker and the percpu counter are gone (v6.13), so the vendor-load MMU init is the mask reset plus two caches. EPT A/D masks are always set and kvm_ad_enabled says whether hardware maintains them. Caches are still created before hardware_setup().',
@@ -196,6 +197,18 @@ const latest = assemble({
   mmu: mmuFunctions(ERA_6_19, { fullSetup: true }),
   rmap: HEAD_INSERT,
   sources: [src('v6.19')],
+});
+
+const v7_1 = assemble({
+  id: 'v7.1',
+  title: 'v7.1 (newest verified)',
+  kind: 'shipped',
+  summary:
+    'v7.1: the MMU side is v6.19’s (the mask reset and both caches still come before hardware_setup(); spte.c is unchanged). The TDX module is now brought up by the kernel at boot, so vt_init() lost tdx_bringup(): the TDX gate is tdx_hardware_setup() at the end of kvm_intel’s hardware_setup op, after kvm_configure_mmu(), and hardware_unsetup became vt_hardware_unsetup(). Common code enables the guest EFER bits after hardware_setup().',
+  era: ERA_7_1,
+  mmu: mmuFunctions(ERA_7_1, { fullSetup: true }),
+  rmap: HEAD_INSERT,
+  sources: [src('v7.1.3')],
 });
 
 function teaching(
@@ -263,6 +276,7 @@ export const VARIANTS: Record<VariantId, VariantDef> = {
   'v6.0': v6_0,
   'v6.6': v6_6,
   latest,
+  'v7.1': v7_1,
   'bad-reset-after-setup': badResetAfterSetup,
   'bad-create-before-configure': badCreateBeforeConfigure,
   'bad-alt-no-unconfigure': badAltNoUnconfigure,

@@ -7,7 +7,8 @@ import { ALT_SRC, type AltMmu } from './vmx';
 const ALT = { src: ALT_SRC };
 
 export function svmHardwareSetup(era: Era, alt: AltMmu): FunctionDef {
-  const latest = era.tree === 'v6.19';
+  /** What v6.19 does differently from v6.6, kept by v7.1. */
+  const since619 = era.version >= 619;
   const mmioThenSev = era.sevAfterMmio
     ? [
         call('svm_adjust_mmio_mask'),
@@ -34,7 +35,7 @@ export function svmHardwareSetup(era: Era, alt: AltMmu): FunctionDef {
       ...(alt === 'none' ? {} : { onError: 'err', ...ALT }),
       text: 'SVM configures the MMU first and edits the masks afterwards: the reverse of VMX.',
     }),
-    ...(latest
+    ...(since619
       ? [
           note(
             'allow_smaller_maxphyaddr = !npt_enabled',
@@ -44,7 +45,7 @@ export function svmHardwareSetup(era: Era, alt: AltMmu): FunctionDef {
       : []),
     eff({ kind: 'set_me_spte_mask', from: 'svm' }),
     ...mmioThenSev,
-    ...(latest ? [features, tail] : [tail, features]),
+    ...(since619 ? [features, tail] : [tail, features]),
   ];
   return fn(
     era.tree,

@@ -10,7 +10,7 @@ import type { RmapAlgorithm } from '../model/rmap';
 import type { Edit } from '../scenario';
 
 /** Kernel trees the facts were read from (kernel-facts.md §0); also the elixir tags linked. */
-export type KernelTree = 'v5.19' | 'v6.0.19' | 'v6.6.87' | 'v6.19';
+export type KernelTree = 'v5.19' | 'v6.0.19' | 'v6.6.87' | 'v6.19' | 'v7.1.3';
 
 export type Source =
   | { kind: 'kernel'; tree: KernelTree; file: string; line?: number }

@@ -14,10 +14,13 @@ export const ALT_SRC: Source = {
 const ALT = { src: ALT_SRC };
 
 export function vmxHardwareSetup(era: Era, alt: AltMmu): FunctionDef {
-  const latest = era.tree === 'v6.19';
+  /** What v6.19 does differently from v6.6, kept by v7.1. */
+  const since619 = era.version >= 619;
   const unconfigure = alt === 'alt';
+  /** Before v7.1 KVM allocated the VMXON regions itself, last in hardware_setup(). */
+  const vmxon = era.version < 701;
   const body: StepSpec[] = [
-    ...(latest
+    ...(since619
       ? []
       : [
           note(
@@ -45,12 +48,18 @@ export function vmxHardwareSetup(era: Era, alt: AltMmu): FunctionDef {
       'enable_pml needs EPT and EPT A/D',
       'Page-modification logging reads the decisions above.',
     ),
-    note(
-      'nested_vmx_hardware_setup()',
-      'Nested VMX capability MSRs (may fail with -ENOMEM; not a modelled fault point).',
-    ),
+    ...(vmxon
+      ? [
+          note(
+            'nested_vmx_hardware_setup()',
+            'Nested VMX capability MSRs (may fail with -ENOMEM; not a modelled fault point).',
+          ),
+        ]
+      : []),
     eff(
-      { kind: 'hardware_setup_tail', vendor: 'vmx' },
+      vmxon
+        ? { kind: 'hardware_setup_tail', vendor: 'vmx' }
+        : { kind: 'hardware_setup_tail', vendor: 'vmx', nested: true },
       { onError: unconfigure ? 'err_unconfigure_mmu' : 'return' },
     ),
     note('kvm_set_posted_intr_wakeup_handler()', 'Posted-interrupt wakeups.'),
@@ -58,7 +67,7 @@ export function vmxHardwareSetup(era: Era, alt: AltMmu): FunctionDef {
   return fn(
     era.tree,
     {
-      name: latest ? 'vmx_hardware_setup' : 'hardware_setup',
+      name: since619 ? 'vmx_hardware_setup' : 'hardware_setup',
       file: FILES.vmx,
       returns: 'int',
       owner: 'vmx',
@@ -82,7 +91,9 @@ export function vmxHardwareUnsetup(era: Era, alt: AltMmu): FunctionDef {
     },
     [
       note(
-        'posted-interrupt wakeup handler, nested unsetup, free_kvm_area()',
+        era.version >= 701
+          ? 'posted-interrupt wakeup handler, nested unsetup'
+          : 'posted-interrupt wakeup handler, nested unsetup, free_kvm_area()',
         'Frees what hardware_setup() allocated.',
       ),
       ...(alt === 'alt' ? [call('kvm_unconfigure_mmu', ALT)] : []),
@@ -113,21 +124,16 @@ const PER_CPU = note(
   'VMX bookkeeping.',
 );
 
+const vmxMeta = (
+  name: string,
+  returns: 'int' | 'void',
+  summary: string,
+  file: string = FILES.vmx,
+) => ({ name, file, returns, owner: 'vmx' as const, summary });
+
 /** Module entry points; `entry` names what "@hardware_setup" resolves to. */
 export function vmxModule(era: Era): { fns: FunctionDef[]; entry: VendorEntry } {
   const t = era.tree;
-  const meta = (
-    name: string,
-    returns: 'int' | 'void',
-    summary: string,
-    file: string = FILES.vmx,
-  ) => ({
-    name,
-    file,
-    returns,
-    owner: 'vmx' as const,
-    summary,
-  });
   if (era.tree === 'v5.19' || era.tree === 'v6.0.19') {
     return {
       entry: {
@@ -138,7 +144,7 @@ export function vmxModule(era: Era): { fns: FunctionDef[]; entry: VendorEntry } 
       fns: [
         fn(
           t,
-          meta(
+          vmxMeta(
             'vmx_init',
             'int',
             'module_init of kvm_intel: hands its ops to kvm_init(), then finishes VMX setup.',
@@ -154,7 +160,7 @@ export function vmxModule(era: Era): { fns: FunctionDef[]; entry: VendorEntry } 
             ),
           ],
         ),
-        fn(t, meta('vmx_exit', 'void', 'module_exit of kvm_intel.'), [
+        fn(t, vmxMeta('vmx_exit', 'void', 'module_exit of kvm_intel.'), [
           note('crash_vmclear_loaded_vmcss = NULL', 'Stops kdump from touching VMCSs.'),
           call('kvm_exit'),
           note(
@@ -176,7 +182,7 @@ export function vmxModule(era: Era): { fns: FunctionDef[]; entry: VendorEntry } 
       fns: [
         fn(
           t,
-          meta(
+          vmxMeta(
             'vmx_init',
             'int',
             'module_init of kvm_intel: x86 vendor init first, VMX setup, kvm_init() (and /dev/kvm) last.',
@@ -196,8 +202,8 @@ export function vmxModule(era: Era): { fns: FunctionDef[]; entry: VendorEntry } 
             ['err_l1d_flush', [call('kvm_x86_vendor_exit')]],
           ],
         ),
-        fn(t, meta('vmx_exit', 'void', 'module_exit of kvm_intel.'), exit66),
-        fn(t, meta('__vmx_exit', 'void', 'VMX-only cleanup.'), [
+        fn(t, vmxMeta('vmx_exit', 'void', 'module_exit of kvm_intel.'), exit66),
+        fn(t, vmxMeta('__vmx_exit', 'void', 'VMX-only cleanup.'), [
           note(
             'allow_smaller_maxphyaddr = false; emergency callback; L1D flush pages',
             'VMX-only cleanup.',
@@ -210,36 +216,15 @@ export function vmxModule(era: Era): { fns: FunctionDef[]; entry: VendorEntry } 
     entry: {
       init: 'vt_init',
       exit: 'vt_exit',
-      ops: { hardware_setup: 'vt_hardware_setup', hardware_unsetup: 'vmx_hardware_unsetup' },
+      ops: era.tdxInHardwareSetup
+        ? { hardware_setup: 'vt_hardware_setup', hardware_unsetup: 'vt_hardware_unsetup' }
+        : { hardware_setup: 'vt_hardware_setup', hardware_unsetup: 'vmx_hardware_unsetup' },
     },
     fns: [
+      ...(era.tdxInHardwareSetup ? vtEntryWithTdxInSetup(era) : vtEntryWithTdxBringup(era)),
       fn(
         t,
-        meta(
-          'vt_init',
-          'int',
-          'module_init of kvm_intel since TDX: VMX init, TDX bring-up, then kvm_init().',
-          FILES.vmxMain,
-        ),
-        [
-          call('vmx_init', { onError: 'return' }),
-          call('tdx_bringup', { onError: 'err_tdx_bringup' }),
-          note('vcpu size = max(vcpu_vmx, vcpu_tdx)', 'One kmem cache serves both VM types.'),
-          call('kvm_init', { onError: 'err_kvm_init' }),
-        ],
-        [
-          ['err_kvm_init', [call('tdx_cleanup')]],
-          ['err_tdx_bringup', [call('vmx_exit')]],
-        ],
-      ),
-      fn(t, meta('vt_exit', 'void', 'module_exit of kvm_intel.', FILES.vmxMain), [
-        call('kvm_exit'),
-        call('tdx_cleanup'),
-        call('vmx_exit'),
-      ]),
-      fn(
-        t,
-        meta(
+        vmxMeta(
           'vmx_init',
           'int',
           'VMX part of the load: capabilities, x86 vendor init, VMX bookkeeping.',
@@ -256,36 +241,141 @@ export function vmxModule(era: Era): { fns: FunctionDef[]; entry: VendorEntry } 
         ],
         [['err_l1d_flush', [call('kvm_x86_vendor_exit')]]],
       ),
-      fn(t, meta('vmx_exit', 'void', 'VMX part of the unload.'), [
+      fn(t, vmxMeta('vmx_exit', 'void', 'VMX part of the unload.'), [
         note('allow_smaller_maxphyaddr = false; L1D flush pages', 'VMX-only cleanup.'),
         call('kvm_x86_vendor_exit'),
       ]),
-      fn(
-        t,
-        meta(
-          'vt_hardware_setup',
-          'int',
-          'kvm_intel’s hardware_setup op: VMX, then TDX when enabled.',
-          FILES.vmxMain,
-        ),
-        [
-          call('vmx_hardware_setup', { onError: 'return' }),
-          note('tdx_hardware_setup() if enable_tdx', 'TDX ops and sizes.', { when: 'enable_tdx' }),
-        ],
-      ),
-      fn(
-        t,
-        meta(
-          'tdx_bringup',
-          'int',
-          'Decides whether TDX can be offered, from values the MMU setup fixed.',
-          FILES.tdx,
-        ),
-        [eff({ kind: 'tdx_bringup' })],
-      ),
-      fn(t, meta('tdx_cleanup', 'void', 'Undoes tdx_bringup().', FILES.tdx), [
-        note('TDX module teardown', 'Nothing MMU-related.'),
-      ]),
     ],
   };
+}
+
+/** v6.16..v7.0: vt_init() brings TDX up after vmx_init(), once the MMU is configured. */
+function vtEntryWithTdxBringup(era: Era): FunctionDef[] {
+  const t = era.tree;
+  return [
+    fn(
+      t,
+      vmxMeta(
+        'vt_init',
+        'int',
+        'module_init of kvm_intel since TDX: VMX init, TDX bring-up, then kvm_init().',
+        FILES.vmxMain,
+      ),
+      [
+        call('vmx_init', { onError: 'return' }),
+        call('tdx_bringup', { onError: 'err_tdx_bringup' }),
+        note('vcpu size = max(vcpu_vmx, vcpu_tdx)', 'One kmem cache serves both VM types.'),
+        call('kvm_init', { onError: 'err_kvm_init' }),
+      ],
+      [
+        ['err_kvm_init', [call('tdx_cleanup')]],
+        ['err_tdx_bringup', [call('vmx_exit')]],
+      ],
+    ),
+    fn(t, vmxMeta('vt_exit', 'void', 'module_exit of kvm_intel.', FILES.vmxMain), [
+      call('kvm_exit'),
+      call('tdx_cleanup'),
+      call('vmx_exit'),
+    ]),
+    fn(
+      t,
+      vmxMeta(
+        'vt_hardware_setup',
+        'int',
+        'kvm_intel’s hardware_setup op: VMX, then TDX when enabled.',
+        FILES.vmxMain,
+      ),
+      [
+        call('vmx_hardware_setup', { onError: 'return' }),
+        note('tdx_hardware_setup() if enable_tdx', 'TDX ops and sizes.', { when: 'enable_tdx' }),
+      ],
+    ),
+    fn(
+      t,
+      vmxMeta(
+        'tdx_bringup',
+        'int',
+        'Decides whether TDX can be offered, from values the MMU setup fixed.',
+        FILES.tdx,
+      ),
+      [eff({ kind: 'tdx_gate' })],
+    ),
+    fn(t, vmxMeta('tdx_cleanup', 'void', 'Undoes tdx_bringup().', FILES.tdx), [
+      note('TDX module teardown', 'Nothing MMU-related.'),
+    ]),
+  ];
+}
+
+/**
+ * v7.1: the kernel brings the TDX module up at boot, so vt_init() has no TDX step; the TDX
+ * gate moved into tdx_hardware_setup(), the last part of the hardware_setup op, and
+ * hardware_unsetup became vt_hardware_unsetup() (docs/kernel-model.md, "v7.1").
+ */
+function vtEntryWithTdxInSetup(era: Era): FunctionDef[] {
+  const t = era.tree;
+  return [
+    fn(
+      t,
+      vmxMeta(
+        'vt_init',
+        'int',
+        'module_init of kvm_intel: VMX init (which runs the hardware_setup op), then kvm_init().',
+        FILES.vmxMain,
+      ),
+      [
+        call('vmx_init', { onError: 'return' }),
+        note(
+          'vcpu size = max(vcpu_vmx, vcpu_tdx) if enable_tdx',
+          'One kmem cache serves both VM types; reads the TDX decision hardware_setup() made.',
+        ),
+        call('kvm_init', { onError: 'err_kvm_init' }),
+      ],
+      [['err_kvm_init', [call('vmx_exit')]]],
+    ),
+    fn(t, vmxMeta('vt_exit', 'void', 'module_exit of kvm_intel.', FILES.vmxMain), [
+      call('kvm_exit'),
+      call('vmx_exit'),
+    ]),
+    fn(
+      t,
+      vmxMeta(
+        'vt_hardware_setup',
+        'int',
+        'kvm_intel’s hardware_setup op: VMX, then the TDX gate when TDX is enabled.',
+        FILES.vmxMain,
+      ),
+      [
+        call('vmx_hardware_setup', { onError: 'return' }),
+        call('tdx_hardware_setup', { when: 'enable_tdx', onError: 'return' }),
+      ],
+    ),
+    fn(
+      t,
+      vmxMeta(
+        'vt_hardware_unsetup',
+        'void',
+        'kvm_intel’s hardware_unsetup op: TDX, then VMX.',
+        FILES.vmxMain,
+      ),
+      [
+        note('tdx_hardware_unsetup() if enable_tdx', 'Drops the TDX capacity of the misc cgroup.', {
+          when: 'enable_tdx',
+        }),
+        call('vmx_hardware_unsetup'),
+      ],
+    ),
+    fn(
+      t,
+      vmxMeta(
+        'tdx_hardware_setup',
+        'int',
+        'Decides whether TDX can be offered, from values vmx_hardware_setup() and the MMU setup just fixed.',
+        FILES.tdx,
+      ),
+      [
+        eff({ kind: 'tdx_gate' }),
+        note('TD sizes and S-EPT ops', 'Only when TDX stays enabled.', { when: 'enable_tdx' }),
+      ],
+    ),
+  ];
 }

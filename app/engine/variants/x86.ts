@@ -231,18 +231,21 @@ export function archEraFunctions(era: Era, mmu: ArchMmu): FunctionDef[] {
 /** v6.3+: kvm_x86_vendor_init() does the x86 work, kvm_init() runs last (kernel-facts.md 2c, 2d). */
 export function vendorInitEraFunctions(era: Era): FunctionDef[] {
   const t = era.tree;
-  const latest = era.tree === 'v6.19';
-  const field = latest ? 'enable_virtualization_cpu' : 'hardware_enable';
-  const uretTeardown = latest
+  /** What v6.19 does differently from v6.6, kept by v7.1. */
+  const since619 = era.version >= 619;
+  const field = since619 ? 'enable_virtualization_cpu' : 'hardware_enable';
+  const uretTeardown = since619
     ? note('kvm_destroy_user_return_msrs()', 'Frees the user-return MSR state before the MMU exit.')
     : FREE_PERCPU;
   const vendorInitBody: StepSpec[] = [
     eff({ kind: 'vendor_exclusive_check', field }, { onError: 'return' }),
     note(
-      latest ? 'FPU, PREEMPT_RT, PAT[0] == WB, CET checks' : 'FPU, PREEMPT_RT, PAT[0] == WB checks',
+      since619
+        ? 'FPU, PREEMPT_RT, PAT[0] == WB, CET checks'
+        : 'FPU, PREEMPT_RT, PAT[0] == WB checks',
       'Refuses an unsuitable host before anything is allocated.',
     ),
-    ...(latest
+    ...(since619
       ? [
           note(
             'memset(&kvm_caps, 0, sizeof(kvm_caps))',
@@ -251,12 +254,20 @@ export function vendorInitEraFunctions(era: Era): FunctionDef[] {
         ]
       : []),
     EMULATOR_CACHE,
-    ...(latest ? [] : [USER_RETURN_MSRS]),
+    ...(since619 ? [] : [USER_RETURN_MSRS]),
     call('kvm_mmu_vendor_module_init', {
-      onError: latest ? 'out_free_x86_emulator_cache' : 'out_free_percpu',
+      onError: since619 ? 'out_free_x86_emulator_cache' : 'out_free_percpu',
     }),
     note('host XCR0, EFER, XSS, PMU caps, ARCH_CAPABILITIES', 'Host state the vendor setup reads.'),
     call('@hardware_setup', { onError: 'out_mmu_exit' }),
+    ...(era.version >= 701
+      ? [
+          note(
+            'kvm_setup_efer_caps()',
+            'Common code now enables the guest EFER bits (NX, FFXSR, AutoIBRS) that VMX and SVM enabled in their own hardware_setup() before v7.1; not MMU state.',
+          ),
+        ]
+      : []),
     eff({ kind: 'ops_update' }),
     note('kvm_x86_check_cpu_compat on every CPU', 'A mismatch unwinds through out_unwind_ops.'),
     note('timer, pvclock, perf callbacks, caps, MSR lists', 'The rest of the x86 setup.'),
@@ -265,11 +276,11 @@ export function vendorInitEraFunctions(era: Era): FunctionDef[] {
     ['out_unwind_ops', [eff({ kind: 'ops_clear', field }), call('@hardware_unsetup')]],
     [
       'out_mmu_exit',
-      latest
+      since619
         ? [uretTeardown, call('kvm_mmu_vendor_module_exit')]
         : [call('kvm_mmu_vendor_module_exit')],
     ],
-    ...(latest ? [] : ([['out_free_percpu', [FREE_PERCPU]]] as [string, StepSpec[]][])),
+    ...(since619 ? [] : ([['out_free_percpu', [FREE_PERCPU]]] as [string, StepSpec[]][])),
     ['out_free_x86_emulator_cache', [FREE_EMULATOR_CACHE]],
   ];
   const vendorInitMeta = {
@@ -279,7 +290,7 @@ export function vendorInitEraFunctions(era: Era): FunctionDef[] {
     summary:
       'The x86 part of a vendor load: the MMU’s vendor-load init, then the vendor’s hardware_setup(), then the ops — all before /dev/kvm exists.',
   };
-  const fns: FunctionDef[] = latest
+  const fns: FunctionDef[] = since619
     ? [
         fn(
           t,
@@ -341,9 +352,9 @@ export function vendorInitEraFunctions(era: Era): FunctionDef[] {
           'Undoes the timekeeping setup.',
         ),
         call('@hardware_unsetup'),
-        ...(latest ? [uretTeardown] : []),
+        ...(since619 ? [uretTeardown] : []),
         call('kvm_mmu_vendor_module_exit'),
-        ...(latest ? [] : [FREE_PERCPU]),
+        ...(since619 ? [] : [FREE_PERCPU]),
         FREE_EMULATOR_CACHE,
         eff({ kind: 'ops_clear', field }),
       ],
