@@ -44,6 +44,27 @@ test('stepping through seed-p2 on Intel with TDP: masks before and after VMX har
   await expect(app.region('Findings')).toContainText('No ordering hazard');
 });
 
+test('v7.1 with TDX: the TDX gate runs inside hardware_setup(), linked to v7.1.3', async ({
+  app,
+  page,
+}) => {
+  await app.open();
+  await app.choose('Kernel variant', 'v7.1');
+  await page.getByText('More parameters').click();
+  const ran = Number(await page.locator('main').getAttribute('data-run-id'));
+  await page.getByLabel('TDX', { exact: true }).check();
+  await app.waitForRun(ran);
+  await app.stepUntil('decide whether TDX stays enabled');
+  const stack = app.region('Call stack');
+  await expect(stack).toContainText('vt_hardware_setup()');
+  await expect(stack).toContainText('tdx_hardware_setup()');
+  await expect(stack).toContainText('TDX stays enabled');
+  await expect(stack.getByRole('link', { name: /tdx\.c:3360/ })).toHaveAttribute(
+    'href',
+    'https://elixir.bootlin.com/linux/v7.1.3/source/arch/x86/kvm/vmx/tdx.c#L3360',
+  );
+});
+
 test('keyboard: arrows step, Home restarts, ? lists the shortcuts', async ({ app, page }) => {
   await app.open();
   await page.keyboard.press('ArrowRight');
