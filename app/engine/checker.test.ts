@@ -183,6 +183,22 @@ describe('fault injection unwinds', () => {
   );
 });
 
+describe('module params read before the load rewrites them', () => {
+  it('latest: the TDX gate moved to the start of vmx_init() reads the MMU params before this load sets them (stale-read)', () => {
+    const r = mustRun('latest', 'intel', {
+      params: { tdx: true },
+      edits: [{ move: 'vt_init/tdx_bringup', to: 'vmx_init', index: 0 }],
+    });
+    // Each global it decides from, read before the step of this load that sets it.
+    expect(r.findings.map((f) => [f.kind, f.message.match(/reads (\w+) =/)?.[1]])).toEqual([
+      ['stale-read', 'enable_ept'],
+      ['stale-read', 'tdp_mmu_enabled'],
+      ['stale-read', 'enable_mmio_caching'],
+      ['stale-read', 'enable_ept_ad_bits'],
+    ]);
+  });
+});
+
 describe('reloads and vendor swaps', () => {
   it('loading the other vendor while one is loaded fails with -EEXIST before touching the MMU', () => {
     const r = mustRun('v6.0', 'intel', { modules: ['load kvm', 'load kvm_intel', 'load kvm_amd'] });

@@ -141,6 +141,34 @@ describe('what the kernel does, hazard by hazard', () => {
     );
   });
 
+  it.each([
+    ['v7.1', 'intel', 'vt_hardware_setup/tdx_hardware_setup', 'vt_hardware_setup', { tdx: true }],
+    ['latest', 'intel', 'vt_init/tdx_bringup', 'vmx_init', { tdx: true }],
+    [
+      'v6.0',
+      'amd',
+      'svm_hardware_setup/sev_hardware_setup',
+      'svm_hardware_setup',
+      { sevEs: true, sme: true },
+    ],
+  ] as [VariantId, Vendor, string, string, ScenarioInput['params']][])(
+    'a feature gate moved before the MMU setup it reads (%s on %s): decided last, as the kernel does',
+    (kernel, vendor, gate, to, params) => {
+      const findings = findingsOf(kernel, vendor, {
+        params,
+        edits: [{ move: gate, to, index: 0 }],
+      });
+      const f = findings.find((x) => x.kind === 'stale-read')!;
+      expect(f.advice).toContain('0c29397ac1fd');
+      expect(f.advice).toContain('tdx_hardware_setup()');
+      expect(urls(f)).toEqual([
+        'https://elixir.bootlin.com/linux/v6.0.19/source/arch/x86/kvm/svm/sev.c#L2163',
+        'https://elixir.bootlin.com/linux/v6.19/source/arch/x86/kvm/vmx/tdx.c#L3509',
+        'https://elixir.bootlin.com/linux/v7.1.3/source/arch/x86/kvm/vmx/tdx.c#L3360',
+      ]);
+    },
+  );
+
   it('-EEXIST: only one vendor module at a time', () => {
     const [f] = findingsOf('v6.6', 'intel', {
       modules: ['load kvm', 'load kvm_intel', 'load kvm_amd'],

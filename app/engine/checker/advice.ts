@@ -66,8 +66,21 @@ function clobber(x: Facts): Advice {
   };
 }
 
+/** Feature gates that read the MMU's final configuration: they are decided last. */
+const GATES = new Set(['tdx_gate', 'sev_hardware_setup']);
+const GATE_TOO_EARLY: Advice = {
+  advice:
+    'SEV-ES and TDX are decided from the MMU configuration the vendor setup ends with (MMIO caching, the TDP MMU, EPT A/D bits), so the kernel decides them after it: v6.0 moved svm_adjust_mmio_mask() before sev_hardware_setup() for this (0c29397ac1fd). TDX is decided by tdx_bringup() once vmx_init() has returned (v6.19) and, since v7.1, by tdx_hardware_setup() at the end of the hardware_setup op, after vmx_hardware_setup().',
+  links: [
+    elixir('v6.0.19', 'sev_hardware_setup'),
+    elixir('v6.19', 'tdx_bringup'),
+    elixir('v7.1.3', 'tdx_hardware_setup'),
+  ],
+};
+
 function staleRead(x: Facts): Advice {
   if (x.globals.includes('nr_sptes_per_pte_list')) return NR_SPTES;
+  if (GATES.has(x.whats[0] ?? '')) return GATE_TOO_EARLY;
   if (x.globals.includes('enable_mmio_caching'))
     return {
       advice:

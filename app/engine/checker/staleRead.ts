@@ -5,7 +5,9 @@
  *  - read before its final value: another step of the same load writes it afterwards;
  *  - read a value an earlier vendor load left behind that a fresh load would not see.
  * A step that reads and writes the same global (read-modify-write) is judged only by
- * the last rule. Module params are inputs: their load-time value is never "unset".
+ * the last rule. Module params are inputs: their load-time value is never "unset",
+ * but one the load itself rewrites later (enable_ept, enable_mmio_caching) is read
+ * before its final value like any other global.
  */
 import type { CellValue } from '../model/state';
 import type { TraceEvent } from '../run/trace';
@@ -52,7 +54,7 @@ export function checkStaleRead(ctx: CheckContext): Finding[] {
       const value = valueBefore(ctx, e.index, g);
       const prior = lastWrite.get(g);
       const op = ctx.op(e);
-      if (earlier) {
+      if (earlier || (later && ctx.isParam(g))) {
         if (later && !selfWrite)
           pushUnique(out, {
             kind: 'stale-read',
