@@ -221,7 +221,7 @@ export function vmxModule(era: Era): { fns: FunctionDef[]; entry: VendorEntry } 
         : { hardware_setup: 'vt_hardware_setup', hardware_unsetup: 'vmx_hardware_unsetup' },
     },
     fns: [
-      ...(era.tdxInHardwareSetup ? vtEntryWithTdxInSetup(era) : vtEntryWithTdxBringup(era)),
+      ...vtEntry(era),
       fn(
         t,
         vmxMeta(
@@ -249,133 +249,90 @@ export function vmxModule(era: Era): { fns: FunctionDef[]; entry: VendorEntry } 
   };
 }
 
-/** v6.16..v7.0: vt_init() brings TDX up after vmx_init(), once the MMU is configured. */
-function vtEntryWithTdxBringup(era: Era): FunctionDef[] {
-  const t = era.tree;
-  return [
-    fn(
-      t,
-      vmxMeta(
-        'vt_init',
-        'int',
-        'module_init of kvm_intel since TDX: VMX init, TDX bring-up, then kvm_init().',
-        FILES.vmxMain,
-      ),
-      [
-        call('vmx_init', { onError: 'return' }),
-        call('tdx_bringup', { onError: 'err_tdx_bringup' }),
-        note('vcpu size = max(vcpu_vmx, vcpu_tdx)', 'One kmem cache serves both VM types.'),
-        call('kvm_init', { onError: 'err_kvm_init' }),
-      ],
-      [
-        ['err_kvm_init', [call('tdx_cleanup')]],
-        ['err_tdx_bringup', [call('vmx_exit')]],
-      ],
-    ),
-    fn(t, vmxMeta('vt_exit', 'void', 'module_exit of kvm_intel.', FILES.vmxMain), [
-      call('kvm_exit'),
-      call('tdx_cleanup'),
-      call('vmx_exit'),
-    ]),
-    fn(
-      t,
-      vmxMeta(
-        'vt_hardware_setup',
-        'int',
-        'kvm_intel’s hardware_setup op: VMX, then TDX when enabled.',
-        FILES.vmxMain,
-      ),
-      [
-        call('vmx_hardware_setup', { onError: 'return' }),
-        note('tdx_hardware_setup() if enable_tdx', 'TDX ops and sizes.', { when: 'enable_tdx' }),
-      ],
-    ),
-    fn(
-      t,
-      vmxMeta(
-        'tdx_bringup',
-        'int',
-        'Decides whether TDX can be offered, from values the MMU setup fixed.',
-        FILES.tdx,
-      ),
-      [eff({ kind: 'tdx_gate' })],
-    ),
-    fn(t, vmxMeta('tdx_cleanup', 'void', 'Undoes tdx_bringup().', FILES.tdx), [
-      note('TDX module teardown', 'Nothing MMU-related.'),
-    ]),
-  ];
-}
-
 /**
- * v7.1: the kernel brings the TDX module up at boot, so vt_init() has no TDX step; the TDX
- * gate moved into tdx_hardware_setup(), the last part of the hardware_setup op, and
+ * vmx/main.c: kvm_intel's entry points since TDX. Up to v7.0 vt_init() brings TDX up after
+ * vmx_init(), once the MMU is configured; v7.1 brings the TDX module up at boot, so the
+ * TDX gate moved into tdx_hardware_setup(), the last part of the hardware_setup op, and
  * hardware_unsetup became vt_hardware_unsetup() (docs/kernel-model.md, "v7.1").
  */
-function vtEntryWithTdxInSetup(era: Era): FunctionDef[] {
+function vtEntry(era: Era): FunctionDef[] {
   const t = era.tree;
-  return [
+  const inSetup = era.tdxInHardwareSetup;
+  const main = (name: string, returns: 'int' | 'void', summary: string) =>
+    vmxMeta(name, returns, summary, FILES.vmxMain);
+  const vcpuSize = inSetup
+    ? note(
+        'vcpu size = max(vcpu_vmx, vcpu_tdx) if enable_tdx',
+        'One kmem cache serves both VM types; reads the TDX decision hardware_setup() made.',
+      )
+    : note('vcpu size = max(vcpu_vmx, vcpu_tdx)', 'One kmem cache serves both VM types.');
+  const fns = [
     fn(
       t,
-      vmxMeta(
+      main(
         'vt_init',
         'int',
-        'module_init of kvm_intel: VMX init (which runs the hardware_setup op), then kvm_init().',
-        FILES.vmxMain,
+        inSetup
+          ? 'module_init of kvm_intel: VMX init (which runs the hardware_setup op), then kvm_init().'
+          : 'module_init of kvm_intel since TDX: VMX init, TDX bring-up, then kvm_init().',
       ),
       [
         call('vmx_init', { onError: 'return' }),
-        note(
-          'vcpu size = max(vcpu_vmx, vcpu_tdx) if enable_tdx',
-          'One kmem cache serves both VM types; reads the TDX decision hardware_setup() made.',
-        ),
+        ...(inSetup ? [] : [call('tdx_bringup', { onError: 'err_tdx_bringup' })]),
+        vcpuSize,
         call('kvm_init', { onError: 'err_kvm_init' }),
       ],
-      [['err_kvm_init', [call('vmx_exit')]]],
+      inSetup
+        ? [['err_kvm_init', [call('vmx_exit')]]]
+        : [
+            ['err_kvm_init', [call('tdx_cleanup')]],
+            ['err_tdx_bringup', [call('vmx_exit')]],
+          ],
     ),
-    fn(t, vmxMeta('vt_exit', 'void', 'module_exit of kvm_intel.', FILES.vmxMain), [
+    fn(t, main('vt_exit', 'void', 'module_exit of kvm_intel.'), [
       call('kvm_exit'),
+      ...(inSetup ? [] : [call('tdx_cleanup')]),
       call('vmx_exit'),
     ]),
     fn(
       t,
-      vmxMeta(
+      main(
         'vt_hardware_setup',
         'int',
-        'kvm_intel’s hardware_setup op: VMX, then the TDX gate when TDX is enabled.',
-        FILES.vmxMain,
+        inSetup
+          ? 'kvm_intel’s hardware_setup op: VMX, then the TDX gate when TDX is enabled.'
+          : 'kvm_intel’s hardware_setup op: VMX, then TDX when enabled.',
       ),
       [
         call('vmx_hardware_setup', { onError: 'return' }),
-        call('tdx_hardware_setup', { when: 'enable_tdx', onError: 'return' }),
+        inSetup
+          ? call('tdx_hardware_setup', { when: 'enable_tdx', onError: 'return' })
+          : note('tdx_hardware_setup() if enable_tdx', 'TDX ops and sizes.', {
+              when: 'enable_tdx',
+            }),
       ],
     ),
-    fn(
-      t,
-      vmxMeta(
-        'vt_hardware_unsetup',
-        'void',
-        'kvm_intel’s hardware_unsetup op: TDX, then VMX.',
-        FILES.vmxMain,
-      ),
-      [
-        note('tdx_hardware_unsetup() if enable_tdx', 'Drops the TDX capacity of the misc cgroup.', {
-          when: 'enable_tdx',
-        }),
-        call('vmx_hardware_unsetup'),
-      ],
-    ),
-    fn(
-      t,
-      vmxMeta(
-        'tdx_hardware_setup',
-        'int',
-        'Decides whether TDX can be offered, from values vmx_hardware_setup() and the MMU setup just fixed.',
-        FILES.tdx,
-      ),
-      [
-        eff({ kind: 'tdx_gate' }),
-        note('TD sizes and S-EPT ops', 'Only when TDX stays enabled.', { when: 'enable_tdx' }),
-      ],
-    ),
+  ];
+  const gateSummary = 'Decides whether TDX can be offered, from values the MMU setup fixed.';
+  if (!inSetup)
+    return [
+      ...fns,
+      fn(t, vmxMeta('tdx_bringup', 'int', gateSummary, FILES.tdx), [eff({ kind: 'tdx_gate' })]),
+      fn(t, vmxMeta('tdx_cleanup', 'void', 'Undoes tdx_bringup().', FILES.tdx), [
+        note('TDX module teardown', 'Nothing MMU-related.'),
+      ]),
+    ];
+  return [
+    ...fns,
+    fn(t, main('vt_hardware_unsetup', 'void', 'kvm_intel’s hardware_unsetup op: TDX, then VMX.'), [
+      note('tdx_hardware_unsetup() if enable_tdx', 'Drops the TDX capacity of the misc cgroup.', {
+        when: 'enable_tdx',
+      }),
+      call('vmx_hardware_unsetup'),
+    ]),
+    fn(t, vmxMeta('tdx_hardware_setup', 'int', gateSummary, FILES.tdx), [
+      eff({ kind: 'tdx_gate' }),
+      note('TD sizes and S-EPT ops', 'Only when TDX stays enabled.', { when: 'enable_tdx' }),
+    ]),
   ];
 }
