@@ -129,6 +129,12 @@ export const THREAD_ARGUMENTS: ThreadArgument[] = [
     right: 'alt-configure-mmu',
   },
   {
+    id: 'never-merged',
+    label: 'What shipped instead: v7.1 still creates the caches before hardware_setup()',
+    left: intel('seed-p2'),
+    right: 'v7.1',
+  },
+  {
     id: 'alternative-forgotten',
     label: 'What a forgotten kvm_unconfigure_mmu() leaks',
     left: intel('alt-configure-mmu', {
