@@ -77,6 +77,8 @@ export default tseslint.config(
       'app/worker/client.ts',
       'app/worker/protocol.ts',
     ],
+    // Tests are not the main thread: they may run the engine to check what a view offers.
+    ignores: ['app/**/*.test.{ts,tsx}'],
     rules: {
       'no-restricted-imports': [
         'error',
