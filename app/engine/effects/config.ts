@@ -5,7 +5,7 @@
  */
 import { eptHugePageLevel, maxPhyAddr, tdpRootLevel } from '../model/host';
 import { PG_LEVEL_1G, PG_LEVEL_2M, PTE_LIST_EXT } from '../constants';
-import type { Effect, EffectContext, EffectSpec } from './types';
+import type { Effect, EffectContext, EffectSpec, VendorOps } from './types';
 
 type Spec<K extends Effect['kind']> = EffectSpec<Extract<Effect, { kind: K }>>;
 
@@ -198,8 +198,7 @@ const TAILS = {
   nested: ['r = nested_vmx_hardware_setup()', 'nested VMX capabilities'],
   svm: ['r = svm_cpu_init(cpu) for each CPU', 'per-CPU save areas'],
 } as const;
-const tailOf = (e: { vendor: 'vmx' | 'svm'; nested?: true }) =>
-  TAILS[e.nested ? 'nested' : e.vendor];
+const tailOf = (e: { vendor: VendorOps; nested?: true }) => TAILS[e.nested ? 'nested' : e.vendor];
 
 export const hardwareSetupTail: Spec<'hardware_setup_tail'> = {
   label: (e) => tailOf(e)[0],

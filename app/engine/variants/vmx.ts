@@ -13,12 +13,14 @@ export const ALT_SRC: Source = {
 };
 const ALT = { src: ALT_SRC };
 
+/** Before v7.1 KVM allocated the VMXON regions itself (alloc_kvm_area()), last in hardware_setup(). */
+const allocatesVmxon = (era: Era): boolean => era.version < 701;
+
 export function vmxHardwareSetup(era: Era, alt: AltMmu): FunctionDef {
   /** What v6.19 does differently from v6.6, kept by v7.1. */
   const since619 = era.version >= 619;
   const unconfigure = alt === 'alt';
-  /** Before v7.1 KVM allocated the VMXON regions itself, last in hardware_setup(). */
-  const vmxon = era.version < 701;
+  const vmxon = allocatesVmxon(era);
   const body: StepSpec[] = [
     ...(since619
       ? []
@@ -91,9 +93,9 @@ export function vmxHardwareUnsetup(era: Era, alt: AltMmu): FunctionDef {
     },
     [
       note(
-        era.version >= 701
-          ? 'posted-interrupt wakeup handler, nested unsetup'
-          : 'posted-interrupt wakeup handler, nested unsetup, free_kvm_area()',
+        allocatesVmxon(era)
+          ? 'posted-interrupt wakeup handler, nested unsetup, free_kvm_area()'
+          : 'posted-interrupt wakeup handler, nested unsetup',
         'Frees what hardware_setup() allocated.',
       ),
       ...(alt === 'alt' ? [call('kvm_unconfigure_mmu', ALT)] : []),
