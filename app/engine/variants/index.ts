@@ -204,7 +204,7 @@ const v7_1 = assemble({
   title: 'v7.1 (newest verified)',
   kind: 'shipped',
   summary:
-    'v7.1: the MMU side is v6.19’s (the mask reset and both caches still come before hardware_setup(); spte.c is unchanged). The TDX module is now brought up by the kernel at boot, so vt_init() lost tdx_bringup(): the TDX gate is tdx_hardware_setup() at the end of kvm_intel’s hardware_setup op, after kvm_configure_mmu(), and hardware_unsetup became vt_hardware_unsetup(). Common code enables the guest EFER bits after hardware_setup().',
+    'v7.1: the MMU side is v6.19’s (the mask reset and both caches still come before hardware_setup(); spte.c is unchanged). The TDX module is now brought up by the kernel at boot, so vt_init() lost tdx_bringup() (f630de1f8d70, “Fold tdx_bringup() into tdx_hardware_setup()”): the TDX gate is tdx_hardware_setup() at the end of kvm_intel’s hardware_setup op, after kvm_configure_mmu(), and hardware_unsetup became vt_hardware_unsetup(). Common code enables the guest EFER bits after hardware_setup().',
   era: ERA_7_1,
   mmu: mmuFunctions(ERA_7_1, { fullSetup: true }),
   rmap: HEAD_INSERT,
