@@ -1,5 +1,6 @@
 /** Scenario contract v1: defaults, and clear messages for everything it refuses. */
 import { describe, expect, it } from 'vitest';
+import { runScenario } from './index';
 import { DEFAULT_PARAMS, validateScenario } from './scenario';
 
 const base = { v: 1, kernel: 'v6.0', vendor: 'intel' };
@@ -85,6 +86,26 @@ describe('validateScenario', () => {
       b: 2,
     });
     expect(e).toMatch(/… and \d+ more$/);
+  });
+});
+
+describe('renamed step ids', () => {
+  it('an edit naming the TDX gate by its old id (tdx_bringup/tdx_bringup) still applies, by its new one', () => {
+    const edit = (move: string) => ({
+      v: 1,
+      kernel: 'latest',
+      vendor: 'intel',
+      params: { tdx: true },
+      edits: [{ move, to: 'vmx_init', index: 0 }],
+    });
+    const old = runScenario(edit('tdx_bringup/tdx_bringup'));
+    const now = runScenario(edit('tdx_bringup/tdx_gate'));
+    if (!old.ok || !now.ok) throw new Error('expected both to run');
+    expect(old.value.scenario.edits).toEqual(now.value.scenario.edits);
+    expect(old.value.findings.map((f) => f.message)).toEqual(
+      now.value.findings.map((f) => f.message),
+    );
+    expect(old.value.findings.length).toBeGreaterThan(0);
   });
 });
 

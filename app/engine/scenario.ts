@@ -98,9 +98,15 @@ const WorkloadOpSchema = z.discriminatedUnion('op', [
 ]);
 
 const stepId = z.string().min(1).max(LIMITS.maxIdLength);
+/** Step ids renamed since links and files were first written: their edits still apply. */
+const RENAMED_STEPS: Record<string, string> = {
+  // The TDX gate's effect, once named like the function that calls it (docs/kernel-model.md).
+  'tdx_bringup/tdx_bringup': 'tdx_bringup/tdx_gate',
+};
+const editedStep = stepId.transform((id) => RENAMED_STEPS[id] ?? id);
 const EditSchema = z.union([
-  z.strictObject({ move: stepId, to: stepId, index: int(0, 1000) }),
-  z.strictObject({ remove: stepId }),
+  z.strictObject({ move: editedStep, to: stepId, index: int(0, 1000) }),
+  z.strictObject({ remove: editedStep }),
 ]);
 
 export const ScenarioSchema = z.strictObject({
