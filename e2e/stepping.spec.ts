@@ -51,9 +51,7 @@ test('v7.1 with TDX: the TDX gate runs inside hardware_setup(), linked to v7.1.3
   await app.open();
   await app.choose('Kernel variant', 'v7.1');
   await page.getByText('More parameters').click();
-  const ran = Number(await page.locator('main').getAttribute('data-run-id'));
-  await page.getByLabel('TDX', { exact: true }).check();
-  await app.waitForRun(ran);
+  await app.rerun(() => page.getByLabel('TDX', { exact: true }).check());
   await app.stepUntil('decide whether TDX stays enabled');
   const stack = app.region('Call stack');
   await expect(stack).toContainText('vt_hardware_setup()');
