@@ -2,7 +2,8 @@ import { defineConfig, devices } from '@playwright/test';
 
 // Debian's chromium, never a downloaded browser (scripts/ensure-chromium.sh installs it).
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const PORT = 4173;
+// E2E_PORT lets two checkouts run their suites side by side without sharing a server.
+const PORT = Number(process.env.E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: './e2e',
