@@ -1,6 +1,6 @@
 /**
  * One page object for the app, using the accessible names of the UI contract
- * (shared/design.md), so the tests double as an accessibility check.
+ * (docs/scenario.md), so the tests double as an accessibility check.
  */
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
 

@@ -1,6 +1,6 @@
 /**
  * npm run bench — rmap add/remove throughput and peak memory for seeded
- * 1M-, 4M- and 16M-spte random workloads (shared/design.md "Workload ops"),
+ * 1M-, 4M- and 16M-spte random workloads (docs/scenario.md "Workload ops"),
  * for both pte_list_add() algorithms. Each case runs in a fresh process so its
  * peak RSS is its own. Shape: gfns = sptes / 16 (shadow-paging aliasing), seed 1.
  *

@@ -1,4 +1,4 @@
-/** The headless CLI contract (shared/design.md), for every built-in variant. */
+/** The headless CLI contract (docs/scenario.md), for every built-in variant. */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

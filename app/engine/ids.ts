@@ -25,7 +25,7 @@ export type VendorModule = Exclude<ModuleName, 'kvm'>;
 
 export const vendorModule = (v: Vendor): VendorModule => (v === 'intel' ? 'kvm_intel' : 'kvm_amd');
 
-/** Where fail[].at may point (design.md, "Fault points"). */
+/** Where fail[].at may point (docs/scenario.md, "Fault points"). */
 export const FAULT_POINTS = [
   'hardware_setup',
   'kmem_cache_create:pte_list_desc',

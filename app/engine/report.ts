@@ -1,5 +1,5 @@
 /**
- * The headless CLI contract (shared/design.md): one JSON object per run, masks as
+ * The headless CLI contract (docs/scenario.md): one JSON object per run, masks as
  * lower-case hex, or the same facts as a table for people.
  */
 import { hex } from './bits';

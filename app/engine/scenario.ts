@@ -1,5 +1,5 @@
 /**
- * Scenario contract v1 (shared/design.md): the one JSON shape that files, links,
+ * Scenario contract v1 (docs/scenario.md): the one JSON shape that files, links,
  * the CLI and the worker accept. Unknown fields are errors, never ignored.
  */
 import { z } from 'zod';

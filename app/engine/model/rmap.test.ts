@@ -128,7 +128,7 @@ describe('__rmap_add() recycling [mmu.c RMAP_RECYCLE_THRESHOLD = 1000]', () => {
   );
 });
 
-describe('random workload contract (shared/design.md)', () => {
+describe('random workload contract (docs/scenario.md)', () => {
   it('is reproducible: seed 42, 64 gfns, 5000 sptes, 30% removed', () => {
     const run = () => {
       const vm = new VmRuntime('append', 14, 128);

@@ -2,7 +2,7 @@
  * DrawsByGfn must hand every draw of a random op to its gfn exactly once, gfns
  * ascending and each gfn's draws in drawn order, whatever the gfn range, the
  * number of parts or the filter; the reference draws them one by one as the
- * contract does (r() × gfns, shared/design.md "Workload ops").
+ * contract does (r() × gfns, docs/scenario.md "Workload ops").
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

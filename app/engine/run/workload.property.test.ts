@@ -4,7 +4,7 @@
  * show exactly what the drawn order gives: the same counts, histogram, vCPU
  * cache and recycling, and every gfn's chain slot for slot (descriptor ids are
  * only where the model keeps them). The reference here applies the draws one by
- * one, as shared/design.md "Workload ops" states the contract.
+ * one, as docs/scenario.md "Workload ops" states the contract.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

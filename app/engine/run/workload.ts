@@ -1,5 +1,5 @@
 /**
- * A VM's reverse maps under a workload (shared/design.md "Workload ops"). Each
+ * A VM's reverse maps under a workload (docs/scenario.md "Workload ops"). Each
  * added spte is one page fault: mmu_topup_memory_caches() refills the vCPU's
  * descriptor cache first (to 40 when below 14), then __rmap_add() calls
  * pte_list_add(), and a count above RMAP_RECYCLE_THRESHOLD zaps the whole rmap.

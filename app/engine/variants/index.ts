@@ -1,5 +1,5 @@
 /**
- * The built-in variants (shared/design.md): what shipped, what the v1 series
+ * The built-in variants (docs/scenario.md): what shipped, what the v1 series
  * proposed, the reviewer's alternative, and three deliberately wrong orderings.
  * None of the v1 series was merged (kernel-facts.md §1.3).
  */
@@ -186,7 +186,7 @@ const v6_6 = assemble({
   sources: [src('v6.6.87')],
 });
 
-/** Its id is 'latest' (shared/design.md): it kept that id when v7.1 came, so old links still open it. */
+/** Its id is 'latest' (docs/scenario.md): it kept that id when v7.1 came, so old links still open it. */
 const latest = assemble({
   id: 'latest',
   title: 'v6.19 (TDX era)',
