@@ -152,7 +152,7 @@ test('embed mode: a compact player without editing controls', async ({ app, page
   await expect(page.getByLabel('Kernel variant', { exact: true })).toHaveCount(0);
   await expect(page.getByRole('link', { name: /Open in the KVM MMU visualizer/ })).toHaveAttribute(
     'href',
-    `/${hash}`,
+    new URL(`/${hash}`, page.url()).href,
   );
   await page.getByRole('button', { name: 'Step forward', exact: true }).click();
   await expect(page.getByRole('region', { name: 'Call stack' })).toContainText('insmod kvm');

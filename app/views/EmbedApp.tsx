@@ -1,4 +1,5 @@
 import { useAppStore } from '../state/store';
+import { appUrl } from './appUrl';
 import { CallStackPane } from './panes/CallStackPane';
 import { MasksPane } from './panes/MasksPane';
 import { RmapPane } from './panes/RmapPane';
@@ -18,13 +19,12 @@ export function EmbedApp() {
   const right = useAppStore((s) =>
     s.view === 'compare' ? (s.compareInput?.kernel ?? null) : null,
   );
-  const full = `${location.pathname}${location.hash}`;
   return (
     <div className="app embed">
       <header className="embed-header">
         <strong>{title}</strong>
         {right && <strong> vs {right}</strong>} · {vendor === 'intel' ? 'kvm_intel' : 'kvm_amd'}
-        <a href={full} target="_blank" rel="noreferrer">
+        <a href={appUrl(location.hash)} target="_blank" rel="noreferrer">
           Open in the KVM MMU visualizer ↗
         </a>
       </header>

@@ -6,6 +6,7 @@ import { viewSnapshot } from '../state/snapshot';
 import { useAppStore } from '../state/store';
 import { renderCompareSvg } from '../viz/exportCompare';
 import { renderViewSvg, svgToPng } from '../viz/exportView';
+import { appUrl } from './appUrl';
 import { useTransientStatus } from './useTransientStatus';
 
 /** The view as SVG: the comparison in compare mode, the single run otherwise. */
@@ -15,8 +16,7 @@ function currentSvg(): string {
   return compared ? renderCompareSvg(compared, s.compareRow) : renderViewSvg(viewSnapshot(s));
 }
 
-const absoluteLink = () =>
-  `${location.origin}${location.pathname}${encodeLink(linkStateOf(useAppStore.getState()))}`;
+const absoluteLink = () => appUrl(encodeLink(linkStateOf(useAppStore.getState())));
 /** Export file names say what was exported: "kvm-mmu-seed-p2-intel-step12", "…-vs-alt-configure-mmu-row40". */
 function baseName(): string {
   const s = useAppStore.getState();
