@@ -3,6 +3,11 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
+const IMPORTER_IS_CLI_ONLY = {
+  group: ['**/import/*', 'web-tree-sitter'],
+  message: 'Only app/cli and tests use the kernel source importer (app/import).',
+};
+
 /** The data flow is one-way: engine → worker → state → views. Lint keeps it that way. */
 const ENGINE_MAY_NOT_IMPORT = [
   'react',
@@ -59,8 +64,33 @@ export default tseslint.config(
                 '../viz/*',
                 '../share/*',
                 '../cli/*',
+                '**/import/*',
               ],
               message: 'Nothing flows back into the engine.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The importer (kernel C → IR) is a tool of the CLI: the app and its worker never load it.
+    files: ['app/worker/**/*.ts', 'app/share/**/*.ts'],
+    ignores: ['app/**/*.test.{ts,tsx}'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [IMPORTER_IS_CLI_ONLY] }] },
+  },
+  {
+    // Everything but its Node glue must run in a worker too.
+    files: ['app/import/**/*.ts'],
+    ignores: ['app/import/node.ts', 'app/import/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*'],
+              message: 'Only app/import/node.ts may use Node: extraction must run in a worker.',
             },
           ],
         },
@@ -89,6 +119,7 @@ export default tseslint.config(
               message:
                 'On the main thread, import the engine through app/engine/view.ts only; the engine runs in the worker.',
             },
+            IMPORTER_IS_CLI_ONLY,
           ],
         },
       ],
