@@ -607,3 +607,40 @@ describe('labels, gotos, returns and watched globals', () => {
     expect(kinds(f.items).slice(-3)).toEqual(['probe_fast', 'assign', 'assign']);
   });
 });
+
+describe('ops tables', () => {
+  it('reads which function a table puts in each watched op field', () => {
+    const src = [
+      'static struct vendor_init_ops my_init_ops __initdata = {',
+      '\t.probe = my_probe,',
+      '\t.hardware_setup = my_setup,',
+      '\t.runtime = &my_runtime_ops,',
+      '};',
+      '',
+      'struct vendor_ops my_runtime_ops __initdata = {',
+      '\t.name = "mine",',
+      '\t.hardware_unsetup = my_unsetup,',
+      '};',
+      '',
+      'static struct other_ops unrelated = { .probe = other_probe };',
+    ].join('\n');
+    const r = parseAndExtract(parser, src, 'test.c', [], {
+      opsFields: ['hardware_setup', 'hardware_unsetup'],
+    });
+    expect(r.opsTables).toEqual([
+      {
+        name: 'my_init_ops',
+        struct: 'vendor_init_ops',
+        line: 1,
+        fields: { hardware_setup: { fn: 'my_setup', line: 3 } },
+      },
+      // `__initdata` after the name takes the declarator's place here; the name is recovered.
+      {
+        name: 'my_runtime_ops',
+        struct: 'vendor_ops',
+        line: 7,
+        fields: { hardware_unsetup: { fn: 'my_unsetup', line: 9 } },
+      },
+    ]);
+  });
+});

@@ -17,6 +17,7 @@ import type {
   FileExtraction,
   Guard,
   Item,
+  OpsTable,
   ParseError,
   ReturnValue,
   Via,
@@ -25,6 +26,8 @@ import type {
 export interface ExtractOptions {
   /** Globals whose assignments are reported (e.g. `enable_ept`, `tdp_enabled`). */
   globals?: readonly string[];
+  /** Op fields whose designated initialisers are reported (e.g. `hardware_setup`). */
+  opsFields?: readonly string[];
 }
 
 const line = (n: Node): number => n.startPosition.row + 1;
@@ -671,6 +674,42 @@ export function parseErrors(root: Node): ParseError[] {
   return out;
 }
 
+/**
+ * Top-level tables such as `struct kvm_x86_init_ops vmx_init_ops = { .hardware_setup = f }`.
+ * An attribute after the name (`__initdata`) can take the declarator's place; the real name is
+ * then the identifier tree-sitter put in an ERROR node beside it.
+ */
+function opsTables(root: Node, fields: ReadonlySet<string>): OpsTable[] {
+  const tables: OpsTable[] = [];
+  if (!fields.size) return tables;
+  for (const decl of root.namedChildren) {
+    if (decl.type !== 'declaration') continue;
+    const struct = decl.childForFieldName('type');
+    const init = decl.childForFieldName('declarator');
+    const list = init?.type === 'init_declarator' ? init.childForFieldName('value') : null;
+    if (struct?.type !== 'struct_specifier' || list?.type !== 'initializer_list') continue;
+    const set: OpsTable['fields'] = {};
+    for (const pair of named(list)) {
+      const field = pair.childForFieldName('designator');
+      const value = pair.childForFieldName('value');
+      const name = field?.type === 'field_designator' ? named(field)[0]?.text : undefined;
+      if (name && fields.has(name) && value?.type === 'identifier')
+        set[name] = { fn: value.text, line: line(pair) };
+    }
+    if (!Object.keys(set).length) continue;
+    let name = declaredName(init!.childForFieldName('declarator'));
+    if (!name || /^__\w+$/.test(name))
+      name = named(decl).find((c) => c.type === 'ERROR')?.text ?? name;
+    tables.push({
+      name: name ?? '?',
+      struct: struct.childForFieldName('name')?.text ?? '?',
+      line: line(decl),
+      fields: set,
+    });
+  }
+  return tables;
+}
+
 /** Extracts the named functions of one parsed C file. */
 export function extractFile(
   root: Node,
@@ -714,5 +753,6 @@ export function extractFile(
     functions: names.flatMap((n) => found.get(n) ?? []),
     missing: names.filter((n) => !found.has(n)),
     duplicates: [...duplicates],
+    opsTables: opsTables(root, new Set(o.opsFields ?? [])),
   };
 }

@@ -125,6 +125,17 @@ export interface ExtractedFunction {
   errors: ParseError[];
 }
 
+/** A struct of function pointers filled by designated initialisers, e.g. `.hardware_setup = f`. */
+export interface OpsTable {
+  /** The variable, e.g. `vmx_init_ops`. */
+  name: string;
+  /** Its struct type, e.g. `kvm_x86_init_ops`. */
+  struct: string;
+  line: number;
+  /** The watched fields it sets to a function name. */
+  fields: Record<string, { fn: string; line: number }>;
+}
+
 export interface FileExtraction {
   file: string;
   lines: number;
@@ -135,6 +146,8 @@ export interface FileExtraction {
   missing: string[];
   /** Asked-for names defined more than once (e.g. in #ifdef branches); the first is used. */
   duplicates: string[];
+  /** Tables that set one of the watched op fields. */
+  opsTables: OpsTable[];
 }
 
 /** One kernel tree, imported. */

@@ -31,3 +31,6 @@ export const WATCHED_GLOBALS = [
   'nested',
   'kvm_x86_ops',
 ] as const;
+
+/** The vendor op fields the model resolves `@hardware_setup`-style calls through. */
+export const OPS_FIELDS = ['hardware_setup', 'hardware_unsetup'] as const;

@@ -8,7 +8,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import type { TreeImport } from './ir';
-import { MODELLED, WATCHED_GLOBALS } from './modelled';
+import { MODELLED, OPS_FIELDS, WATCHED_GLOBALS } from './modelled';
 import { createCParser, parseAndExtract, type GrammarWasm } from './parser';
 
 const require = createRequire(import.meta.url);
@@ -42,7 +42,7 @@ export function debianTree(series: DebianSeries): string | null {
 export function kernelVersion(treeDir: string): string {
   const makefile = readFileSync(join(treeDir, 'Makefile'), 'utf8');
   const v = (key: string) =>
-    new RegExp(`^${key}\\s*=\\s*(.*)$`, 'm').exec(makefile)?.[1]?.trim() ?? '';
+    new RegExp(`^${key}[ \\t]*=[ \\t]*(.*)$`, 'm').exec(makefile)?.[1]?.trim() ?? '';
   if (!v('VERSION')) throw new Error(`${treeDir}/Makefile has no VERSION line: not a kernel tree`);
   return `${v('VERSION')}.${v('PATCHLEVEL')}.${v('SUBLEVEL')}${v('EXTRAVERSION')}`;
 }
@@ -57,7 +57,12 @@ export function importTree(parser: Parser, treeDir: string): TreeImport {
       continue;
     }
     const source = readFileSync(path, 'utf8');
-    result.files.push(parseAndExtract(parser, source, file, names, { globals: WATCHED_GLOBALS }));
+    result.files.push(
+      parseAndExtract(parser, source, file, names, {
+        globals: WATCHED_GLOBALS,
+        opsFields: OPS_FIELDS,
+      }),
+    );
   }
   return result;
 }
