@@ -113,6 +113,26 @@ describe('finding definitions', () => {
     expect(kinds(r.functions[0]!.items)).toEqual(['real_probe', 'return']);
   });
 
+  it('finds a definition a misparse swallowed into the one before it, and keeps them apart', () => {
+    const src = [
+      'void before(void)',
+      '{',
+      '\tOPEN_BLOCK(x) {',
+      '}',
+      '',
+      'int f(void)',
+      '{',
+      '\treturn inner();',
+      '}',
+    ].join('\n');
+    const r = extract(src, ['before', 'f']);
+    expect(r.missing).toEqual([]);
+    const [before, f] = r.functions;
+    expect([f!.line, kinds(f!.items)]).toEqual([6, ['inner', 'return']]);
+    expect(kinds(before!.items)).toEqual([]);
+    expect(before!.errors).toContainEqual(expect.objectContaining({ kind: 'MISSING' }));
+  });
+
   it('keeps a function intact next to a macro that makes an ERROR node', () => {
     const src = [
       'static void broken(void)',

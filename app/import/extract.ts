@@ -414,7 +414,9 @@ class FunctionWalker {
         return null;
       }
       case 'function_definition': {
-        // A block macro (for_each_*(cpu) { … }, scoped_guard(…) { … }) read as a definition.
+        // A real definition swallowed by a misparse belongs to itself, not to this function.
+        if (definitionName(s)?.header === 'ok') return null;
+        // A block macro (for_each_*(cpu) { … }) read as a definition.
         const name = s.childForFieldName('type')?.text ?? '?';
         const body = s.childForFieldName('body');
         if (body) this.statement(body, [...guards, { kind: 'loop', name, line: line(s) }], null);
@@ -674,6 +676,45 @@ export function parseErrors(root: Node): ParseError[] {
   return out;
 }
 
+/** Nodes that can hold top-level definitions: #if blocks, extern "C", and recovery nodes. */
+const CONTAINERS = new Set([
+  'preproc_if',
+  'preproc_ifdef',
+  'preproc_else',
+  'preproc_elif',
+  'preproc_elifdef',
+  'linkage_specification',
+  'declaration_list',
+  'ERROR',
+]);
+
+/**
+ * The file's function definitions. A tree cursor visits only the top level and the
+ * containers above, which is several times faster than searching the whole tree. A misparse
+ * can still swallow a definition into the one before it, so when a wanted name is not found
+ * there but a line starting in column 0 (kernel style for a definition) names it, every
+ * definition in the tree is searched as well.
+ */
+function definitions(root: Node, source: string, wanted: ReadonlySet<string>): Node[] {
+  const out: Node[] = [];
+  const c = root.walk();
+  const visit = (): void => {
+    if (!c.gotoFirstChild()) return;
+    do {
+      if (c.nodeType === 'function_definition') out.push(c.currentNode);
+      else if (CONTAINERS.has(c.nodeType)) visit();
+    } while (c.gotoNextSibling());
+    c.gotoParent();
+  };
+  visit();
+  c.delete();
+  const names = new Set(out.map((d) => definitionName(d)?.name));
+  const mayBeHidden = (n: string) => new RegExp(`^\\w.*\\b${n}\\s*\\(`, 'm').test(source);
+  if (![...wanted].some((n) => !names.has(n) && mayBeHidden(n))) return out;
+  const top = new Set(out.map((d) => d.id));
+  return [...out, ...root.descendantsOfType('function_definition').filter((d) => !top.has(d.id))];
+}
+
 /**
  * Top-level tables such as `struct kvm_x86_init_ops vmx_init_ops = { .hardware_setup = f }`.
  * An attribute after the name (`__initdata`) can take the declarator's place; the real name is
@@ -723,7 +764,7 @@ export function extractFile(
   const errors = parseErrors(root);
   const found = new Map<string, ExtractedFunction>();
   const duplicates = new Set<string>();
-  for (const def of root.descendantsOfType('function_definition')) {
+  for (const def of definitions(root, source, wanted)) {
     const d = definitionName(def);
     if (!d || !wanted.has(d.name)) continue;
     if (found.has(d.name)) {
