@@ -79,14 +79,21 @@ function pathOf(n: Node): string | null {
 
 const CMP = new Set(['<', '<=', '>', '>=', '==', '!=']);
 
+type Atom = { kind: 'ident'; name: string } | { kind: 'number'; value: string };
+
+/** A name path or a number: what conditions and arguments share. */
+function atom(x: Node): Atom | null {
+  const path = pathOf(x);
+  if (path !== null) return { kind: 'ident', name: path };
+  return x.type === 'number_literal' ? { kind: 'number', value: x.text } : null;
+}
+
 /** A condition or value, reduced to names and operators. */
 export function toCond(n: Node): Cond {
   const x = unparen(n);
-  const path = pathOf(x);
-  if (path !== null) return { kind: 'ident', name: path };
+  const a = atom(x);
+  if (a) return a;
   switch (x.type) {
-    case 'number_literal':
-      return { kind: 'number', value: x.text };
     case 'call_expression': {
       const c = calleeOf(x);
       return { kind: 'call', callee: c.callee, args: c.args };
@@ -124,11 +131,9 @@ export function toCond(n: Node): Cond {
 
 function toArg(n: Node): Arg {
   const x = unparen(n);
-  const path = pathOf(x);
-  if (path !== null) return { kind: 'ident', name: path };
+  const a = atom(x);
+  if (a) return a;
   switch (x.type) {
-    case 'number_literal':
-      return { kind: 'number', value: x.text };
     case 'string_literal':
       return { kind: 'string', value: x.text.slice(1, -1) };
     case 'concatenated_string':
@@ -197,7 +202,7 @@ function calleeOf(call: Node): Callee {
     }
     // A curried macro such as guard(mutex)(&lock): the macro is the callee.
     const c = calleeOf(f);
-    return { ...c, args: c.args, args2: args };
+    return { ...c, args2: args };
   }
   const target = pathOf(f);
   return { callee: target ? `@${target.replace(/^\*/, '')}` : '?', via: 'pointer', args };
