@@ -3,7 +3,7 @@
  * lower-case hex, or the same facts as a table for people.
  */
 import { hex } from './bits';
-import type { RunResult } from './index';
+import type { RunResult } from './runner';
 import type { MmuState } from './model/state';
 
 export interface JsonReport {

@@ -1,6 +1,6 @@
 /** Test helpers: run a scenario or fail loudly, and read the state at interesting points. */
 import { hex } from './bits';
-import { runScenario, type RunResult } from './index';
+import { runScenario, type RunResult } from './runner';
 import type { Vendor, VariantId } from './ids';
 import type { MmuState } from './model/state';
 import type { ScenarioInput } from './scenario';

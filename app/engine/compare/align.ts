@@ -5,7 +5,7 @@
  */
 import { splitStepId } from '../checker/context';
 import { containerName } from '../edits';
-import type { RunResult } from '../index';
+import type { RunResult } from '../runner';
 import type { TraceEvent } from '../run/trace';
 import type { VariantDef } from '../variants/types';
 

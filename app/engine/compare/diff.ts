@@ -6,7 +6,7 @@
 import { hex } from '../bits';
 import { splitStepId } from '../checker/context';
 import type { Finding } from '../checker';
-import type { RunResult } from '../index';
+import type { RunResult } from '../runner';
 import { applyChange, cloneState, type KmemCache, type MmuState } from '../model/state';
 import { finalState } from '../report';
 import type { TraceEvent } from '../run/trace';

@@ -6,7 +6,7 @@
  */
 import type { Finding, Link } from '../checker';
 import { DEFAULT_PARAM_VALUES } from '../params';
-import type { RunResult } from '../index';
+import type { RunResult } from '../runner';
 import type { Params } from '../scenario';
 import { sourceLabel, sourceUrl } from '../variants/sources';
 import { eventName, type OrderingChange } from './align';

@@ -6,7 +6,7 @@
 import type { Finding, Link } from '../checker';
 import { containerName } from '../edits';
 import type { FindingKind } from '../ids';
-import type { RunResult } from '../index';
+import type { RunResult } from '../runner';
 import type { EventKind } from '../run/trace';
 import { eventName, type RowKind } from './align';
 import type { CellDiff, Comparison } from './diff';
