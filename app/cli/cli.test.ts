@@ -155,6 +155,24 @@ describe('malformed input: {"ok":false,"error":…} and exit 2', () => {
     expect(j.ok).toBe(false);
     expect(j.error).toContain(message);
   });
+  it.each(['toString', 'constructor', 'hasOwnProperty', 'valueOf', '__proto__'])(
+    'an edit naming %s is no such function or step, not a crash',
+    (name) => {
+      const reset = 'kvm_mmu_vendor_module_init/kvm_mmu_reset_all_pte_masks';
+      for (const [edit, message] of [
+        [{ move: reset, to: name, index: 0 }, `there is no function "${name}"`],
+        [{ move: name, to: 'kvm_arch_init', index: 0 }, `there is no step "${name}"`],
+        [{ remove: name }, `there is no step "${name}"`],
+      ] as const) {
+        const out = run(['run', 's.json'], { 's.json': scenario('v6.0', { edits: [edit] }) });
+        expect(out).toMatchObject({ code: 2, stderr: '' });
+        expect(JSON.parse(out.stdout)).toEqual({
+          ok: false,
+          error: expect.stringContaining(`edits[0]: ${message}`),
+        });
+      }
+    },
+  );
   it('points at the line and column of a JSON syntax error when the parser gives a position', () => {
     const out = run(['run', 's.json'], { 's.json': '{\n  "v": 1,\n  "kernel" "v6.0"\n}' });
     expect(JSON.parse(out.stdout).error).toMatch(/line 3, column 12/);

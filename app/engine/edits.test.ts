@@ -159,3 +159,36 @@ describe('applyEdits', () => {
     );
   });
 });
+
+describe('ids named like Object.prototype members are no such function or step', () => {
+  const PROTOTYPE_NAMES = ['toString', 'constructor', 'hasOwnProperty', 'valueOf', '__proto__'];
+  const RESET = 'kvm_mmu_vendor_module_init/kvm_mmu_reset_all_pte_masks';
+  const refusal = (edit: Edit) => {
+    const r = runScenario({ v: 1, kernel: 'v6.0', vendor: 'intel', edits: [edit] });
+    if (r.ok) throw new Error('expected a refusal');
+    return r.error;
+  };
+  it.each(PROTOTYPE_NAMES)('%s as the step a move takes', (name) => {
+    expect(refusal({ move: name, to: 'kvm_arch_hardware_setup', index: 0 })).toBe(
+      `invalid scenario: edits[0]: there is no step "${name}" in v6.0 (step ids look like "${RESET}")`,
+    );
+  });
+  it.each(PROTOTYPE_NAMES)('%s as the function a move goes to', (name) => {
+    expect(refusal({ move: RESET, to: name, index: 0 })).toBe(
+      `invalid scenario: edits[0]: there is no function "${name}" in v6.0`,
+    );
+    expect(refusal({ move: RESET, to: `${name}@out`, index: 0 })).toBe(
+      `invalid scenario: edits[0]: there is no function "${name}" in v6.0`,
+    );
+  });
+  it.each(PROTOTYPE_NAMES)('%s as the error label a move goes to', (name) => {
+    expect(refusal({ move: RESET, to: `kvm_arch_init@${name}`, index: 0 })).toContain(
+      `kvm_arch_init has no error label "${name}"`,
+    );
+  });
+  it.each(PROTOTYPE_NAMES)('%s as the step a remove takes', (name) => {
+    expect(refusal({ remove: name })).toBe(
+      `invalid scenario: edits[0]: there is no step "${name}" in v6.0 (step ids look like "${RESET}")`,
+    );
+  });
+});

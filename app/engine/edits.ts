@@ -5,7 +5,7 @@
  */
 import type { Edit, Result } from './scenario';
 import { opSlug } from './variants/dsl';
-import { calleesOf, reachable, stepsOf } from './variants/graph';
+import { calleesOf, functionNamed, reachable, stepsOf } from './variants/graph';
 import type { FunctionDef, StepDef, VariantDef } from './variants/types';
 
 export interface StepLocation {
@@ -44,7 +44,7 @@ function findCycle(v: VariantDef): string[] | null {
   const state = new Map<string, 'active' | 'done'>();
   const path: string[] = [];
   const visit = (name: string): string[] | null => {
-    const f = v.functions[name];
+    const f = functionNamed(v, name);
     if (!f || state.get(name) === 'done') return null;
     if (state.get(name) === 'active') return [...path.slice(path.indexOf(name)), name];
     state.set(name, 'active');
@@ -110,7 +110,7 @@ export function applyEdits(base: VariantDef, edits: readonly Edit[]): Result<App
         ok: false,
         error: `${at}: there is no step "${id}" in ${base.id} (step ids look like "kvm_mmu_vendor_module_init/kvm_mmu_reset_all_pte_masks")`,
       };
-    const from = v.functions[found.fn]!;
+    const from = functionNamed(v, found.fn)!;
     const fromSteps = containerSteps(from, found.label)!;
     const where = containerName(found.fn, found.label);
     if ('remove' in edit) {
@@ -119,7 +119,7 @@ export function applyEdits(base: VariantDef, edits: readonly Edit[]): Result<App
       continue;
     }
     const target = parseTarget(edit.to);
-    const to = v.functions[target.fn];
+    const to = functionNamed(v, target.fn);
     if (!to)
       return { ok: false, error: `${at}: there is no function "${target.fn}" in ${base.id}` };
     const toSteps = containerSteps(to, target.label);

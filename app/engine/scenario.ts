@@ -12,6 +12,7 @@ import {
   vendorModule,
   type ModuleName,
 } from './ids';
+import { own } from './own';
 import { DEFAULT_PARAM_VALUES as D } from './params';
 
 /** Hard limits keep a hostile or mistaken scenario from exhausting the worker. */
@@ -103,7 +104,7 @@ const RENAMED_STEPS: Record<string, string> = {
   // The TDX gate's effect, once named like the function that calls it (docs/kernel-model.md).
   'tdx_bringup/tdx_bringup': 'tdx_bringup/tdx_gate',
 };
-const editedStep = stepId.transform((id) => RENAMED_STEPS[id] ?? id);
+const editedStep = stepId.transform((id) => own(RENAMED_STEPS, id) ?? id);
 const EditSchema = z.union([
   z.strictObject({ move: editedStep, to: stepId, index: int(0, 1000) }),
   z.strictObject({ remove: editedStep }),

@@ -7,6 +7,7 @@ import { splitStepId } from '../checker/context';
 import { containerName } from '../edits';
 import type { RunResult } from '../runner';
 import type { TraceEvent } from '../run/trace';
+import { functionNamed } from '../variants/graph';
 import type { VariantDef } from '../variants/types';
 
 export type RowKind = 'same' | 'left-only' | 'right-only';
@@ -187,7 +188,7 @@ const isNote = (e: TraceEvent): boolean =>
 /** Worth a line in a review: changes or reads MMU state, or calls into MMU code. */
 function isSignificant(e: TraceEvent, v: VariantDef): boolean {
   if (e.kind === 'call')
-    return v.functions[splitStepId(e.stepId!).what]?.file.startsWith(MMU_DIR) ?? false;
+    return functionNamed(v, splitStepId(e.stepId!).what)?.file.startsWith(MMU_DIR) ?? false;
   return !isNote(e);
 }
 

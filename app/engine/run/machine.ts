@@ -18,6 +18,8 @@ import { moduleLoadValues } from '../model/globals';
 import { StateWriter, type MmuState } from '../model/state';
 import { POINTER_BYTES, PTE_LIST_DESC_HEADER_BYTES, PTE_LIST_EXT } from '../constants';
 import type { Fault, ModuleOp, Scenario } from '../scenario';
+import { own } from '../own';
+import { functionNamed } from '../variants/graph';
 import type { FunctionDef, StepDef, VariantDef } from '../variants/types';
 import { Trace, type EventKind, type Origin, type TraceEvent } from './trace';
 import { VmRuntime } from './workload';
@@ -239,11 +241,9 @@ export class Machine {
 
   private resolve(name: string): FunctionDef | undefined {
     const target = name.startsWith('@')
-      ? (this.vendor === 'vmx' ? this.variant.intel : this.variant.amd).ops[
-          name.slice(1) as 'hardware_setup' | 'hardware_unsetup'
-        ]
+      ? own((this.vendor === 'vmx' ? this.variant.intel : this.variant.amd).ops, name.slice(1))
       : name;
-    return this.variant.functions[target];
+    return target === undefined ? undefined : functionNamed(this.variant, target);
   }
 
   private callFunction(name: string): Errno | null {

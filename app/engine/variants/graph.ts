@@ -1,8 +1,13 @@
 /** The static call graph of a variant: which functions and steps a module entry can reach. */
 import type { ModuleName } from '../ids';
+import { own } from '../own';
 import type { FunctionDef, StepDef, VariantDef } from './types';
 
 type Op = 'hardware_setup' | 'hardware_unsetup';
+
+/** The variant's function of that name; a name inherited from Object.prototype is none. */
+export const functionNamed = (v: VariantDef, name: string): FunctionDef | undefined =>
+  own(v.functions, name);
 
 /** Functions a call names: "@op" is the vendor's op; for no particular vendor, both vendors'. */
 export function calleesOf(v: VariantDef, step: StepDef, module?: ModuleName): string[] {
@@ -28,7 +33,7 @@ export function reachable(
   const out: FunctionDef[] = [];
   const todo = [...roots].reverse();
   while (todo.length) {
-    const f = v.functions[todo.pop()!];
+    const f = functionNamed(v, todo.pop()!);
     if (!f || seen.has(f.name)) continue;
     seen.add(f.name);
     out.push(f);
