@@ -23,6 +23,9 @@ export const MODULES = ['kvm', 'kvm_intel', 'kvm_amd'] as const;
 export type ModuleName = (typeof MODULES)[number];
 export type VendorModule = Exclude<ModuleName, 'kvm'>;
 
+/** Whose ops a vendor module installs: VMX for kvm_intel, SVM for kvm_amd. */
+export type VendorOps = 'vmx' | 'svm';
+
 export const vendorModule = (v: Vendor): VendorModule => (v === 'intel' ? 'kvm_intel' : 'kvm_amd');
 
 /** Where fail[].at may point (docs/scenario.md, "Fault points"). */

@@ -24,7 +24,7 @@ export type { CompareView, CompareRow, CompareFinding, RowHalf } from './compare
 export { shownValue } from './compare/diff';
 export type { CellDiff } from './compare/diff';
 
-import { effectLabel } from './effects';
+import { effectLabel } from './effects/labels';
 import type { StepDef } from './variants/types';
 
 /** How a step reads in a listing: the call it makes or the kernel statement its effect stands for. */

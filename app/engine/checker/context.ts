@@ -1,7 +1,6 @@
 /** What every check needs: the trace, the state before each event, and which module op ran it. */
 import { effectFootprint } from '../effects';
-import type { VendorOps } from '../effects/types';
-import type { FindingKind, ModuleName } from '../ids';
+import type { FindingKind, ModuleName, VendorOps } from '../ids';
 import { CONFIG } from '../model/globals';
 import { applyChange, cloneState, type CellValue, type MmuState } from '../model/state';
 import type { ModuleOp, Scenario } from '../scenario';

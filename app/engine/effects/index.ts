@@ -1,4 +1,7 @@
-/** The effect table: one spec per effect kind, so a variant's steps are pure data. */
+/**
+ * The effect table: one spec per effect kind, so a variant's steps are pure data.
+ * How effects read (labels, texts) is in labels.ts, which the main thread loads alone.
+ */
 import * as C from './config';
 import * as M from './masks';
 import * as R from './resources';
@@ -53,7 +56,5 @@ export const effectFootprint = (
   e: Effect,
   ctx: Pick<EffectContext, 'vendor' | 'physSource'>,
 ): Footprint => specOf(e).footprint(e, ctx);
-export const effectLabel = (e: Effect): string => specOf(e).label(e);
-export const effectText = (e: Effect): string => specOf(e).text(e);
 export const effectResetsDefaults = (e: Effect): boolean => specOf(e).resetsDefaults?.(e) ?? false;
 export const effectFaultPoint = (e: Effect) => specOf(e).faultPoint?.(e) ?? null;

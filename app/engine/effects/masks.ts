@@ -48,9 +48,6 @@ const MMIO_WRITES = [
 ];
 
 export const shadowPhysBitsProbe: Spec<'shadow_phys_bits_probe'> = {
-  label: () => 'shadow_phys_bits = kvm_get_shadow_phys_bits()',
-  text: () =>
-    'Records the CPU’s MAXPHYADDR (CPUID 0x80000008), which decides whether a reserved physical-address bit is left for MMIO SPTEs.',
   footprint: () => ({ reads: [], writes: ['shadow_phys_bits'] }),
   apply(_e, ctx) {
     const v = maxPhyAddr(ctx.params);
@@ -60,9 +57,6 @@ export const shadowPhysBitsProbe: Spec<'shadow_phys_bits_probe'> = {
 };
 
 export const kvmAdEnabledReset: Spec<'kvm_ad_enabled_reset'> = {
-  label: () => 'kvm_ad_enabled = true',
-  text: () =>
-    'Assumes hardware accessed/dirty bits until a vendor says otherwise (VMX may clear it for EPT without A/D).',
   footprint: () => ({ reads: [], writes: ['kvm_ad_enabled'] }),
   resetsDefaults: () => true,
   apply(_e, ctx) {
@@ -72,9 +66,6 @@ export const kvmAdEnabledReset: Spec<'kvm_ad_enabled_reset'> = {
 };
 
 export const resetL1tfMasks: Spec<'reset_l1tf_masks'> = {
-  label: () => 'L1TF masks (shadow_nonpresent_or_rsvd_*)',
-  text: () =>
-    'On CPUs with the L1TF bug, non-present SPTEs keep the upper GFN bits in a 5-bit window below the cache’s address width so a speculative L1D load cannot hit host memory; otherwise the window is empty and the lower-GFN mask covers every physical-address bit.',
   footprint: () => ({
     reads: [],
     writes: ['shadow_nonpresent_or_rsvd_mask', 'shadow_nonpresent_or_rsvd_lower_gfn_mask'],
@@ -102,9 +93,6 @@ export const resetL1tfMasks: Spec<'reset_l1tf_masks'> = {
 };
 
 export const resetDefaultMasks: Spec<'reset_default_masks'> = {
-  label: () => 'default shadow_* masks',
-  text: (e) =>
-    `Puts every SPTE mask back to its value for ordinary x86 page tables: P/U/A/D at bits 0/2/5/6, NX at bit 63, no X bit, no access tracking, no memory-encryption bits, host/MMU-writable at software bits 9/10${e.memtype ? ', no memtype bits' : ''}. A vendor module loaded earlier may have left EPT values here.`,
   footprint: (e) => ({
     reads: [],
     writes: e.memtype ? [...DEFAULT_MASKS, 'shadow_memtype_mask'] : DEFAULT_MASKS,
@@ -164,18 +152,6 @@ function mmioArgs(
 }
 
 export const setMmioSpteMask: Spec<'set_mmio_spte_mask'> = {
-  label: (e) =>
-    e.from === 'reset'
-      ? 'kvm_mmu_set_mmio_spte_mask(bit 51 | P, same, ACC_WRITE|ACC_USER)'
-      : e.from === 'ept'
-        ? 'kvm_mmu_set_mmio_spte_mask(VMX_EPT_MISCONFIG_WX_VALUE, VMX_EPT_RWX_MASK, 0)'
-        : 'kvm_mmu_set_mmio_spte_mask(reserved bits above x86_phys_bits)',
-  text: (e) =>
-    `Chooses how MMIO SPTEs are marked so a guest MMIO access faults straight into KVM’s emulator. ${
-      e.flavour === 'v5.19'
-        ? 'In this version a value of 0 turns enable_mmio_caching off for good: later calls cannot turn it back on (fixed in v6.0 by c3e0c8c2e8b1).'
-        : 'From v6.0 every call starts again from the user’s mmio_caching choice (allow_mmio_caching), so an earlier call cannot leave caching off.'
-    }`,
   footprint: (e, ctx) => ({
     reads: [
       'shadow_nonpresent_or_rsvd_lower_gfn_mask',
@@ -243,15 +219,6 @@ export const setMmioSpteMask: Spec<'set_mmio_spte_mask'> = {
 };
 
 export const setEptMasks: Spec<'set_ept_masks'> = {
-  label: () => 'EPT values for the shadow_* masks',
-  text: (e) =>
-    `EPT entries have no U/NX bits: R (bit 0) stands in for “user”, X (bit 2) for executable, and A/D live at bits 8/9. ${
-      e.flavour === 'v6.13'
-        ? 'Since v6.13 the A/D masks are set even without hardware A/D (kvm_ad_enabled records that) and present entries carry suppress-#VE (bit 63).'
-        : 'Without EPT A/D the accessed/dirty masks are 0 and access tracking takes over.'
-    } With execute-only support “present” needs no R bit, so the present mask is ${
-      e.flavour === 'v6.13' ? 'just bit 63' : '0'
-    }. Host/MMU-writable move to software bits 57/58${e.flavour === 'v6.0' ? '; EPT also needs the memtype+IPAT bits' : ''}.`,
   footprint: (e) => ({
     reads: ['enable_ept_ad_bits'],
     writes: [
@@ -282,14 +249,6 @@ export const setEptMasks: Spec<'set_ept_masks'> = {
 };
 
 export const setMeSpteMask: Spec<'set_me_spte_mask'> = {
-  label: (e) =>
-    e.from === 'vmx'
-      ? 'kvm_mmu_set_me_spte_mask(0, KeyID bits)'
-      : 'kvm_mmu_set_me_spte_mask(sme_me_mask, sme_me_mask)',
-  text: (e) =>
-    e.from === 'vmx'
-      ? 'Marks the MKTME/TDX KeyID bits (between x86_phys_bits and MAXPHYADDR) as the memory-encryption mask, so SPTE checks treat them as reserved. Empty when no address bits are taken.'
-      : 'Sets the SME C-bit as both value and mask so every SPTE maps host memory encrypted. Zero when SME is off.',
   footprint: (e, ctx) => ({
     reads: e.from === 'vmx' ? [ctx.physSource] : [],
     writes: ['shadow_me_value', 'shadow_me_mask'],

@@ -7,34 +7,17 @@
  * use-after-free.
  */
 import { PTE_LIST_DESC_HEADER_BYTES, POINTER_BYTES } from '../constants';
-import { PERCPU_COUNTER, SHRINKER } from '../model/globals';
+import { CACHE_POINTER, PERCPU_COUNTER, SHRINKER } from '../model/globals';
 import { slubLayout } from '../model/slub';
 import type { KmemCache } from '../model/state';
-import type { CacheName, Effect, EffectContext, EffectSpec } from './types';
+import type { Effect, EffectContext, EffectSpec } from './types';
 
 type Spec<K extends Effect['kind']> = EffectSpec<Extract<Effect, { kind: K }>>;
-
-export const CACHE_POINTER: Record<CacheName, string> = {
-  pte_list_desc: 'pte_list_desc_cache',
-  kvm_mmu_page_header: 'mmu_page_header_cache',
-};
 
 const cacheOf = (ctx: EffectContext, id: number | null | undefined): KmemCache | undefined =>
   id == null ? undefined : ctx.w.peek('caches', String(id));
 
 export const kmemCacheCreate: Spec<'kmem_cache_create'> = {
-  label: (e) =>
-    `${CACHE_POINTER[e.cache]} = kmem_cache_create("${e.cache}", ${
-      e.sizedByNrSptes
-        ? '16 + nr_sptes_per_pte_list * 8'
-        : `sizeof(struct ${e.cache === 'pte_list_desc' ? 'pte_list_desc' : 'kvm_mmu_page'})`
-    })`,
-  text: (e) =>
-    e.cache === 'pte_list_desc'
-      ? e.sizedByNrSptes
-        ? 'Creates the slab cache for rmap descriptors, sized from nr_sptes_per_pte_list: 32 bytes with TDP, 128 without. This is why the v1 series needs the vendor to have configured the MMU first.'
-        : 'Creates the slab cache for rmap descriptors (struct pte_list_desc: a next pointer, a count and 14 spte pointers, 128 bytes). Its size is fixed, so it can be created before the vendor decides on TDP.'
-      : 'Creates the slab cache for shadow page headers (struct kvm_mmu_page).',
   footprint: (e) => ({
     reads: e.sizedByNrSptes ? ['nr_sptes_per_pte_list'] : [],
     writes: [CACHE_POINTER[e.cache], `kmem_cache:${e.cache}`],
@@ -82,9 +65,6 @@ export const kmemCacheCreate: Spec<'kmem_cache_create'> = {
 };
 
 export const kmemCacheDestroy: Spec<'kmem_cache_destroy'> = {
-  label: (e) => `kmem_cache_destroy(${CACHE_POINTER[e.cache]})`,
-  text: () =>
-    'Destroys the cache. NULL is accepted and ignored, but the global pointer is not cleared afterwards, so a second destroy of the same cache is a use-after-free.',
   footprint: (e) => ({
     reads: [],
     writes: [`kmem_cache:${e.cache}`],
@@ -106,9 +86,6 @@ export const kmemCacheDestroy: Spec<'kmem_cache_destroy'> = {
 };
 
 export const percpuCounterInit: Spec<'percpu_counter_init'> = {
-  label: () => 'percpu_counter_init(&kvm_total_used_mmu_pages, 0)',
-  text: () =>
-    'Allocates the per-CPU counter of shadow pages in use across all VMs; the shrinker reads it to decide whether there is anything to reclaim.',
   footprint: () => ({ reads: [], writes: [PERCPU_COUNTER], probes: [PERCPU_COUNTER] }),
   faultPoint: () => 'percpu_counter_init',
   apply(_e, ctx) {
@@ -128,8 +105,6 @@ export const percpuCounterInit: Spec<'percpu_counter_init'> = {
 };
 
 export const percpuCounterDestroy: Spec<'percpu_counter_destroy'> = {
-  label: () => 'percpu_counter_destroy(&kvm_total_used_mmu_pages)',
-  text: () => 'Frees the per-CPU counter; a counter that holds no storage is left alone.',
   footprint: () => ({ reads: [], writes: [PERCPU_COUNTER], probes: [PERCPU_COUNTER] }),
   apply(_e, ctx) {
     if (ctx.w.get('lifecycle', PERCPU_COUNTER) !== 'initialized')
@@ -140,12 +115,6 @@ export const percpuCounterDestroy: Spec<'percpu_counter_destroy'> = {
 };
 
 export const registerShrinker: Spec<'register_shrinker'> = {
-  label: (e) =>
-    e.api === 'register_shrinker'
-      ? 'register_shrinker(&mmu_shrinker, "x86-mmu")'
-      : 'mmu_shrinker = shrinker_alloc(0, "x86-mmu"); shrinker_register()',
-  text: () =>
-    'Registers the MMU shrinker (seeks = 10 * DEFAULT_SEEKS) so memory pressure can zap shadow pages of idle VMs.',
   footprint: () => ({ reads: [], writes: [SHRINKER], probes: [SHRINKER] }),
   faultPoint: () => 'register_shrinker',
   apply(_e, ctx) {
@@ -157,8 +126,6 @@ export const registerShrinker: Spec<'register_shrinker'> = {
 };
 
 export const unregisterShrinker: Spec<'unregister_shrinker'> = {
-  label: (e) => `${e.api}(&mmu_shrinker)`,
-  text: () => 'Removes the MMU shrinker; unregistering one that was never registered is a no-op.',
   footprint: () => ({ reads: [], writes: [SHRINKER], probes: [SHRINKER] }),
   apply(_e, ctx) {
     if (ctx.w.get('lifecycle', SHRINKER) !== 'registered')

@@ -2,12 +2,10 @@
  * The closed set of effects a step can apply. Flags inside an effect carry the
  * version differences (kernel-facts.md section 3), so variants stay plain data.
  */
-import type { Errno, FaultPoint, ModuleName } from '../ids';
+import type { Errno, FaultPoint, ModuleName, VendorOps } from '../ids';
+import type { CacheName } from '../model/globals';
 import type { Params } from '../scenario';
 import type { StateWriter } from '../model/state';
-
-export type CacheName = 'pte_list_desc' | 'kvm_mmu_page_header';
-export type VendorOps = 'vmx' | 'svm';
 
 /** set_mmio_spte_mask() semantics: v5.19 lacks the re-evaluation fix (c3e0c8c2e8b1). */
 export type MmioFlavour = 'v5.19' | 'v6.0' | 'v6.10';
@@ -86,11 +84,8 @@ export interface Footprint {
   probes?: string[];
 }
 
+/** What an effect does; how it reads is in labels.ts. */
 export interface EffectSpec<E extends Effect> {
-  /** How the step reads in a call stack: usually the kernel call it stands for. */
-  label(e: E): string;
-  /** What the step does and why, in plain words, independent of values. */
-  text(e: E): string;
   footprint(e: E, ctx: Pick<EffectContext, 'vendor' | 'physSource'>): Footprint;
   /** Tags writes that only restore defaults: the clobber check looks for these. */
   resetsDefaults?(e: E): boolean;

@@ -28,7 +28,13 @@ export const MASK_NAMES = [
 ] as const;
 export type MaskName = (typeof MASK_NAMES)[number];
 
-export const POINTER_NAMES = ['pte_list_desc_cache', 'mmu_page_header_cache'] as const;
+export type CacheName = 'pte_list_desc' | 'kvm_mmu_page_header';
+/** The kvm.ko static that points at each MMU kmem cache. */
+export const CACHE_POINTER = {
+  pte_list_desc: 'pte_list_desc_cache',
+  kvm_mmu_page_header: 'mmu_page_header_cache',
+} as const satisfies Record<CacheName, string>;
+export const POINTER_NAMES = Object.values(CACHE_POINTER);
 export const PERCPU_COUNTER = 'kvm_total_used_mmu_pages';
 export const SHRINKER = 'mmu_shrinker';
 

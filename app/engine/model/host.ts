@@ -6,7 +6,7 @@
 import { bit } from '../bits';
 import { PG_LEVEL_1G, PG_LEVEL_2M, PG_LEVEL_4K } from '../constants';
 import type { Params } from '../scenario';
-import type { VendorOps } from '../effects/types';
+import type { VendorOps } from '../ids';
 
 /** CPUID 0x80000008 EAX[7:0]: what shadow_phys_bits / kvm_host.maxphyaddr record. */
 export const maxPhyAddr = (p: Params): number => p.physBits;

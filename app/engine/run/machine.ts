@@ -4,17 +4,11 @@
  * the labels below it, as C gotos do) or back to the caller. Every step becomes a
  * trace event carrying the state changes it made.
  */
-import {
-  effectFootprint,
-  effectLabel,
-  effectResetsDefaults,
-  effectText,
-  applyEffect,
-} from '../effects';
-import type { EffectContext, VendorOps } from '../effects/types';
-import { CACHE_POINTER } from '../effects/resources';
-import type { Errno, FaultPoint, ModuleName, Phase } from '../ids';
-import { moduleLoadValues } from '../model/globals';
+import { effectFootprint, effectResetsDefaults, applyEffect } from '../effects';
+import { effectLabel, effectText } from '../effects/labels';
+import type { EffectContext } from '../effects/types';
+import type { Errno, FaultPoint, ModuleName, Phase, VendorOps } from '../ids';
+import { CACHE_POINTER, moduleLoadValues } from '../model/globals';
 import { StateWriter, type MmuState } from '../model/state';
 import { POINTER_BYTES, PTE_LIST_DESC_HEADER_BYTES, PTE_LIST_EXT } from '../constants';
 import type { Fault, ModuleOp, Scenario } from '../scenario';
