@@ -42,8 +42,12 @@ export interface RunStream {
   finish(): RunResult;
 }
 
-export function startRun(scenario: Scenario): Result<RunStream> {
-  const applied = applyEdits(VARIANTS[scenario.kernel], scenario.edits);
+/** `base`: the variant to run instead of the built-in one the scenario names (e.g. an imported kernel). */
+export function startRun(
+  scenario: Scenario,
+  base: VariantDef = VARIANTS[scenario.kernel],
+): Result<RunStream> {
+  const applied = applyEdits(base, scenario.edits);
   if (!applied.ok) return { ok: false, error: `invalid scenario: ${applied.error}` };
   const variant = applied.value.variant;
   const machine = new Machine(variant, scenario, initialState(variant.shape, scenario.params));
@@ -79,8 +83,8 @@ export function startRun(scenario: Scenario): Result<RunStream> {
   return { ok: true, value: stream };
 }
 
-export function runValidated(scenario: Scenario): Result<RunResult> {
-  const stream = startRun(scenario);
+export function runValidated(scenario: Scenario, base?: VariantDef): Result<RunResult> {
+  const stream = startRun(scenario, base);
   return stream.ok ? { ok: true, value: stream.value.finish() } : stream;
 }
 

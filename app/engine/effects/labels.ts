@@ -133,7 +133,7 @@ const WORDS: { [K in EffectKind]: EffectWords<Extract<Effect, { kind: K }>> } = 
           : 'kvm_mmu_set_mmio_spte_mask(reserved bits above x86_phys_bits)',
     text: (e) =>
       `Chooses how MMIO SPTEs are marked so a guest MMIO access faults straight into KVM’s emulator. ${
-        e.flavour === 'v5.19'
+        !e.reevaluate
           ? 'In this version a value of 0 turns enable_mmio_caching off for good: later calls cannot turn it back on (fixed in v6.0 by c3e0c8c2e8b1).'
           : 'From v6.0 every call starts again from the user’s mmio_caching choice (allow_mmio_caching), so an earlier call cannot leave caching off.'
       }`,
@@ -142,12 +142,12 @@ const WORDS: { [K in EffectKind]: EffectWords<Extract<Effect, { kind: K }>> } = 
     label: () => 'EPT values for the shadow_* masks',
     text: (e) =>
       `EPT entries have no U/NX bits: R (bit 0) stands in for “user”, X (bit 2) for executable, and A/D live at bits 8/9. ${
-        e.flavour === 'v6.13'
-          ? 'Since v6.13 the A/D masks are set even without hardware A/D (kvm_ad_enabled records that) and present entries carry suppress-#VE (bit 63).'
-          : 'Without EPT A/D the accessed/dirty masks are 0 and access tracking takes over.'
-      } With execute-only support “present” needs no R bit, so the present mask is ${
-        e.flavour === 'v6.13' ? 'just bit 63' : '0'
-      }. Host/MMU-writable move to software bits 57/58${e.flavour === 'v6.0' ? '; EPT also needs the memtype+IPAT bits' : ''}.`,
+        e.alwaysAd
+          ? 'Since v6.13 the A/D masks are set even without hardware A/D (kvm_ad_enabled records that)'
+          : 'Without EPT A/D the accessed/dirty masks are 0 and access tracking takes over'
+      }${e.suppressVe ? `${e.alwaysAd ? ' and present' : '; present'} entries carry suppress-#VE (bit 63)` : ''}. With execute-only support “present” needs no R bit, so the present mask is ${
+        e.suppressVe ? 'just bit 63' : '0'
+      }. Host/MMU-writable move to software bits 57/58${e.memtype ? '; EPT also needs the memtype+IPAT bits' : ''}.`,
   },
   set_me_spte_mask: {
     label: (e) =>
@@ -161,11 +161,13 @@ const WORDS: { [K in EffectKind]: EffectWords<Extract<Effect, { kind: K }>> } = 
   },
   kmem_cache_create: {
     label: (e) =>
-      `${CACHE_POINTER[e.cache]} = kmem_cache_create("${e.cache}", ${
-        e.sizedByNrSptes
-          ? '16 + nr_sptes_per_pte_list * 8'
-          : `sizeof(struct ${e.cache === 'pte_list_desc' ? 'pte_list_desc' : 'kvm_mmu_page'})`
-      })`,
+      e.macro
+        ? `${CACHE_POINTER[e.cache]} = KMEM_CACHE(${e.cache}, SLAB_ACCOUNT)`
+        : `${CACHE_POINTER[e.cache]} = kmem_cache_create("${e.cache}", ${
+            e.sizedByNrSptes
+              ? '16 + nr_sptes_per_pte_list * 8'
+              : `sizeof(struct ${e.cache === 'pte_list_desc' ? 'pte_list_desc' : 'kvm_mmu_page'})`
+          })`,
     text: (e) =>
       e.cache === 'pte_list_desc'
         ? e.sizedByNrSptes
@@ -196,7 +198,10 @@ const WORDS: { [K in EffectKind]: EffectWords<Extract<Effect, { kind: K }>> } = 
       'Registers the MMU shrinker (seeks = 10 * DEFAULT_SEEKS) so memory pressure can zap shadow pages of idle VMs.',
   },
   unregister_shrinker: {
-    label: (e) => `${e.api}(&mmu_shrinker)`,
+    label: (e) =>
+      e.api === 'shrinker_free'
+        ? 'shrinker_free(mmu_shrinker)'
+        : 'unregister_shrinker(&mmu_shrinker)',
     text: () => 'Removes the MMU shrinker; unregistering one that was never registered is a no-op.',
   },
 };

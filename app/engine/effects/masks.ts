@@ -130,8 +130,7 @@ function mmioArgs(
     return { value: m, mask: m, access: K.ACC_WRITE_USER, why };
   }
   if (e.from === 'ept') {
-    const m =
-      e.flavour === 'v6.10' ? K.VMX_EPT_RWX_MASK | K.VMX_EPT_SUPPRESS_VE_BIT : K.VMX_EPT_RWX_MASK;
+    const m = e.suppressVe ? K.VMX_EPT_RWX_MASK | K.VMX_EPT_SUPPRESS_VE_BIT : K.VMX_EPT_RWX_MASK;
     return {
       value: K.VMX_EPT_MISCONFIG_WX_VALUE,
       mask: m,
@@ -157,7 +156,7 @@ export const setMmioSpteMask: Spec<'set_mmio_spte_mask'> = {
       'shadow_nonpresent_or_rsvd_lower_gfn_mask',
       'shadow_nonpresent_or_rsvd_mask',
       // v6.0+ first overwrites enable_mmio_caching with allow_mmio_caching, then reads that.
-      e.flavour === 'v5.19' ? 'enable_mmio_caching' : 'allow_mmio_caching',
+      e.reevaluate ? 'allow_mmio_caching' : 'enable_mmio_caching',
       ...(e.from === 'reset' ? [ctx.physSource] : []),
     ],
     writes: MMIO_WRITES,
@@ -174,7 +173,7 @@ export const setMmioSpteMask: Spec<'set_mmio_spte_mask'> = {
     let value = args.value;
     if (value & mask(ctx, 'shadow_nonpresent_or_rsvd_lower_gfn_mask'))
       warns.push('WARN_ON: MMIO value overlaps the lower GFN bits');
-    if (e.flavour !== 'v5.19')
+    if (e.reevaluate)
       ctx.w.set(
         'config',
         'enable_mmio_caching',
@@ -182,7 +181,7 @@ export const setMmioSpteMask: Spec<'set_mmio_spte_mask'> = {
       );
     const cachingWasOff = !ctx.w.get('config', 'enable_mmio_caching');
     if (cachingWasOff) value = 0n;
-    if (e.flavour !== 'v5.19' && args.mask & ~K.SPTE_MMIO_ALLOWED_MASK) {
+    if (e.reevaluate && args.mask & ~K.SPTE_MMIO_ALLOWED_MASK) {
       warns.push('WARN_ON: MMIO mask uses bits outside SPTE_MMIO_ALLOWED_MASK');
       value = 0n;
     }
@@ -195,7 +194,7 @@ export const setMmioSpteMask: Spec<'set_mmio_spte_mask'> = {
       warns.push('WARN_ON: MMIO value is not inside its own mask');
       value = 0n;
     }
-    const frozen = e.flavour === 'v6.10' ? K.FROZEN_SPTE : K.REMOVED_SPTE;
+    const frozen = e.suppressVe ? K.FROZEN_SPTE : K.REMOVED_SPTE;
     if (value && (frozen & args.mask) === value) {
       warns.push('WARN_ON: a removed/frozen SPTE would look like MMIO');
       value = 0n;
@@ -223,14 +222,14 @@ export const setEptMasks: Spec<'set_ept_masks'> = {
     reads: ['enable_ept_ad_bits'],
     writes: [
       ...EPT_MASKS,
-      ...(e.flavour === 'v6.0' ? ['shadow_memtype_mask'] : []),
-      ...(e.flavour === 'v6.13' ? ['kvm_ad_enabled'] : []),
+      ...(e.memtype ? ['shadow_memtype_mask'] : []),
+      ...(e.alwaysAd ? ['kvm_ad_enabled'] : []),
     ],
   }),
   apply(e, ctx) {
     const ad = Boolean(ctx.w.get('config', 'enable_ept_ad_bits'));
     const execOnly = ctx.params.eptExecOnly;
-    const alwaysAd = e.flavour === 'v6.13';
+    const alwaysAd = e.alwaysAd;
     if (alwaysAd) ctx.w.set('config', 'kvm_ad_enabled', ad);
     setMask(ctx, 'shadow_user_mask', K.VMX_EPT_READABLE_MASK);
     setMask(ctx, 'shadow_accessed_mask', ad || alwaysAd ? K.VMX_EPT_ACCESS_BIT : 0n);
@@ -238,9 +237,12 @@ export const setEptMasks: Spec<'set_ept_masks'> = {
     setMask(ctx, 'shadow_nx_mask', 0n);
     setMask(ctx, 'shadow_x_mask', K.VMX_EPT_EXECUTABLE_MASK);
     const present = execOnly ? 0n : K.VMX_EPT_READABLE_MASK;
-    setMask(ctx, 'shadow_present_mask', alwaysAd ? present | K.VMX_EPT_SUPPRESS_VE_BIT : present);
-    if (e.flavour === 'v6.0')
-      setMask(ctx, 'shadow_memtype_mask', K.VMX_EPT_MT_MASK | K.VMX_EPT_IPAT_BIT);
+    setMask(
+      ctx,
+      'shadow_present_mask',
+      e.suppressVe ? present | K.VMX_EPT_SUPPRESS_VE_BIT : present,
+    );
+    if (e.memtype) setMask(ctx, 'shadow_memtype_mask', K.VMX_EPT_MT_MASK | K.VMX_EPT_IPAT_BIT);
     setMask(ctx, 'shadow_acc_track_mask', K.VMX_EPT_RWX_MASK);
     setMask(ctx, 'shadow_host_writable_mask', K.EPT_SPTE_HOST_WRITABLE);
     setMask(ctx, 'shadow_mmu_writable_mask', K.EPT_SPTE_MMU_WRITABLE);

@@ -117,8 +117,15 @@ export const percpuCounterDestroy: Spec<'percpu_counter_destroy'> = {
 export const registerShrinker: Spec<'register_shrinker'> = {
   footprint: () => ({ reads: [], writes: [SHRINKER], probes: [SHRINKER] }),
   faultPoint: () => 'register_shrinker',
-  apply(_e, ctx) {
+  apply(e, ctx) {
     const errno = ctx.fault('register_shrinker');
+    // shrinker_alloc() reports failure as NULL, and the caller returns -ENOMEM.
+    if (errno && e.api === 'shrinker_alloc')
+      return {
+        errno: 'ENOMEM',
+        injected: true,
+        detail: 'shrinker_alloc() returns NULL (injected); the caller fails with -ENOMEM',
+      };
     if (errno) return { errno, injected: true, detail: `fails with -${errno} (injected)` };
     ctx.w.set('lifecycle', SHRINKER, 'registered');
     return {};

@@ -1,16 +1,11 @@
 /**
  * The closed set of effects a step can apply. Flags inside an effect carry the
- * version differences (kernel-facts.md section 3), so variants stay plain data.
+ * version differences (named era facts, variants/era.ts), so variants stay plain data.
  */
 import type { Errno, FaultPoint, ModuleName, VendorOps } from '../ids';
 import type { CacheName } from '../model/globals';
 import type { Params } from '../scenario';
 import type { StateWriter } from '../model/state';
-
-/** set_mmio_spte_mask() semantics: v5.19 lacks the re-evaluation fix (c3e0c8c2e8b1). */
-export type MmioFlavour = 'v5.19' | 'v6.0' | 'v6.10';
-/** kvm_mmu_set_ept_masks(): v6.0 adds the memtype mask, v6.13 always sets A/D and kvm_ad_enabled. */
-export type EptFlavour = 'v5.19' | 'v6.0' | 'v6.13';
 
 export type Effect =
   | { kind: 'note'; label: string; text: string }
@@ -23,15 +18,29 @@ export type Effect =
   | { kind: 'kvm_ad_enabled_reset' }
   | { kind: 'reset_l1tf_masks' }
   | { kind: 'reset_default_masks'; memtype: boolean }
-  | { kind: 'set_mmio_spte_mask'; from: 'reset' | 'ept' | 'svm'; flavour: MmioFlavour }
-  | { kind: 'set_ept_masks'; flavour: EptFlavour }
+  /** `reevaluate`: c3e0c8c2e8b1's allow_mmio_caching restart; `suppressVe`: the v6.10 bit 63. */
+  | {
+      kind: 'set_mmio_spte_mask';
+      from: 'reset' | 'ept' | 'svm';
+      reevaluate: boolean;
+      suppressVe: boolean;
+    }
+  /** The era's memtype mask, suppress-#VE bit and always-set A/D masks (kvm_ad_enabled). */
+  | { kind: 'set_ept_masks'; memtype: boolean; suppressVe: boolean; alwaysAd: boolean }
   | { kind: 'set_me_spte_mask'; from: VendorOps }
   | { kind: 'vmx_decide_ept' }
   | { kind: 'vmx_decide_ept_ad' }
   | { kind: 'svm_decide_npt' }
   | { kind: 'configure_mmu'; tdpMmuGlobal: boolean; setsNrSptes: boolean }
   | { kind: 'nr_sptes_check' }
-  | { kind: 'kmem_cache_create'; cache: CacheName; sizedByNrSptes: boolean; size: number }
+  /** `macro`: created with KMEM_CACHE(), which takes the struct's name and alignment. */
+  | {
+      kind: 'kmem_cache_create';
+      cache: CacheName;
+      sizedByNrSptes: boolean;
+      size: number;
+      macro?: true;
+    }
   | { kind: 'kmem_cache_destroy'; cache: CacheName }
   | { kind: 'percpu_counter_init' }
   | { kind: 'percpu_counter_destroy' }

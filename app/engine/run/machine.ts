@@ -408,12 +408,7 @@ export class Machine {
       this.notes.push(`The workload did not run: ${problem}.`);
       return;
     }
-    const stackAdd = [this.variant.tree === 'v5.19' ? 'rmap_add' : '__rmap_add', 'pte_list_add'];
-    // v5.19: pte_list_remove() clears the spte, __pte_list_remove() unlinks it; v6.0 renamed them.
-    const stackRemove =
-      this.variant.tree === 'v5.19'
-        ? ['pte_list_remove', '__pte_list_remove']
-        : ['kvm_zap_one_rmap_spte', 'pte_list_remove'];
+    const { add: stackAdd, remove: stackRemove } = this.variant.rmap.stacks;
     for (const step of this.vm.run(this.scenario.workload)) {
       if (!step) {
         yield this.trace.length;

@@ -1,7 +1,13 @@
-/** Puts an era's functions together into a variant. */
-import type { Era } from './era';
-import { byName } from './dsl';
-import { kvmModuleFunctions, archEraFunctions, vendorInitEraFunctions, type ArchMmu } from './x86';
+/**
+ * Puts a variant together from an era's facts and a function tree: the trees
+ * written in this directory (assemble(), shippedVariant()), or one derived from a
+ * kernel's C elsewhere (variantFromEra()).
+ */
+import { byName, FILES } from './dsl';
+import { globalsShape, valuesOf, type CoreFacts, type Era } from './era';
+import { mmuFunctions } from './mmu';
+import { svmFunctions, svmModule } from './svm';
+import type { FunctionDef, VariantDef } from './types';
 import {
   vmxHardwareSetup,
   vmxHardwareUnsetup,
@@ -9,29 +15,59 @@ import {
   vmxSetupMeSpteMask,
   type AltMmu,
 } from './vmx';
-import { svmFunctions, svmModule } from './svm';
-import type { FunctionDef, VariantDef } from './types';
+import { kvmModuleFunctions, archEraFunctions, vendorInitEraFunctions, type ArchMmu } from './x86';
 
-export interface AssembleOptions extends Pick<
-  VariantDef,
-  'id' | 'title' | 'kind' | 'summary' | 'rmap' | 'sources'
-> {
+export type VariantMeta = Pick<VariantDef, 'id' | 'title' | 'kind' | 'summary' | 'sources'> &
+  Partial<Pick<VariantDef, 'base'>>;
+/** What a variant's era does not say: its functions and where the module entries are. */
+export type FunctionTree = Pick<VariantDef, 'functions' | 'kvm' | 'intel' | 'amd'>;
+
+/** A variant of `era` with the function tree `tree`; everything else comes from the era's facts. */
+export function variantFromEra(
+  era: Era<CoreFacts>,
+  meta: VariantMeta,
+  tree: FunctionTree,
+): VariantDef {
+  const f = valuesOf(era);
+  return {
+    id: meta.id,
+    title: meta.title,
+    kind: meta.kind,
+    summary: meta.summary,
+    tree: era.tree,
+    shape: globalsShape(f),
+    rmap: {
+      algorithm: f.rmapAlgorithm,
+      capacity: f.rmapCapacity,
+      stacks: { add: f.rmapAddStack, remove: f.rmapRemoveStack },
+    },
+    ...tree,
+    ...(meta.base ? { base: meta.base } : {}),
+    sources: meta.sources,
+  };
+}
+
+export interface AssembleOptions extends VariantMeta {
   era: Era;
-  /** kvm_arch_init() era: where the MMU's vendor-load work sits. Omit for the v6.3+ structure. */
-  arch?: ArchMmu;
+  /** Where the v1 series puts the MMU's vendor-load work (only on the kvm_arch_init() structure). */
+  placement?: Exclude<ArchMmu, 'vendor-module-init'>;
   alt?: AltMmu;
   /** MMU functions of this variant (mmuFunctions() plus whatever a patch adds). */
   mmu: FunctionDef[];
-  base?: VariantDef['base'];
 }
 
 export function assemble(o: AssembleOptions): VariantDef {
   const alt = o.alt ?? 'none';
+  const f = valuesOf(o.era);
+  if (o.placement && f.vendorInit !== 'kvm_arch_init')
+    throw new Error(`${o.id}: the v1 series is modelled on the kvm_arch_init() structure only`);
   const vmx = vmxModule(o.era);
   const svm = svmModule(o.era);
   const functions = byName([
     ...kvmModuleFunctions(o.era),
-    ...(o.arch ? archEraFunctions(o.era, o.arch) : vendorInitEraFunctions(o.era)),
+    ...(f.vendorInit === 'kvm_arch_init'
+      ? archEraFunctions(o.era, o.placement ?? 'vendor-module-init')
+      : vendorInitEraFunctions(o.era)),
     ...o.mmu,
     ...vmx.fns,
     vmxHardwareSetup(o.era, alt),
@@ -40,19 +76,24 @@ export function assemble(o: AssembleOptions): VariantDef {
     ...svm.fns,
     ...svmFunctions(o.era, alt),
   ]);
-  return {
-    id: o.id,
-    title: o.title,
-    kind: o.kind,
-    summary: o.summary,
-    tree: o.era.tree,
-    shape: o.era.shape,
-    rmap: o.rmap,
+  return variantFromEra(o.era, o, {
     functions,
     kvm: { init: 'kvm_x86_init', exit: 'kvm_x86_exit' },
     intel: vmx.entry,
     amd: svm.entry,
-    ...(o.base ? { base: o.base } : {}),
-    sources: o.sources,
-  };
+  });
+}
+
+/** A shipped kernel's variant: its era's facts and nothing else. */
+export function shippedVariant(
+  era: Era,
+  meta: Pick<VariantDef, 'id' | 'title' | 'summary'>,
+): VariantDef {
+  return assemble({
+    ...meta,
+    kind: 'shipped',
+    era,
+    mmu: mmuFunctions(era, { fullSetup: true }),
+    sources: [{ kind: 'kernel', tree: era.tree, file: FILES.mmu }],
+  });
 }

@@ -6,29 +6,29 @@
 import { applyEdits } from '../edits';
 import type { VariantId } from '../ids';
 import type { Edit } from '../scenario';
-import { assemble } from './build';
+import { assemble, shippedVariant } from './build';
 import { eff, FILES, fn } from './dsl';
-import { ERA_5_19, ERA_6_0, ERA_6_19, ERA_6_6, ERA_7_1, ERA_SEED_P3, type Era } from './era';
+import {
+  ERA_5_19,
+  ERA_6_0,
+  ERA_6_19,
+  ERA_6_6,
+  ERA_7_1,
+  ERA_SEED_P3,
+  valuesOf,
+  type Era,
+} from './era';
+import { eraEffects } from './eraEffects';
 import { creationSteps, mmuFunctions, releaseSteps } from './mmu';
 import { kernelSource, MAIL, mailSource } from './sources';
-import type { FunctionDef, Source, VariantDef } from './types';
+import type { FunctionDef, VariantDef } from './types';
 import { ALT_SRC } from './vmx';
 
-const src = (tree: Era['tree']): Source => ({ kind: 'kernel', tree, file: FILES.mmu });
-const APPEND = { algorithm: 'append', capacity: 'PTE_LIST_EXT' } as const;
-const HEAD_INSERT = { algorithm: 'head-insert', capacity: 'PTE_LIST_EXT' } as const;
-
-const v5_19 = assemble({
+const v5_19 = shippedVariant(ERA_5_19, {
   id: 'v5.19',
   title: 'v5.19 (the series’ base)',
-  kind: 'shipped',
   summary:
     'kvm_arch_init() runs kvm_mmu_vendor_module_init(): the mask reset and the whole MMU setup (kmem caches, percpu counter, shrinker) happen before the vendor’s hardware_setup(). Caches have a fixed size, so nothing depends on TDP yet. A failed register_shrinker() leaks the percpu counter (fixed in v6.1).',
-  era: ERA_5_19,
-  arch: 'vendor-module-init',
-  mmu: mmuFunctions(ERA_5_19, { fullSetup: true }),
-  rmap: APPEND,
-  sources: [src('v5.19')],
 });
 
 /** The v1 series, patch 2: kvm_mmu_hardware_setup() after the vendor's hardware_setup(). */
@@ -87,9 +87,8 @@ const seedP2 = assemble({
   summary:
     'Proposed in the v1 series, never merged. The mask reset stays in kvm_mmu_vendor_module_init() before the vendor’s hardware_setup() — VMX edits masks even before kvm_configure_mmu() — while cache creation, the percpu counter and the shrinker move into a new kvm_mmu_hardware_setup() that common x86 calls after the vendor setup. A failure there now has to undo the vendor setup (new out_unsetup label).',
   era: ERA_5_19,
-  arch: 'seed',
+  placement: 'seed',
   mmu: seedMmu(ERA_5_19, false),
-  rmap: APPEND,
   base: 'v5.19',
   sources: SEED_SOURCES,
 });
@@ -101,9 +100,8 @@ const seedP3 = assemble({
   summary:
     'seed-p2 plus patch 3: kvm_configure_mmu() sets nr_sptes_per_pte_list (2 with TDP, 14 without) and kvm_mmu_hardware_setup() creates pte_list_desc with 16 + 8·n bytes — 32 instead of 128 with TDP, so a vCPU’s 40 cached descriptors cost 1280 bytes instead of 5120. The creation now depends on kvm_configure_mmu() having run; a WARN plus -EIO catches the wrong order on the first load.',
   era: ERA_SEED_P3,
-  arch: 'seed',
+  placement: 'seed',
   mmu: seedMmu(ERA_SEED_P3, true),
-  rmap: { algorithm: 'append', capacity: 'nr_sptes_per_pte_list' },
   base: 'seed-p2',
   sources: [mailSource(MAIL.p3), ...SEED_SOURCES],
 });
@@ -125,10 +123,7 @@ function altMmu(era: Era): FunctionDef[] {
         summary:
           'The reviewer’s alternative: kvm_configure_mmu() sets nr_sptes_per_pte_list and then creates the caches itself (Sean would rename it kvm_mmu_hardware_setup()). No hidden order between two MMU calls — but it returns an error now, and vendor code must undo it.',
       },
-      [
-        eff({ kind: 'configure_mmu', tdpMmuGlobal: era.shape.tdpMmuAllowed, setsNrSptes: true }),
-        ...created.body,
-      ],
+      [eff(eraEffects(valuesOf(era)).configureMmu), ...created.body],
       created.labels,
     ),
     fn(
@@ -153,62 +148,40 @@ const alt = assemble({
   summary:
     'David Matlack’s suggestion in the review: create the caches inside kvm_configure_mmu(), next to nr_sptes_per_pte_list, so no separate call can come too early. The cost Sean named: vendor teardown and error paths must call kvm_unconfigure_mmu(). No code was posted; this is the straightforward reading of the proposal on the seed-p3 base.',
   era: ERA_SEED_P3,
-  arch: 'alt',
+  placement: 'alt',
   alt: 'alt',
   mmu: altMmu(ERA_SEED_P3),
-  rmap: { algorithm: 'append', capacity: 'nr_sptes_per_pte_list' },
   base: 'seed-p3',
   sources: [ALT_SRC, mailSource(MAIL.p2)],
 });
 
-const v6_0 = assemble({
+const v6_0 = shippedVariant(ERA_6_0, {
   id: 'v6.0',
   title: 'v6.0 (what shipped)',
-  kind: 'shipped',
   summary:
     'What v6.0 really shipped: the v5.19 order (caches still created before the vendor’s hardware_setup()), plus MMIO caching re-evaluated at every mask change (c3e0c8c2e8b1), shadow_memtype_mask for EPT, SVM’s MMIO adjustment moved before sev_hardware_setup(), and the PAT[0] check. The percpu-counter leak on shrinker failure is still there.',
-  era: ERA_6_0,
-  arch: 'vendor-module-init',
-  mmu: mmuFunctions(ERA_6_0, { fullSetup: true }),
-  rmap: APPEND,
-  sources: [src('v6.0.19')],
 });
 
-const v6_6 = assemble({
+const v6_6 = shippedVariant(ERA_6_6, {
   id: 'v6.6',
   title: 'v6.6 (v6.3+ structure)',
-  kind: 'shipped',
   summary:
     'Since v6.3 the vendor module calls kvm_x86_vendor_init() (MMU vendor init, then hardware_setup(), under vendor_module_lock) and kvm_init() runs last, so /dev/kvm appears only after all setup. tdp_mmu_enabled is decided once per vendor load in kvm_configure_mmu(). Since v6.4 new rmap entries go to the head descriptor and tails stay full.',
-  era: ERA_6_6,
-  mmu: mmuFunctions(ERA_6_6, { fullSetup: true }),
-  rmap: HEAD_INSERT,
-  sources: [src('v6.6.87')],
 });
 
 /** Its id is 'latest' (docs/scenario.md): it kept that id when v7.1 came, so old links still open it. */
-const latest = assemble({
+const latest = shippedVariant(ERA_6_19, {
   id: 'latest',
   title: 'v6.19 (TDX era)',
-  kind: 'shipped',
   summary:
     'v6.19: kvm_intel enters through vt_init() (VMX, then TDX bring-up, then kvm_init()); the MMU shrinker and the percpu counter are gone (v6.13), so the vendor-load MMU init is the mask reset plus two caches. EPT A/D masks are always set and kvm_ad_enabled says whether hardware maintains them. Caches are still created before hardware_setup().',
-  era: ERA_6_19,
-  mmu: mmuFunctions(ERA_6_19, { fullSetup: true }),
-  rmap: HEAD_INSERT,
-  sources: [src('v6.19')],
 });
 
-const v7_1 = assemble({
+const v7_1 = shippedVariant(ERA_7_1, {
   id: 'v7.1',
   title: 'v7.1 (newest verified)',
-  kind: 'shipped',
   summary:
     'v7.1: the MMU side is v6.19’s (the mask reset and both caches still come before hardware_setup(); spte.c is unchanged). The TDX module is now brought up by the kernel at boot, so vt_init() lost tdx_bringup() (f630de1f8d70, “Fold tdx_bringup() into tdx_hardware_setup()”): the TDX gate is tdx_hardware_setup() at the end of kvm_intel’s hardware_setup op, after kvm_configure_mmu(), and hardware_unsetup became vt_hardware_unsetup(). Common code enables the guest EFER bits after hardware_setup().',
-  era: ERA_7_1,
-  mmu: mmuFunctions(ERA_7_1, { fullSetup: true }),
-  rmap: HEAD_INSERT,
-  sources: [src('v7.1.3')],
 });
 
 function teaching(

@@ -1,15 +1,8 @@
 /** arch/x86/kvm/mmu/{mmu.c,spte.c} functions, per era, plus the v1 series' split of them. */
-import {
-  KVM_MMU_PAGE_BYTES,
-  POINTER_BYTES,
-  PTE_LIST_DESC_HEADER_BYTES,
-  PTE_LIST_EXT,
-} from '../constants';
 import { call, eff, FILES, fn, note, type StepSpec } from './dsl';
-import type { Era } from './era';
+import { valuesOf, type Era } from './era';
+import { eraEffects } from './eraEffects';
 import type { FunctionDef, Source } from './types';
-
-const PTE_LIST_DESC_BYTES = PTE_LIST_DESC_HEADER_BYTES + PTE_LIST_EXT * POINTER_BYTES;
 
 export interface CreationOptions {
   /** seed-p3: WARN and -EIO when nr_sptes_per_pte_list is still 0. */
@@ -24,51 +17,31 @@ export function creationSteps(
   era: Era,
   o: CreationOptions,
 ): { body: StepSpec[]; labels: [string, StepSpec[]][] } {
-  const s = era.shape;
+  const f = valuesOf(era);
+  const e = eraEffects(f);
   const at = o.src ? { src: o.src } : {};
   const body: StepSpec[] = [
     ...(o.nrCheck ? [eff({ kind: 'nr_sptes_check' }, { onError: 'return', ...at })] : []),
-    eff(
-      {
-        kind: 'kmem_cache_create',
-        cache: 'pte_list_desc',
-        sizedByNrSptes: o.sizedByNrSptes,
-        size: PTE_LIST_DESC_BYTES,
-      },
-      { onError: 'out' },
-    ),
-    eff(
-      {
-        kind: 'kmem_cache_create',
-        cache: 'kvm_mmu_page_header',
-        sizedByNrSptes: false,
-        size: KVM_MMU_PAGE_BYTES,
-      },
-      { onError: 'out' },
-    ),
+    eff(e.kmemCacheCreate('pte_list_desc', o.sizedByNrSptes), { onError: 'out' }),
+    eff(e.kmemCacheCreate('kvm_mmu_page_header'), { onError: 'out' }),
   ];
-  if (s.percpuCounter) body.push(eff({ kind: 'percpu_counter_init' }, { onError: 'out' }));
-  if (s.shrinker)
-    body.push(
-      eff(
-        { kind: 'register_shrinker', api: 'register_shrinker' },
-        { onError: era.percpuLeakFixed ? 'out_shrinker' : 'out' },
-      ),
-    );
+  if (f.percpuCounter) body.push(eff({ kind: 'percpu_counter_init' }, { onError: 'out' }));
+  if (e.registerShrinker)
+    body.push(eff(e.registerShrinker, { onError: f.percpuLeakFixed ? 'out_shrinker' : 'out' }));
   const labels: [string, StepSpec[]][] = [];
-  if (s.shrinker && era.percpuLeakFixed)
+  if (e.registerShrinker && f.percpuLeakFixed)
     labels.push(['out_shrinker', [eff({ kind: 'percpu_counter_destroy' })]]);
   labels.push(['out', [call('mmu_destroy_caches')]]);
   return { body, labels };
 }
 
 export function releaseSteps(era: Era): StepSpec[] {
+  const f = valuesOf(era);
+  const unregister = eraEffects(f).unregisterShrinker;
   return [
     call('mmu_destroy_caches'),
-    ...(era.shape.percpuCounter ? [eff({ kind: 'percpu_counter_destroy' })] : []),
-    ...(era.shape.shrinker
-      ? [eff({ kind: 'unregister_shrinker', api: 'unregister_shrinker' })]
-      : []),
+    ...(f.percpuCounter ? [eff({ kind: 'percpu_counter_destroy' })] : []),
+    ...(unregister ? [eff(unregister)] : []),
   ];
 }
 
@@ -83,7 +56,8 @@ export function mmuFunctions(
   o: { fullSetup: boolean; vendorInitSrc?: Source },
 ): FunctionDef[] {
   const t = era.tree;
-  const s = era.shape;
+  const s = valuesOf(era);
+  const e = eraEffects(s);
   const fns: FunctionDef[] = [
     fn(
       t,
@@ -96,8 +70,8 @@ export function mmuFunctions(
       },
       [
         eff({ kind: 'nx_huge_pages_resolve' }),
-        ...(s.tdpMmuAllowed ? [eff({ kind: 'tdp_mmu_allowed_snapshot' })] : []),
-        ...(s.allowMmioCaching ? [call('kvm_mmu_spte_module_init')] : []),
+        ...(s.tdpMmuGlobal ? [eff({ kind: 'tdp_mmu_allowed_snapshot' })] : []),
+        ...(s.mmioReevaluate ? [call('kvm_mmu_spte_module_init')] : []),
       ],
     ),
     fn(
@@ -114,8 +88,8 @@ export function mmuFunctions(
         ...(s.kvmAdEnabled ? [eff({ kind: 'kvm_ad_enabled_reset' })] : []),
         ...(s.physSource === 'shadow_phys_bits' ? [eff({ kind: 'shadow_phys_bits_probe' })] : []),
         eff({ kind: 'reset_l1tf_masks' }),
-        eff({ kind: 'reset_default_masks', memtype: s.memtypeMask }),
-        eff({ kind: 'set_mmio_spte_mask', from: 'reset', flavour: era.mmio }),
+        eff(e.resetDefaultMasks),
+        eff(e.setMmioSpteMask('reset')),
       ],
     ),
     fn(
@@ -127,10 +101,7 @@ export function mmuFunctions(
         owner: 'kvm',
         summary: 'Called by VMX when EPT is on: replaces the x86 masks with their EPT equivalents.',
       },
-      [
-        eff({ kind: 'set_ept_masks', flavour: era.ept }),
-        eff({ kind: 'set_mmio_spte_mask', from: 'ept', flavour: era.mmio }),
-      ],
+      [eff(e.setEptMasks), eff(e.setMmioSpteMask('ept'))],
     ),
     fn(
       t,
@@ -142,13 +113,7 @@ export function mmuFunctions(
         summary:
           'Called by the vendor’s hardware_setup() to tell the MMU whether it uses TDP and at which levels. VMX calls it after editing the masks, SVM before.',
       },
-      [
-        eff({
-          kind: 'configure_mmu',
-          tdpMmuGlobal: s.tdpMmuAllowed,
-          setsNrSptes: s.nrSptesPerPteList,
-        }),
-      ],
+      [eff(e.configureMmu)],
     ),
     fn(
       t,
@@ -165,7 +130,7 @@ export function mmuFunctions(
       ],
     ),
   ];
-  if (s.allowMmioCaching)
+  if (s.mmioReevaluate)
     fns.push(
       fn(
         t,

@@ -3,11 +3,11 @@
  * (kernel-facts.md §0): file and line of its definition, for links to
  * elixir.bootlin.com. Numbers only; the source text stays upstream.
  */
-import type { KernelTree, Source } from './types';
+import { own } from '../own';
+type LineTable = Readonly<Record<string, readonly [file: string, line: number]>>;
 
-type LineTable = Record<string, readonly [file: string, line: number]>;
-
-export const DEFINITIONS: Record<KernelTree, LineTable> = {
+/** One table per tree; a tree is modelled once it has one (its key is the elixir tag). */
+export const DEFINITIONS = {
   'v5.19': {
     kvm_x86_init: ['arch/x86/kvm/x86.c', 13119],
     kvm_x86_exit: ['arch/x86/kvm/x86.c', 13126],
@@ -221,7 +221,16 @@ export const DEFINITIONS: Record<KernelTree, LineTable> = {
     tdx_hardware_setup: ['arch/x86/kvm/vmx/tdx.c', 3360],
     tdx_hardware_unsetup: ['arch/x86/kvm/vmx/tdx.c', 3281],
   },
-};
+} as const satisfies Record<string, LineTable>;
+
+/** Kernel trees the facts were read from (kernel-facts.md §0); also the elixir tags linked. */
+export type KernelTree = keyof typeof DEFINITIONS;
+
+export type Source =
+  | { kind: 'kernel'; tree: KernelTree; file: string; line?: number }
+  | { kind: 'mail'; msgid: string; subject: string }
+  /** Reconstructed from a review discussion: no code was posted. */
+  | { kind: 'reconstruction'; msgids: string[]; note: string };
 
 export const LORE = 'https://lore.kernel.org/all/';
 
@@ -245,7 +254,7 @@ export const SUBJECTS: Record<string, string> = {
 };
 
 export function kernelSource(tree: KernelTree, fn: string, fallbackFile: string): Source {
-  const def = DEFINITIONS[tree][fn];
+  const def = own<readonly [string, number]>(DEFINITIONS[tree], fn);
   return def
     ? { kind: 'kernel', tree, file: def[0], line: def[1] }
     : { kind: 'kernel', tree, file: fallbackFile };

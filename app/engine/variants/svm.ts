@@ -1,15 +1,15 @@
 /** arch/x86/kvm/svm/{svm.c,sev.c}: what kvm_amd does at load and unload, per era. */
 import { call, eff, FILES, fn, note, type StepSpec } from './dsl';
-import type { Era } from './era';
+import { valuesOf, type Era } from './era';
+import { eraEffects } from './eraEffects';
 import type { FunctionDef, VendorEntry } from './types';
 import { ALT_SRC, type AltMmu } from './vmx';
 
 const ALT = { src: ALT_SRC };
 
 export function svmHardwareSetup(era: Era, alt: AltMmu): FunctionDef {
-  /** What v6.19 does differently from v6.6, kept by v7.1. */
-  const since619 = era.version >= 619;
-  const mmioThenSev = era.sevAfterMmio
+  const f = valuesOf(era);
+  const mmioThenSev = f.sevAfterMmio
     ? [
         call('svm_adjust_mmio_mask'),
         call('sev_hardware_setup'),
@@ -35,7 +35,7 @@ export function svmHardwareSetup(era: Era, alt: AltMmu): FunctionDef {
       ...(alt === 'none' ? {} : { onError: 'err', ...ALT }),
       text: 'SVM configures the MMU first and edits the masks afterwards: the reverse of VMX.',
     }),
-    ...(since619
+    ...(f.svmMaxphyaddrAfterConfigure
       ? [
           note(
             'allow_smaller_maxphyaddr = !npt_enabled',
@@ -45,7 +45,7 @@ export function svmHardwareSetup(era: Era, alt: AltMmu): FunctionDef {
       : []),
     eff({ kind: 'set_me_spte_mask', from: 'svm' }),
     ...mmioThenSev,
-    ...(since619 ? [features, tail] : [tail, features]),
+    ...(f.svmCpuInitLast ? [features, tail] : [tail, features]),
   ];
   return fn(
     era.tree,
@@ -64,6 +64,7 @@ export function svmHardwareSetup(era: Era, alt: AltMmu): FunctionDef {
 
 export function svmFunctions(era: Era, alt: AltMmu): FunctionDef[] {
   const t = era.tree;
+  const e = eraEffects(valuesOf(era));
   return [
     svmHardwareSetup(era, alt),
     fn(
@@ -94,7 +95,7 @@ export function svmFunctions(era: Era, alt: AltMmu): FunctionDef[] {
         summary:
           'With memory encryption on, the default MMIO bit 51 may be a real address bit: pick reserved bits above x86_phys_bits instead.',
       },
-      [eff({ kind: 'set_mmio_spte_mask', from: 'svm', flavour: era.mmio })],
+      [eff(e.setMmioSpteMask('svm'))],
     ),
     fn(
       t,
@@ -105,7 +106,7 @@ export function svmFunctions(era: Era, alt: AltMmu): FunctionDef[] {
         owner: 'svm',
         summary: 'Decides SEV and SEV-ES support.',
       },
-      [eff({ kind: 'sev_hardware_setup', gatedOnMmioCaching: era.sevAfterMmio })],
+      [eff(e.sevHardwareSetup)],
     ),
   ];
 }
@@ -124,7 +125,7 @@ export function svmModule(era: Era): { fns: FunctionDef[]; entry: VendorEntry } 
     owner: 'svm' as const,
     summary,
   });
-  if (era.tree === 'v5.19' || era.tree === 'v6.0.19')
+  if (valuesOf(era).vendorInit === 'kvm_arch_init')
     return {
       entry,
       fns: [

@@ -8,15 +8,9 @@ import type { VariantId } from '../ids';
 import type { GlobalsShape } from '../model/globals';
 import type { RmapAlgorithm } from '../model/rmap';
 import type { Edit } from '../scenario';
+import type { KernelTree, Source } from './sources';
 
-/** Kernel trees the facts were read from (kernel-facts.md §0); also the elixir tags linked. */
-export type KernelTree = 'v5.19' | 'v6.0.19' | 'v6.6.87' | 'v6.19' | 'v7.1.3';
-
-export type Source =
-  | { kind: 'kernel'; tree: KernelTree; file: string; line?: number }
-  | { kind: 'mail'; msgid: string; subject: string }
-  /** Reconstructed from a review discussion: no code was posted. */
-  | { kind: 'reconstruction'; msgids: string[]; note: string };
+export type { KernelTree, Source } from './sources';
 
 export type StepOp = { call: string } | { effect: Effect };
 
@@ -68,7 +62,12 @@ export interface VariantDef {
   summary: string;
   tree: KernelTree;
   shape: GlobalsShape;
-  rmap: { algorithm: RmapAlgorithm; capacity: 'PTE_LIST_EXT' | 'nr_sptes_per_pte_list' };
+  rmap: {
+    algorithm: RmapAlgorithm;
+    capacity: 'PTE_LIST_EXT' | 'nr_sptes_per_pte_list';
+    /** A workload event's innermost frames when it adds or zaps an spte. */
+    stacks: { add: readonly [string, string]; remove: readonly [string, string] };
+  };
   functions: Record<string, FunctionDef>;
   kvm: { init: string; exit: string };
   intel: VendorEntry;

@@ -1,6 +1,6 @@
 /** arch/x86/kvm/vmx/{vmx.c,main.c,tdx.c}: what kvm_intel does at load and unload, per era. */
 import { call, eff, FILES, fn, note, type StepSpec } from './dsl';
-import type { Era } from './era';
+import { valuesOf, type Era } from './era';
 import type { FunctionDef, Source, VendorEntry } from './types';
 
 /** 'alt': the reviewer's alternative, which puts MMU setup and teardown calls into vendor code. */
@@ -13,16 +13,12 @@ export const ALT_SRC: Source = {
 };
 const ALT = { src: ALT_SRC };
 
-/** Before v7.1 KVM allocated the VMXON regions itself (alloc_kvm_area()), last in hardware_setup(). */
-const allocatesVmxon = (era: Era): boolean => era.version < 701;
-
 export function vmxHardwareSetup(era: Era, alt: AltMmu): FunctionDef {
-  /** What v6.19 does differently from v6.6, kept by v7.1. */
-  const since619 = era.version >= 619;
+  const f = valuesOf(era);
   const unconfigure = alt === 'alt';
-  const vmxon = allocatesVmxon(era);
+  const vmxon = f.allocatesVmxon;
   const body: StepSpec[] = [
-    ...(since619
+    ...(f.vmcsConfigIn !== 'hardware_setup'
       ? []
       : [
           note(
@@ -69,7 +65,7 @@ export function vmxHardwareSetup(era: Era, alt: AltMmu): FunctionDef {
   return fn(
     era.tree,
     {
-      name: since619 ? 'vmx_hardware_setup' : 'hardware_setup',
+      name: f.vmxHardwareSetup,
       file: FILES.vmx,
       returns: 'int',
       owner: 'vmx',
@@ -93,7 +89,7 @@ export function vmxHardwareUnsetup(era: Era, alt: AltMmu): FunctionDef {
     },
     [
       note(
-        allocatesVmxon(era)
+        valuesOf(era).allocatesVmxon
           ? 'posted-interrupt wakeup handler, nested unsetup, free_kvm_area()'
           : 'posted-interrupt wakeup handler, nested unsetup',
         'Frees what hardware_setup() allocated.',
@@ -136,12 +132,17 @@ const vmxMeta = (
 /** Module entry points; `entry` names what "@hardware_setup" resolves to. */
 export function vmxModule(era: Era): { fns: FunctionDef[]; entry: VendorEntry } {
   const t = era.tree;
-  if (era.tree === 'v5.19' || era.tree === 'v6.0.19') {
+  const f = valuesOf(era);
+  const vmcsConfig = note(
+    'setup_vmcs_config()',
+    'Reads VMX/EPT capabilities, now before kvm_x86_vendor_init().',
+  );
+  if (f.vendorInit === 'kvm_arch_init') {
     return {
       entry: {
         init: 'vmx_init',
         exit: 'vmx_exit',
-        ops: { hardware_setup: 'hardware_setup', hardware_unsetup: 'vmx_hardware_unsetup' },
+        ops: { hardware_setup: f.vmxHardwareSetup, hardware_unsetup: 'vmx_hardware_unsetup' },
       },
       fns: [
         fn(
@@ -174,12 +175,12 @@ export function vmxModule(era: Era): { fns: FunctionDef[]; entry: VendorEntry } 
     };
   }
   const exit66: StepSpec[] = [call('kvm_exit'), call('kvm_x86_vendor_exit'), call('__vmx_exit')];
-  if (era.tree === 'v6.6.87') {
+  if (f.tdx === 'none') {
     return {
       entry: {
         init: 'vmx_init',
         exit: 'vmx_exit',
-        ops: { hardware_setup: 'hardware_setup', hardware_unsetup: 'vmx_hardware_unsetup' },
+        ops: { hardware_setup: f.vmxHardwareSetup, hardware_unsetup: 'vmx_hardware_unsetup' },
       },
       fns: [
         fn(
@@ -194,6 +195,7 @@ export function vmxModule(era: Era): { fns: FunctionDef[]; entry: VendorEntry } 
               'kvm_is_vmx_supported(), hv_init_evmcs()',
               'CPU check and Hyper-V enlightenments.',
             ),
+            ...(f.vmcsConfigIn === 'vmx_init' ? [vmcsConfig] : []),
             call('kvm_x86_vendor_init', { onError: 'return' }),
             { ...L1D, onError: 'err_l1d_flush' },
             PER_CPU,
@@ -218,9 +220,10 @@ export function vmxModule(era: Era): { fns: FunctionDef[]; entry: VendorEntry } 
     entry: {
       init: 'vt_init',
       exit: 'vt_exit',
-      ops: era.tdxInHardwareSetup
-        ? { hardware_setup: 'vt_hardware_setup', hardware_unsetup: 'vt_hardware_unsetup' }
-        : { hardware_setup: 'vt_hardware_setup', hardware_unsetup: 'vmx_hardware_unsetup' },
+      ops:
+        f.tdx === 'tdx_hardware_setup'
+          ? { hardware_setup: 'vt_hardware_setup', hardware_unsetup: 'vt_hardware_unsetup' }
+          : { hardware_setup: 'vt_hardware_setup', hardware_unsetup: 'vmx_hardware_unsetup' },
     },
     fns: [
       ...vtEntry(era),
@@ -233,10 +236,7 @@ export function vmxModule(era: Era): { fns: FunctionDef[]; entry: VendorEntry } 
         ),
         [
           note('kvm_is_vmx_supported(), hv_init_evmcs()', 'CPU check and Hyper-V enlightenments.'),
-          note(
-            'setup_vmcs_config()',
-            'Reads VMX/EPT capabilities, now before kvm_x86_vendor_init().',
-          ),
+          ...(f.vmcsConfigIn === 'vmx_init' ? [vmcsConfig] : []),
           call('kvm_x86_vendor_init', { onError: 'return' }),
           { ...L1D, onError: 'err_l1d_flush' },
           PER_CPU,
@@ -259,7 +259,7 @@ export function vmxModule(era: Era): { fns: FunctionDef[]; entry: VendorEntry } 
  */
 function vtEntry(era: Era): FunctionDef[] {
   const t = era.tree;
-  const inSetup = era.tdxInHardwareSetup;
+  const inSetup = valuesOf(era).tdx === 'tdx_hardware_setup';
   const main = (name: string, returns: 'int' | 'void', summary: string) =>
     vmxMeta(name, returns, summary, FILES.vmxMain);
   const vcpuSize = inSetup

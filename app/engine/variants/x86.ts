@@ -4,7 +4,8 @@
  * the kvm_x86_vendor_init() structure of v6.3+.
  */
 import { call, eff, FILES, fn, note, type StepSpec } from './dsl';
-import type { Era } from './era';
+import { valuesOf, type Era } from './era';
+import { eraEffects } from './eraEffects';
 import { MAIL, mailSource } from './sources';
 import type { FunctionDef } from './types';
 
@@ -64,6 +65,8 @@ export function kvmModuleFunctions(era: Era): FunctionDef[] {
 /** v5.19 / v6.0 and the v1 series: kvm_init() → kvm_arch_init() … kvm_arch_hardware_setup(). */
 export function archEraFunctions(era: Era, mmu: ArchMmu): FunctionDef[] {
   const t = era.tree;
+  const f = valuesOf(era);
+  const e = eraEffects(f);
   const fullInit = mmu === 'vendor-module-init';
   const initStep: StepSpec = fullInit
     ? call('kvm_mmu_vendor_module_init', { onError: 'out_free_percpu' })
@@ -79,12 +82,12 @@ export function archEraFunctions(era: Era, mmu: ArchMmu): FunctionDef[] {
         'First x86 step of a vendor load: refuses a second vendor, checks the CPU, then runs the MMU’s vendor-load init — before the vendor’s hardware_setup().',
     },
     [
-      eff({ kind: 'vendor_exclusive_check', field: 'hardware_enable' }, { onError: 'out' }),
+      eff(e.vendorExclusiveCheck, { onError: 'out' }),
       note(
         'cpu_has_kvm_support / disabled_by_bios / FPU checks',
         'Refuses (-EOPNOTSUPP) a CPU without VMX/SVM, with it disabled by the BIOS, or without FPU/FXSR. The model’s host passes.',
       ),
-      ...(era.patCheck
+      ...(f.patCheck
         ? [
             note(
               'host PAT[0] must be WB',
@@ -120,7 +123,7 @@ export function archEraFunctions(era: Era, mmu: ArchMmu): FunctionDef[] {
         'Hyper-V TSC callback, lapic, cpufreq, pvclock teardown',
         'Undoes the timekeeping setup.',
       ),
-      eff({ kind: 'ops_clear', field: 'hardware_enable' }),
+      eff(e.opsClear),
       ...(fullInit ? [call('kvm_mmu_vendor_module_exit')] : []),
       FREE_PERCPU,
       FREE_EMULATOR_CACHE,
@@ -231,21 +234,22 @@ export function archEraFunctions(era: Era, mmu: ArchMmu): FunctionDef[] {
 /** v6.3+: kvm_x86_vendor_init() does the x86 work, kvm_init() runs last (kernel-facts.md 2c, 2d). */
 export function vendorInitEraFunctions(era: Era): FunctionDef[] {
   const t = era.tree;
-  /** What v6.19 does differently from v6.6, kept by v7.1. */
-  const since619 = era.version >= 619;
-  const field = since619 ? 'enable_virtualization_cpu' : 'hardware_enable';
-  const uretTeardown = since619
-    ? note('kvm_destroy_user_return_msrs()', 'Frees the user-return MSR state before the MMU exit.')
-    : FREE_PERCPU;
+  const f = valuesOf(era);
+  const e = eraEffects(f);
+  /** Allocated by the vendor load and freed after the MMU exit, or destroyed before it. */
+  const uretInInit = f.userReturnMsrs === 'vendor-init';
+  const uretTeardown = note(
+    'kvm_destroy_user_return_msrs()',
+    'Frees the user-return MSR state before the MMU exit.',
+  );
+  const hostChecks = ['FPU', 'PREEMPT_RT', ...(f.patCheck ? ['PAT[0] == WB'] : [])];
   const vendorInitBody: StepSpec[] = [
-    eff({ kind: 'vendor_exclusive_check', field }, { onError: 'return' }),
+    eff(e.vendorExclusiveCheck, { onError: 'return' }),
     note(
-      since619
-        ? 'FPU, PREEMPT_RT, PAT[0] == WB, CET checks'
-        : 'FPU, PREEMPT_RT, PAT[0] == WB checks',
+      `${[...hostChecks, ...(f.cetCheck ? ['CET'] : [])].join(', ')} checks`,
       'Refuses an unsuitable host before anything is allocated.',
     ),
-    ...(since619
+    ...(f.kvmCapsReset
       ? [
           note(
             'memset(&kvm_caps, 0, sizeof(kvm_caps))',
@@ -254,13 +258,13 @@ export function vendorInitEraFunctions(era: Era): FunctionDef[] {
         ]
       : []),
     EMULATOR_CACHE,
-    ...(since619 ? [] : [USER_RETURN_MSRS]),
+    ...(uretInInit ? [USER_RETURN_MSRS] : []),
     call('kvm_mmu_vendor_module_init', {
-      onError: since619 ? 'out_free_x86_emulator_cache' : 'out_free_percpu',
+      onError: uretInInit ? 'out_free_percpu' : 'out_free_x86_emulator_cache',
     }),
     note('host XCR0, EFER, XSS, PMU caps, ARCH_CAPABILITIES', 'Host state the vendor setup reads.'),
     call('@hardware_setup', { onError: 'out_mmu_exit' }),
-    ...(era.version >= 701
+    ...(f.eferCapsInCommon
       ? [
           note(
             'kvm_setup_efer_caps()',
@@ -273,14 +277,14 @@ export function vendorInitEraFunctions(era: Era): FunctionDef[] {
     note('timer, pvclock, perf callbacks, caps, MSR lists', 'The rest of the x86 setup.'),
   ];
   const vendorInitLabels: [string, StepSpec[]][] = [
-    ['out_unwind_ops', [eff({ kind: 'ops_clear', field }), call('@hardware_unsetup')]],
+    ['out_unwind_ops', [eff(e.opsClear), call('@hardware_unsetup')]],
     [
       'out_mmu_exit',
-      since619
-        ? [uretTeardown, call('kvm_mmu_vendor_module_exit')]
-        : [call('kvm_mmu_vendor_module_exit')],
+      uretInInit
+        ? [call('kvm_mmu_vendor_module_exit')]
+        : [uretTeardown, call('kvm_mmu_vendor_module_exit')],
     ],
-    ...(since619 ? [] : ([['out_free_percpu', [FREE_PERCPU]]] as [string, StepSpec[]][])),
+    ...(uretInInit ? ([['out_free_percpu', [FREE_PERCPU]]] as [string, StepSpec[]][]) : []),
     ['out_free_x86_emulator_cache', [FREE_EMULATOR_CACHE]],
   ];
   const vendorInitMeta = {
@@ -290,51 +294,57 @@ export function vendorInitEraFunctions(era: Era): FunctionDef[] {
     summary:
       'The x86 part of a vendor load: the MMU’s vendor-load init, then the vendor’s hardware_setup(), then the ops — all before /dev/kvm exists.',
   };
-  const fns: FunctionDef[] = since619
-    ? [
-        fn(
-          t,
-          { name: 'kvm_x86_vendor_init', ...vendorInitMeta },
-          [
-            note(
-              'guard(mutex)(&vendor_module_lock)',
-              'Serialises vendor module loads (3af4a9e61e71).',
-            ),
-            ...vendorInitBody,
-          ],
-          vendorInitLabels,
-        ),
-      ]
-    : [
-        fn(
-          t,
-          {
-            name: 'kvm_x86_vendor_init',
-            ...vendorInitMeta,
-            summary: 'Takes vendor_module_lock around __kvm_x86_vendor_init().',
-          },
-          [
-            note(
-              'mutex_lock(&vendor_module_lock)',
-              'Serialises vendor module loads (3af4a9e61e71).',
-            ),
-            call('__kvm_x86_vendor_init', { onError: 'unlock' }),
-            note('mutex_unlock(&vendor_module_lock)', 'Drops the lock.'),
-          ],
-          [
+  const fns: FunctionDef[] =
+    f.vendorModuleLock === 'guard'
+      ? [
+          fn(
+            t,
+            { name: 'kvm_x86_vendor_init', ...vendorInitMeta },
             [
-              'unlock',
-              [note('mutex_unlock(&vendor_module_lock)', 'Drops the lock and returns the error.')],
+              note(
+                'guard(mutex)(&vendor_module_lock)',
+                'Serialises vendor module loads (3af4a9e61e71).',
+              ),
+              ...vendorInitBody,
             ],
-          ],
-        ),
-        fn(
-          t,
-          { name: '__kvm_x86_vendor_init', ...vendorInitMeta },
-          vendorInitBody,
-          vendorInitLabels,
-        ),
-      ];
+            vendorInitLabels,
+          ),
+        ]
+      : [
+          fn(
+            t,
+            {
+              name: 'kvm_x86_vendor_init',
+              ...vendorInitMeta,
+              summary: 'Takes vendor_module_lock around __kvm_x86_vendor_init().',
+            },
+            [
+              note(
+                'mutex_lock(&vendor_module_lock)',
+                'Serialises vendor module loads (3af4a9e61e71).',
+              ),
+              call('__kvm_x86_vendor_init', { onError: 'unlock' }),
+              note('mutex_unlock(&vendor_module_lock)', 'Drops the lock.'),
+            ],
+            [
+              [
+                'unlock',
+                [
+                  note(
+                    'mutex_unlock(&vendor_module_lock)',
+                    'Drops the lock and returns the error.',
+                  ),
+                ],
+              ],
+            ],
+          ),
+          fn(
+            t,
+            { name: '__kvm_x86_vendor_init', ...vendorInitMeta },
+            vendorInitBody,
+            vendorInitLabels,
+          ),
+        ];
   fns.push(
     fn(
       t,
@@ -352,11 +362,11 @@ export function vendorInitEraFunctions(era: Era): FunctionDef[] {
           'Undoes the timekeeping setup.',
         ),
         call('@hardware_unsetup'),
-        ...(since619 ? [uretTeardown] : []),
+        ...(uretInInit ? [] : [uretTeardown]),
         call('kvm_mmu_vendor_module_exit'),
-        ...(since619 ? [] : [FREE_PERCPU]),
+        ...(uretInInit ? [FREE_PERCPU] : []),
         FREE_EMULATOR_CACHE,
-        eff({ kind: 'ops_clear', field }),
+        eff(e.opsClear),
       ],
     ),
     fn(
