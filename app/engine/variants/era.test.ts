@@ -71,6 +71,7 @@ describe('what changed between two eras, with the commit', () => {
       'physSource: "shadow_phys_bits" → "kvm_host.maxphyaddr" (no id)',
       'percpuCounter: true → false (fe140e611d34)',
       'shrinker: "register_shrinker" → null (fe140e611d34)',
+      'pteListDescCache: "kmem_cache_create" → "KMEM_CACHE" (20240116100025.95702-1-chentao@kylinos.cn)',
       'opsField: "hardware_enable" → "enable_virtualization_cpu" (no id)',
       'tdx: "none" → "tdx_bringup" (no id)',
       'vendorModuleLock: "mutex_lock" → "guard" (no id)',
@@ -320,7 +321,7 @@ describe('an era’s facts serve a function tree made elsewhere', () => {
       ERA_7_1,
       '__rmap_add',
       'head-insert',
-      'pte_list_desc_cache = kmem_cache_create("pte_list_desc", sizeof(struct pte_list_desc))',
+      'pte_list_desc_cache = KMEM_CACHE(pte_list_desc, SLAB_ACCOUNT)',
     ],
     [
       ERA_6_12_SKETCH,

@@ -377,6 +377,7 @@ export const ERA_6_6 = laterEra(ERA_6_0, 'v6.6.87', {
 });
 
 export const ERA_6_19 = laterEra(ERA_6_6, 'v6.19', {
+  pteListDescCache: ['KMEM_CACHE', CHANGES.kmemCacheMacro],
   physSource: ['kvm_host.maxphyaddr', CHANGES.hostMaxphyaddr],
   opsField: ['enable_virtualization_cpu', CHANGES.opsFieldRename],
   vendorModuleLock: ['guard', CHANGES.lockGuard],
