@@ -6,7 +6,7 @@
 import { check, type Finding } from './checker';
 import { applyEdits } from './edits';
 import { initialState } from './model/globals';
-import { Machine, type FaultReport, type MachineResult } from './run/machine';
+import { Machine, type FaultReport, type MachineResult } from './run/interpreter';
 import type { Trace } from './run/trace';
 import { validateScenario, type Result, type Scenario } from './scenario';
 import { VARIANTS } from './variants';

@@ -16,7 +16,7 @@ export { applyChange } from './model/state';
 export type { ChainView, DescView } from './model/rmap';
 export type { VariantDef, FunctionDef, StepDef, Source, LabelDef } from './variants/types';
 export type { Finding, Link } from './checker';
-export type { FaultReport } from './run/machine';
+export type { FaultReport } from './run/interpreter';
 export type { Scenario, ScenarioInput, Edit, WorkloadOp, Params } from './scenario';
 export { DEFAULT_PARAM_VALUES } from './params';
 export { cellsAt } from './compare/sideBySide';

@@ -55,6 +55,28 @@ export interface TraceEvent {
   gfn?: number;
 }
 
+/** Fields an event gets from where it ran, unless its producer sets them. */
+type Defaulted =
+  | 'frameLabels'
+  | 'reads'
+  | 'writes'
+  | 'probes'
+  | 'errno'
+  | 'injected'
+  | 'warn'
+  | 'doubleFree'
+  | 'overwrote'
+  | 'resetsDefaults'
+  | 'phase'
+  | 'stack'
+  | 'fn';
+/** An event as the interpreter or the VM describes it; emit() adds the rest. */
+export type EventInput = Omit<
+  TraceEvent,
+  'index' | 'origin' | 'moduleOp' | 'label' | 'changes' | Defaulted
+> &
+  Partial<Pick<TraceEvent, Defaulted>>;
+
 export class Trace {
   readonly events: TraceEvent[] = [];
   private readonly checkpoints: MmuState[] = [];

@@ -20,7 +20,7 @@ import { kvmModuleFunctions, archEraFunctions, vendorInitEraFunctions, type Arch
 export type VariantMeta = Pick<VariantDef, 'id' | 'title' | 'kind' | 'summary' | 'sources'> &
   Partial<Pick<VariantDef, 'base'>>;
 /** What a variant's era does not say: its functions and where the module entries are. */
-export type FunctionTree = Pick<VariantDef, 'functions' | 'kvm' | 'intel' | 'amd'>;
+export type FunctionTree = Pick<VariantDef, 'functions' | 'phases' | 'kvm' | 'intel' | 'amd'>;
 
 /** A variant of `era` with the function tree `tree`; everything else comes from the era's facts. */
 export function variantFromEra(
@@ -78,6 +78,11 @@ export function assemble(o: AssembleOptions): VariantDef {
   ]);
   return variantFromEra(o.era, o, {
     functions,
+    phases: {
+      maskReset: ['kvm_mmu_reset_all_pte_masks'],
+      configureMmu: ['kvm_configure_mmu'],
+      hardwareSetup: [f.vmxHardwareSetup],
+    },
     kvm: { init: 'kvm_x86_init', exit: 'kvm_x86_exit' },
     intel: vmx.entry,
     amd: svm.entry,

@@ -54,6 +54,16 @@ export interface VendorEntry {
   ops: { hardware_setup: string; hardware_unsetup: string };
 }
 
+/** Functions whose presence on the call stack puts an event in a timeline phase (run/classify.ts). */
+export interface PhaseMarkers {
+  /** 'mask-reset'; its writes count as the reset's. */
+  maskReset: string[];
+  /** 'configure-mmu', for the steps (not the calls) under it. */
+  configureMmu: string[];
+  /** 'hardware-setup', besides the loading vendor's hardware_setup op. */
+  hardwareSetup: string[];
+}
+
 export interface VariantDef {
   id: VariantId;
   title: string;
@@ -69,6 +79,7 @@ export interface VariantDef {
     stacks: { add: readonly [string, string]; remove: readonly [string, string] };
   };
   functions: Record<string, FunctionDef>;
+  phases: PhaseMarkers;
   kvm: { init: string; exit: string };
   intel: VendorEntry;
   amd: VendorEntry;

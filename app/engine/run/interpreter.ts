@@ -2,21 +2,23 @@
  * Executes a scenario's module operations over a variant's function tree, the way
  * the kernel would: steps in order, errors to the step's label (falling through
  * the labels below it, as C gotos do) or back to the caller. Every step becomes a
- * trace event carrying the state changes it made.
+ * trace event carrying the state changes it made; classify.ts places it on the
+ * timeline, and vm.ts runs the workload after the last vendor load.
  */
 import { effectFootprint, effectResetsDefaults, applyEffect } from '../effects';
 import { effectLabel, effectText } from '../effects/labels';
-import type { EffectContext } from '../effects/types';
-import type { Errno, FaultPoint, ModuleName, Phase, VendorOps } from '../ids';
-import { CACHE_POINTER, moduleLoadValues } from '../model/globals';
+import type { EffectContext, EffectKind } from '../effects/types';
+import type { Errno, FaultPoint, ModuleName, VendorOps } from '../ids';
+import { moduleLoadValues } from '../model/globals';
 import { StateWriter, type MmuState } from '../model/state';
-import { POINTER_BYTES, PTE_LIST_DESC_HEADER_BYTES, PTE_LIST_EXT } from '../constants';
-import type { Fault, ModuleOp, Scenario } from '../scenario';
 import { own } from '../own';
-import { functionNamed } from '../variants/graph';
+import type { Fault, ModuleOp, Scenario } from '../scenario';
+import { functionNamed, moduleEntry } from '../variants/graph';
 import type { FunctionDef, StepDef, VariantDef } from '../variants/types';
-import { Trace, type EventKind, type Origin, type TraceEvent } from './trace';
-import { VmRuntime } from './workload';
+import { originOf, phaseOf, type Frame, type Position } from './classify';
+import { Trace, type EventInput } from './trace';
+import { Vm } from './vm';
+import type { VmRuntime } from './workload';
 
 export interface FaultReport {
   at: FaultPoint;
@@ -39,38 +41,6 @@ export interface MachineResult {
   longestChains: number[];
 }
 
-const CREATION_EFFECTS = new Set([
-  'kmem_cache_create',
-  'percpu_counter_init',
-  'register_shrinker',
-  'nr_sptes_check',
-]);
-
-interface Frame {
-  fn: FunctionDef;
-  label: string | null;
-}
-
-type Defaulted =
-  | 'frameLabels'
-  | 'reads'
-  | 'writes'
-  | 'probes'
-  | 'errno'
-  | 'injected'
-  | 'warn'
-  | 'doubleFree'
-  | 'overwrote'
-  | 'resetsDefaults'
-  | 'phase'
-  | 'stack'
-  | 'fn';
-type EventInput = Omit<
-  TraceEvent,
-  'index' | 'origin' | 'moduleOp' | 'label' | 'changes' | Defaulted
-> &
-  Partial<Pick<TraceEvent, Defaulted>>;
-
 export class Machine {
   private readonly state: MmuState;
   private readonly w: StateWriter;
@@ -83,9 +53,7 @@ export class Machine {
   private moduleOpIndex = -1;
   private moduleAction: ModuleOp['action'] = 'load';
   private cacheIds = 0;
-  private vm: VmRuntime | null = null;
-  private rmapCapacity: number | null = null;
-  private longestChains: number[] = [];
+  private readonly vm: Vm;
 
   constructor(
     private readonly variant: VariantDef,
@@ -95,6 +63,14 @@ export class Machine {
     this.state = initial;
     this.w = new StateWriter(this.state);
     this.trace = new Trace(initial);
+    this.vm = new Vm({
+      variant,
+      state: this.state,
+      w: this.w,
+      emit: (e) => this.emit(e),
+      note: (text) => this.notes.push(text),
+      events: () => this.trace.length,
+    });
     this.faults = scenario.fail.map((f: Fault) => ({
       at: f.at as FaultPoint,
       errno: f.errno,
@@ -122,12 +98,12 @@ export class Machine {
         'The workload did not run: no vendor module is loaded by the module sequence.',
       );
     for (const [i, op] of ops.entries()) {
-      if (op.action === 'unload' && this.vm && op.module !== 'kvm') this.destroyVm();
+      if (op.action === 'unload' && this.vm.runtime && op.module !== 'kvm') this.vm.destroy();
       this.moduleOpIndex = i;
       const ok = op.action === 'load' ? this.load(op.module) : this.unload(op.module);
       yield this.trace.length;
       if (i === vmAfter) {
-        if (ok) yield* this.runVm();
+        if (ok) yield* this.vm.run(this.scenario.workload);
         else this.notes.push(`The workload did not run: loading ${op.module} failed.`);
       }
     }
@@ -140,21 +116,13 @@ export class Machine {
       trace: this.trace,
       faults: this.faults.map(({ fired: _fired, ...f }) => f),
       notes: this.notes,
-      vm: this.vm,
-      rmapCapacity: this.rmapCapacity,
-      longestChains: this.longestChains,
+      vm: this.vm.runtime,
+      rmapCapacity: this.vm.capacity,
+      longestChains: this.vm.longestChains,
     };
   }
 
   // ---- module operations -------------------------------------------------------------
-
-  private entry(module: ModuleName) {
-    return module === 'kvm'
-      ? this.variant.kvm
-      : module === 'kvm_intel'
-        ? this.variant.intel
-        : this.variant.amd;
-  }
 
   private load(module: ModuleName): boolean {
     this.module = module;
@@ -174,7 +142,7 @@ export class Machine {
       src: null,
       phase: module === 'kvm' ? 'kvm-init' : 'vendor-init',
     });
-    const entry = this.entry(module);
+    const entry = moduleEntry(this.variant, module);
     const errno = this.callFunction(entry.init);
     if (!errno) this.w.set('modules', module, true);
     this.emit({
@@ -217,7 +185,7 @@ export class Machine {
       src: null,
       phase: 'teardown',
     });
-    this.callFunction(this.entry(module).exit);
+    this.callFunction(moduleEntry(this.variant, module).exit);
     this.w.set('modules', module, false);
     this.emit({
       kind: 'module',
@@ -316,7 +284,6 @@ export class Machine {
     };
     const r = applyEffect(effect, ctx);
     const fp = effectFootprint(effect, ctx);
-    const creation = CREATION_EFFECTS.has(effect.kind);
     this.emit({
       kind: r.skipped ? 'skip' : 'effect',
       stepId: step.id,
@@ -333,9 +300,7 @@ export class Machine {
       doubleFree: r.doubleFree ?? null,
       overwrote: r.overwrote ?? null,
       resetsDefaults: effectResetsDefaults(effect),
-      ...(creation && !this.inLabel() && this.moduleAction === 'load'
-        ? { phase: 'mmu-setup' as Phase }
-        : {}),
+      effect: effect.kind,
     });
     return r.errno ?? null;
   }
@@ -354,155 +319,22 @@ export class Machine {
     return errno;
   }
 
-  // ---- the VM ------------------------------------------------------------------------
-
-  private *runVm(): Generator<number, void> {
-    const pointers = this.state.pointers;
-    const desc = this.state.caches[String(pointers[CACHE_POINTER.pte_list_desc])];
-    const header = this.state.caches[String(pointers[CACHE_POINTER.kvm_mmu_page_header])];
-    const capacity =
-      this.variant.rmap.capacity === 'PTE_LIST_EXT'
-        ? PTE_LIST_EXT
-        : Number(this.state.config.nr_sptes_per_pte_list ?? 0);
-    const usable = desc?.live && header?.live;
-    const fits = desc
-      ? (desc.objectSize - PTE_LIST_DESC_HEADER_BYTES) / POINTER_BYTES >= capacity
-      : false;
-    const problem = !usable
-      ? 'the MMU kmem caches do not exist, so the first kmem_cache_zalloc() from the vCPU top-up would oops'
-      : capacity < 2
-        ? `nr_sptes_per_pte_list is ${capacity}: pte_list_add() needs at least 2 slots`
-        : !fits
-          ? `pte_list_add() fills up to ${capacity} slots but pte_list_desc objects are ${desc!.objectSize} bytes (room for ${(desc!.objectSize - PTE_LIST_DESC_HEADER_BYTES) / POINTER_BYTES}): descriptors would overflow`
-          : null;
-    const reads = [
-      'tdp_enabled',
-      'tdp_mmu_enabled',
-      ...(this.variant.rmap.capacity === 'PTE_LIST_EXT' ? [] : ['nr_sptes_per_pte_list']),
-    ];
-    if (!problem) {
-      this.vm = new VmRuntime(this.variant.rmap.algorithm, capacity, desc!.objectSize);
-      this.rmapCapacity = capacity;
-      this.w.set('vm', 'rmap', this.vm.summary());
-    }
-    const tdp = Boolean(this.state.config.tdp_enabled);
-    const tdpMmu = tdp && Boolean(this.state.config.tdp_mmu_enabled);
-    this.emit({
-      kind: 'vm',
-      stepId: null,
-      title: problem ? 'KVM_CREATE_VM: cannot run' : 'KVM_CREATE_VM, one vCPU',
-      text: tdpMmu
-        ? 'With the TDP MMU, ordinary guest mappings need no rmaps; the workload’s rmaps stand for shadow pages of a nested (L2) guest, which KVM still tracks with pte_list_desc chains.'
-        : tdp
-          ? 'TDP with the legacy MMU: every leaf SPTE is rmapped, usually one per gfn.'
-          : 'Shadow paging: every guest page-table entry that maps a gfn gets its own SPTE, so a gfn aliased by many guest mappings has a long rmap.',
-      detail: problem ?? `descriptors hold ${capacity} sptes and are ${desc!.objectSize} bytes`,
-      src: null,
-      reads,
-      probes: ['pte_list_desc_cache', 'mmu_page_header_cache'],
-      phase: 'workload',
-      stack: ['kvm_create_vm'],
-      fn: 'kvm_create_vm',
-    });
-    if (problem || !this.vm) {
-      this.notes.push(`The workload did not run: ${problem}.`);
-      return;
-    }
-    const { add: stackAdd, remove: stackRemove } = this.variant.rmap.stacks;
-    for (const step of this.vm.run(this.scenario.workload)) {
-      if (!step) {
-        yield this.trace.length;
-        continue;
-      }
-      this.syncVm();
-      this.emit({
-        kind: 'workload',
-        stepId: `workload[${step.opIndex}]`,
-        title: step.title,
-        text: step.add
-          ? 'A page fault maps a gfn: the vCPU tops up its descriptor cache, then rmap_add() records the new spte in the gfn’s rmap.'
-          : 'An spte is zapped: it is removed from its gfn’s rmap, and an emptied descriptor goes back to the kmem cache.',
-        detail: step.detail,
-        src: null,
-        phase: 'workload',
-        stack: ['KVM_RUN', 'kvm_mmu_page_fault', ...(step.add ? stackAdd : stackRemove)],
-        fn: (step.add ? stackAdd : stackRemove)[1]!,
-        tick: this.vm.tick,
-        ...(step.gfn !== undefined ? { gfn: step.gfn } : {}),
-      });
-      yield this.trace.length;
-    }
-    this.longestChains = this.vm.store.longest(8);
-  }
-
-  /** Mirrors the runtime into the traced state: the rmap summary and the caches' object counts. */
-  private syncVm(): void {
-    const summary = this.vm ? this.vm.summary() : null;
-    this.w.set('vm', 'rmap', summary);
-    const objects = {
-      pte_list_desc: summary ? summary.descs + summary.vcpuCacheDescs : 0,
-      kvm_mmu_page_header: summary ? summary.vcpuCachePageHeaders : 0,
-    };
-    for (const name of ['pte_list_desc', 'kvm_mmu_page_header'] as const) {
-      const id = this.state.pointers[CACHE_POINTER[name]];
-      const cache = id == null ? undefined : this.state.caches[String(id)];
-      if (!cache?.live || cache.objects === objects[name]) continue;
-      const slabs = Math.ceil(objects[name] / cache.objectsPerSlab);
-      this.w.set('caches', String(cache.id), { ...cache, objects: objects[name], slabs });
-    }
-  }
-
-  private destroyVm(): void {
-    this.vm = null;
-    this.syncVm();
-    this.emit({
-      kind: 'vm',
-      stepId: null,
-      title: 'VM destroyed',
-      text: 'Closing the VM zaps every SPTE (freeing all descriptors) and frees the vCPU’s memory caches; only then can the vendor module unload.',
-      detail: null,
-      src: null,
-      phase: 'teardown',
-      stack: ['kvm_destroy_vm'],
-      fn: 'kvm_destroy_vm',
-    });
-  }
-
   // ---- events --------------------------------------------------------------------------
 
-  private inLabel(): boolean {
-    return this.stack.some((f) => f.label !== null);
+  private position(): Position {
+    return {
+      stack: this.stack,
+      module: this.module,
+      action: this.moduleAction,
+      vendor: this.vendor,
+    };
   }
 
-  private phaseOf(kind: EventKind, resetsDefaults: boolean): Phase {
-    if (this.inLabel()) return 'unwind';
-    if (this.moduleAction === 'unload') return 'teardown';
-    if (this.module === 'kvm') return 'kvm-init';
-    const names = this.stack.map((f) => f.fn.name);
-    if (names.includes('kvm_mmu_reset_all_pte_masks') || resetsDefaults) return 'mask-reset';
-    if (names.includes('kvm_configure_mmu') && kind !== 'call') return 'configure-mmu';
-    const ops = (this.vendor === 'vmx' ? this.variant.intel : this.variant.amd).ops;
-    if (names.includes(ops.hardware_setup) || names.includes('vmx_hardware_setup'))
-      return 'hardware-setup';
-    return 'vendor-init';
-  }
-
-  private originOf(): Origin {
-    const names = this.stack.map((f) => f.fn.name);
-    if (names.includes('kvm_mmu_reset_all_pte_masks')) return 'reset';
-    const entry = this.entry(this.module);
-    if (
-      this.stack.some(
-        (f) => f.fn.owner !== 'kvm' && f.fn.name !== entry.init && f.fn.name !== entry.exit,
-      )
-    )
-      return this.vendor;
-    return 'common';
-  }
-
-  private emit(e: EventInput): void {
+  /** `effect`: the kind of effect the event applied, which the classifier may need. */
+  private emit({ effect, ...e }: EventInput & { effect?: EffectKind }): void {
     const taken = this.w.take();
     const top = this.stack[this.stack.length - 1];
+    const at = this.position();
     this.trace.push(
       {
         reads: [],
@@ -520,8 +352,14 @@ export class Machine {
         label: top?.label ?? null,
         stack: e.stack ?? this.stack.map((f) => f.fn.name),
         frameLabels: e.stack ? e.stack.map(() => null) : this.stack.map((f) => f.label),
-        phase: e.phase ?? this.phaseOf(e.kind, e.resetsDefaults ?? false),
-        origin: this.originOf(),
+        phase:
+          e.phase ??
+          phaseOf(this.variant, at, {
+            kind: e.kind,
+            resetsDefaults: e.resetsDefaults ?? false,
+            ...(effect ? { effect } : {}),
+          }),
+        origin: originOf(this.variant, at),
         moduleOp: this.moduleOpIndex,
       },
       this.state,
