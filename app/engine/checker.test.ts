@@ -5,9 +5,9 @@
  * records a real bug).
  */
 import { describe, expect, it } from 'vitest';
-import { FAULT_POINTS, VENDORS, type FaultPoint, type Vendor, type VariantId } from './ids';
+import { VENDORS, type Vendor, type VariantId } from './ids';
 import type { ScenarioInput } from './scenario';
-import { mustRun } from './testing';
+import { FAULT_CASES, kindsOf, mustRun, runFaultCase } from './testing';
 
 const CORRECT: VariantId[] = [
   'v5.19',
@@ -101,44 +101,26 @@ describe('teaching variants yield their finding', () => {
 });
 
 describe('fault injection unwinds', () => {
-  // Where the kernel's own unwind is wrong, kernel-facts.md records it:
-  // <= v6.0 (and the v1 series, posted before the fix): a failing register_shrinker()
-  // leaves the percpu counter allocated (fixed in v6.1, "fix memoryleak in kvm_mmu_vendor_module_init()").
-  const knownLeak = (kernel: VariantId, vendor: Vendor, at: FaultPoint) =>
-    (at === 'register_shrinker' && ['v5.19', 'v6.0', 'seed-p2', 'seed-p3'].includes(kernel)) ||
-    (kernel === 'alt-configure-mmu' && vendor === 'intel' && at === 'register_shrinker');
-  // The alternative, read literally on SVM: svm_hardware_setup()'s err label calls
-  // svm_hardware_unsetup() → kvm_unconfigure_mmu() after kvm_configure_mmu() already
-  // destroyed its caches, and the pointers are never cleared.
-  const knownDoubleFree = (kernel: VariantId, vendor: Vendor, at: FaultPoint) =>
-    kernel === 'alt-configure-mmu' &&
-    vendor === 'amd' &&
-    at !== 'hardware_setup' &&
-    at !== 'kmem_cache_create:pte_list_desc';
-
-  for (const kernel of CORRECT)
-    for (const vendor of VENDORS)
-      for (const at of FAULT_POINTS) {
-        it(`${kernel} on ${vendor}, fault at ${at}`, () => {
-          const r = mustRun(kernel, vendor, { fail: [{ at }] });
-          const fault = r.faults[0]!;
-          const expected = knownLeak(kernel, vendor, at)
-            ? ['leak']
-            : knownDoubleFree(kernel, vendor, at)
-              ? ['double-free']
-              : [];
-          expect([...new Set(r.findings.map((f) => f.kind))]).toEqual(expected);
-          if (fault.firedAt === null) {
-            expect(['latest', 'v7.1']).toContain(kernel);
-            expect(r.notes.join(' ')).toContain('never reaches that point');
-            return;
-          }
-          const last = r.trace.events.at(-1)!;
-          expect(last.kind).toBe('module');
-          expect(last.errno).toBeTruthy();
-          expect(r.trace.stateAt(r.trace.length - 1).modules[`kvm_${vendor}`]).toBe(false);
-        });
-      }
+  // Where the kernel's own unwind is wrong, or a proposal's is, FAULT_CASES says so and why
+  // (testing.ts): e.g. <= v6.0 and the v1 series leave the percpu counter allocated when
+  // register_shrinker() fails (fixed in v6.1, "fix memoryleak in kvm_mmu_vendor_module_init()").
+  it.each(
+    FAULT_CASES.map((c) => [`${c.kernel} on ${c.vendor}, fault at ${c.at}: ${c.why}`, c] as const),
+  )('%s', (_, c) => {
+    const r = runFaultCase(c);
+    expect(kindsOf(r)).toEqual(c.kinds);
+    const fault = r.faults[0]!;
+    const reached = c.rule !== 'never-reached' && c.rule !== 'nr-sptes-warn';
+    expect(fault.firedAt === null).toBe(!reached);
+    if (!reached) expect(r.notes.join(' ')).toContain('never reaches that point');
+    // The load fails (at the fault, or at the WARN before it) unless the point does not exist.
+    const last = r.trace.events.at(-1)!;
+    expect(last.kind).toBe('module');
+    expect(Boolean(last.errno)).toBe(c.rule !== 'never-reached');
+    expect(r.trace.stateAt(r.trace.length - 1).modules[`kvm_${c.vendor}`]).toBe(
+      c.rule === 'never-reached',
+    );
+  });
 
   it('v6.6 destroys the percpu counter when the shrinker fails (out_shrinker label)', () => {
     const r = mustRun('v6.6', 'intel', { fail: [{ at: 'register_shrinker' }] });
