@@ -12,6 +12,7 @@ import { finalOf, hexMasks } from '../testing';
 import { shippedVariant, variantFromEra } from './build';
 import { call, eff, FILES, fn } from './dsl';
 import {
+  CHANGED_BY_6_12,
   CHANGES,
   ERA_5_19,
   ERA_6_0,
@@ -174,25 +175,8 @@ const run = (variant: VariantDef, extra: Partial<ScenarioInput> = {}): RunResult
 };
 const titles = (r: RunResult) => r.trace.events.map((e) => e.title);
 
-/**
- * v6.12 as the kernel importer will add it: only facts change. Values read in
- * Debian's 6.12.118 (linux-source-6.12): mmu.c L7418 KMEM_CACHE, L7431 shrinker_alloc;
- * spte.c L77 kvm_host.maxphyaddr, L440 suppress-#VE in the EPT present mask, L17 of
- * kvm_mmu_set_ept_masks() still shadow_memtype_mask; x86.c L9276 guard(mutex), L9278
- * enable_virtualization_cpu, L9311 kvm_caps zeroed; vmx.c L8401 vmx_hardware_setup(),
- * setup_vmcs_config() still inside it; no TDX. No 6.12 line table is in sources.ts, so
- * its functions link to v6.6.87's.
- */
-const ERA_6_12_SKETCH = laterEra(ERA_6_6, 'v6.6.87', {
-  shrinker: ['shrinker_alloc', CHANGES.shrinkerAlloc],
-  pteListDescCache: ['KMEM_CACHE', CHANGES.kmemCacheMacro],
-  physSource: ['kvm_host.maxphyaddr', CHANGES.hostMaxphyaddr],
-  opsField: ['enable_virtualization_cpu', CHANGES.opsFieldRename],
-  vendorModuleLock: ['guard', CHANGES.lockGuard],
-  vmxHardwareSetup: ['vmx_hardware_setup', CHANGES.vmxMainC],
-  kvmCapsReset: [true, CHANGES.kvmCapsReset],
-  suppressVe: [true, CHANGES.suppressVe],
-});
+/** v6.12 as the kernel importer will add it: only facts change. No 6.12 line table is in sources.ts, so its functions link to v6.6.87's. */
+const ERA_6_12_SKETCH = laterEra(ERA_6_6, 'v6.6.87', CHANGED_BY_6_12);
 
 describe('a variant built from an era object alone', () => {
   const v612 = shippedVariant(ERA_6_12_SKETCH, {

@@ -345,7 +345,8 @@ export const ERA_5_19: Era = {
   },
 };
 
-type Changed<F> = { [K in keyof F]?: readonly [value: F[K], since: Change] };
+/** New values for some facts, each with the change that gave it. */
+export type Changed<F> = { [K in keyof F]?: readonly [value: F[K], since: Change] };
 
 /** A later kernel: `from`'s facts, with the ones `changed` names given new values by their changes. */
 export function laterEra<F extends CoreFacts>(
@@ -376,7 +377,15 @@ export const ERA_6_6 = laterEra(ERA_6_0, 'v6.6.87', {
   rmapAlgorithm: ['head-insert', CHANGES.rmapHeadInsert],
 });
 
-export const ERA_6_19 = laterEra(ERA_6_6, 'v6.19', {
+/**
+ * What changed after v6.6 and is in v6.12 already (read in Debian's 6.12.118: mmu.c
+ * L7418 KMEM_CACHE, L7431 shrinker_alloc; spte.c L77 kvm_host.maxphyaddr, L440
+ * suppress-#VE; x86.c L9276 guard(mutex), L9278 enable_virtualization_cpu, L9311
+ * kvm_caps zeroed; vmx.c L8401 vmx_hardware_setup()). A v6.12 era is
+ * laterEra(ERA_6_6, tree, CHANGED_BY_6_12) once its line table is in sources.ts.
+ */
+export const CHANGED_BY_6_12: Changed<AllFacts> = {
+  shrinker: ['shrinker_alloc', CHANGES.shrinkerAlloc],
   pteListDescCache: ['KMEM_CACHE', CHANGES.kmemCacheMacro],
   physSource: ['kvm_host.maxphyaddr', CHANGES.hostMaxphyaddr],
   opsField: ['enable_virtualization_cpu', CHANGES.opsFieldRename],
@@ -384,6 +393,10 @@ export const ERA_6_19 = laterEra(ERA_6_6, 'v6.19', {
   vmxHardwareSetup: ['vmx_hardware_setup', CHANGES.vmxMainC],
   kvmCapsReset: [true, CHANGES.kvmCapsReset],
   suppressVe: [true, CHANGES.suppressVe],
+};
+
+export const ERA_6_19 = laterEra(ERA_6_6, 'v6.19', {
+  ...CHANGED_BY_6_12,
   kvmAdEnabled: [true, CHANGES.kvmAdEnabled],
   percpuCounter: [false, CHANGES.shrinkerRemoved],
   shrinker: [null, CHANGES.shrinkerRemoved],
