@@ -5,7 +5,7 @@
  * tree name, so adding a kernel is one era object (plus its line table in
  * sources.ts), and eraChanges() says what changed between two kernels.
  *
- * Sources: kernel-facts.md §2–§6 and docs/kernel-model.md. A commit id is given
+ * Sources: docs/kernel-facts.md §2–§6 and docs/kernel-model.md. A commit id is given
  * where they give one; otherwise the posting (Message-ID) or nothing, and the
  * release range the facts bound it to.
  *
