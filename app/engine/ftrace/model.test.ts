@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { opSlug } from '../variants/dsl';
+import { VARIANTS } from '../variants';
+import { mustRun } from '../testing';
+import { coreTraceNames, modelName, NOTE_CALLS, NOT_TRACEABLE } from './kernel';
+import { modelCalls, type ModelCall } from './model';
+
+const shape = (calls: readonly ModelCall[]): unknown[] =>
+  calls.map((c) => (c.children.length ? { [c.name]: shape(c.children) } : c.name));
+const find = (calls: readonly ModelCall[], name: string): ModelCall | undefined => {
+  for (const c of calls) {
+    if (c.name === name) return c;
+    const inner = find(c.children, name);
+    if (inner) return inner;
+  }
+  return undefined;
+};
+
+describe('modelCalls: a run as the kernel calls a function_graph trace shows', () => {
+  it('v6.6 kvm_amd load: functions, the calls effects stand for, and the notes that are calls', () => {
+    // app/engine/variants/{x86,svm,mmu}.ts for v6.6.87; each call as ftrace would name it.
+    expect(shape(modelCalls(mustRun('v6.6', 'amd')))).toEqual([
+      { kvm_x86_init: [{ kvm_mmu_x86_module_init: ['kvm_mmu_spte_module_init'] }] },
+      {
+        svm_init: [
+          { kvm_is_svm_supported: ['__kvm_is_svm_supported'] },
+          {
+            kvm_x86_vendor_init: [
+              {
+                __kvm_x86_vendor_init: [
+                  { kvm_alloc_emulator_cache: ['kmem_cache_create'] },
+                  {
+                    kvm_mmu_vendor_module_init: [
+                      { kvm_mmu_reset_all_pte_masks: ['kvm_mmu_set_mmio_spte_mask'] },
+                      'kmem_cache_create',
+                      'kmem_cache_create',
+                      '__percpu_counter_init_many',
+                      'register_shrinker',
+                    ],
+                  },
+                  {
+                    svm_hardware_setup: [
+                      'kvm_configure_mmu',
+                      'kvm_mmu_set_me_spte_mask',
+                      // SME is off: it returns before kvm_mmu_set_mmio_spte_mask().
+                      'svm_adjust_mmio_mask',
+                      'sev_hardware_setup',
+                      'svm_hv_hardware_setup',
+                    ],
+                  },
+                  'kvm_ops_update',
+                  'kvm_x86_check_cpu_compat',
+                ],
+              },
+            ],
+          },
+          {
+            kvm_init: ['kmem_cache_create', 'kvm_irqfd_init', 'kvm_async_pf_init', 'misc_register'],
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('keeps the calls a no-op release still makes, and only those', () => {
+    // pte_list_desc fails: mmu_destroy_caches() destroys it and the never-created header
+    // cache (NULL), and nothing is freed from the percpu counter that was never set up.
+    const calls = modelCalls(
+      mustRun('v6.6', 'amd', { fail: [{ at: 'kmem_cache_create:pte_list_desc' }] }),
+    );
+    expect(shape([find(calls, 'mmu_destroy_caches')!])).toEqual([
+      { mmu_destroy_caches: ['kmem_cache_destroy', 'kmem_cache_destroy'] },
+    ]);
+    // svm_hardware_setup() fails after the counter was set up: its destroy frees it.
+    const unwind = modelCalls(mustRun('v6.6', 'amd', { fail: [{ at: 'hardware_setup' }] }));
+    expect(shape([find(unwind, 'kvm_mmu_vendor_module_exit')!])).toEqual([
+      {
+        kvm_mmu_vendor_module_exit: [
+          { mmu_destroy_caches: ['kmem_cache_destroy', 'kmem_cache_destroy'] },
+          { percpu_counter_destroy_many: ['free_percpu'] },
+          'unregister_shrinker',
+        ],
+      },
+    ]);
+  });
+
+  it('calls kvm_mmu_set_mmio_spte_mask() from svm_adjust_mmio_mask() only when SME is on', () => {
+    const sme = modelCalls(mustRun('v6.6', 'amd', { params: { sme: true } }));
+    expect(shape([find(sme, 'svm_adjust_mmio_mask')!])).toEqual([
+      { svm_adjust_mmio_mask: ['kvm_mmu_set_mmio_spte_mask'] },
+    ]);
+  });
+
+  it('points each call at the model event and source it comes from', () => {
+    const run = mustRun('v6.6', 'amd');
+    const configure = find(modelCalls(run), 'kvm_configure_mmu')!;
+    expect(run.trace.events[configure.model.event]!.title).toBe('kvm_configure_mmu()');
+    expect(configure.model.where).toBe('svm_hardware_setup');
+    expect(configure.model.src).toEqual({
+      kind: 'kernel',
+      tree: 'v6.6.87',
+      file: 'arch/x86/kvm/mmu/mmu.c',
+      line: expect.any(Number),
+    });
+  });
+});
+
+describe('the kernel-name tables', () => {
+  it('maps only notes that exist in a built-in variant (a renamed note would silently drop out)', () => {
+    const notes = new Set(
+      Object.values(VARIANTS).flatMap((v) =>
+        Object.values(v.functions).flatMap((f) =>
+          [...f.body, ...f.labels.flatMap((l) => l.steps)]
+            .filter((s) => 'effect' in s.op && s.op.effect.kind === 'note')
+            .map((s) => opSlug(s.op)),
+        ),
+      ),
+    );
+    expect(Object.keys(NOTE_CALLS).filter((k) => !notes.has(k))).toEqual([]);
+  });
+
+  it('reads traced names the way the model names them', () => {
+    expect(modelName('__kmem_cache_create_args')).toBe('kmem_cache_create');
+    expect(modelName('kvm_mmu_vendor_module_init.cold')).toBe('kvm_mmu_vendor_module_init');
+    expect(modelName('svm_hardware_setup.isra.0')).toBe('svm_hardware_setup');
+    expect(modelName('kvm_configure_mmu')).toBe('kvm_configure_mmu');
+  });
+
+  it('asks a capture to trace the core functions under their 6.12 names too', () => {
+    expect(coreTraceNames()).toEqual(
+      expect.arrayContaining(['kmem_cache_create', '__kmem_cache_create_args', 'free_percpu']),
+    );
+  });
+
+  it('lists each function that cannot be traced once', () => {
+    const names = NOT_TRACEABLE.map((n) => n.name);
+    expect(new Set(names).size).toBe(names.length);
+  });
+});
