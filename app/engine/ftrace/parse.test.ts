@@ -1,0 +1,226 @@
+import { describe, expect, it } from 'vitest';
+import { mustRun } from '../testing';
+import { modelCalls, type ModelCall } from './model';
+import { parseFtrace, type FtraceCall, type FtraceCapture } from './parse';
+import { renderFunctionGraph } from './testing';
+
+/** A model run with an unwind in it: every shape of call (leaf, nested, error path) occurs. */
+const run = mustRun('v6.6', 'amd', { fail: [{ at: 'hardware_setup' }] });
+
+const shape = (calls: readonly (FtraceCall | ModelCall)[]): unknown[] =>
+  calls.map((c) => (c.children.length ? { [c.name]: shape(c.children) } : c.name));
+
+function parsed(text: string): FtraceCapture {
+  const r = parseFtrace(text);
+  if (!r.ok) throw new Error(r.error);
+  return r.value;
+}
+
+function failure(text: string): string {
+  const r = parseFtrace(text);
+  if (r.ok) throw new Error('expected the text to be refused');
+  return r.error;
+}
+
+describe('parseFtrace on traces rendered from the model', () => {
+  it('reads /sys/kernel/tracing/trace with and without the TIME column into the same tree', () => {
+    for (const abstime of [true, false]) {
+      const c = parsed(renderFunctionGraph(run, { abstime }));
+      expect(c.format).toBe('tracefs');
+      expect(shape(c.roots)).toEqual(shape(modelCalls(run)));
+      expect(c.notes).toEqual([]);
+      expect(c.roots[0]!.time).toBe(abstime ? 1.000001 : null);
+    }
+  });
+
+  it('reads trace-cmd report output', () => {
+    const c = parsed(renderFunctionGraph(run, { format: 'trace-cmd' }));
+    expect(c.format).toBe('trace-cmd');
+    expect(shape(c.roots)).toEqual(shape(modelCalls(run)));
+    expect(c.roots[1]!.task).toBe('kload-42');
+  });
+
+  it('keeps the module tag apart from the name and the durations of leaves and bodies', () => {
+    const c = parsed(renderFunctionGraph(run, { abstime: true }));
+    const svmInit = c.roots[1]!;
+    expect([svmInit.name, svmInit.module, svmInit.duration]).toEqual([
+      'svm_init',
+      'kvm_amd',
+      40.25,
+    ]);
+    const leaf = svmInit.children[0]!.children[0]!;
+    expect([leaf.name, leaf.duration, leaf.open]).toEqual(['__kvm_is_svm_supported', 1.5, false]);
+  });
+
+  it('untangles calls on two CPUs whose lines interleave', () => {
+    const text = renderFunctionGraph(run, { cpuOf: (root) => root });
+    const cpus = text
+      .split('\n')
+      .filter((l) => /^ \d\)/.test(l))
+      .map((l) => l[1]);
+    expect(cpus.slice(0, 4)).toEqual(['0', '1', '0', '1']);
+    const c = parsed(text);
+    expect(c.cpus).toEqual([0, 1]);
+    expect(shape(c.roots)).toEqual(shape(modelCalls(run)));
+  });
+
+  it('keeps each task’s calls apart when a CPU switches tasks in the middle of a call', () => {
+    const c = parsed(
+      [
+        ' 0)               |  svm_init [kvm_amd]() {',
+        ' 0)               |    kvm_x86_vendor_init [kvm]() {',
+        ' ------------------------------------------',
+        ' 0)   kload-42    =>  kworker-7  ',
+        ' ------------------------------------------',
+        '',
+        ' 0)   2.000 us    |  free_percpu();',
+        ' ------------------------------------------',
+        ' 0)  kworker-7    =>   kload-42  ',
+        ' ------------------------------------------',
+        '',
+        ' 0)   1.000 us    |      kvm_mmu_vendor_module_init [kvm]();',
+        ' 0) + 10.00 us    |    }',
+        ' 0) + 12.00 us    |  }',
+      ].join('\n'),
+    );
+    expect(shape(c.roots)).toEqual([
+      { svm_init: [{ kvm_x86_vendor_init: ['kvm_mmu_vendor_module_init'] }] },
+      'free_percpu',
+    ]);
+    expect(c.roots.map((r) => r.task)).toEqual(['kload-42', 'kworker-7']);
+    expect(c.notes).toEqual([]);
+  });
+});
+
+describe('parseFtrace on imperfect captures', () => {
+  it('reads a capture cut in the middle of a line, and says so', () => {
+    const text = renderFunctionGraph(run, { abstime: true });
+    const cut = text.slice(0, text.indexOf('svm_hardware_setup [kvm_amd]() {') + 12);
+    const c = parsed(cut);
+    const last = cut.split('\n').length;
+    expect(c.notes).toContain(
+      `1 line could not be read and was skipped: line ${last} (${JSON.stringify(cut.split('\n').at(-1)!.trim())}) (the capture ends in the middle of a line)`,
+    );
+    expect(c.notes).toContain(
+      '3 calls have no end in the capture (cut off, or its events were lost)',
+    );
+    const open = c.roots[1]!;
+    expect(open.open).toBe(true);
+    expect(shape([open])).toEqual([
+      {
+        svm_init: [
+          { kvm_is_svm_supported: ['__kvm_is_svm_supported'] },
+          {
+            kvm_x86_vendor_init: [
+              {
+                __kvm_x86_vendor_init: [
+                  { kvm_alloc_emulator_cache: ['kmem_cache_create'] },
+                  {
+                    kvm_mmu_vendor_module_init: [
+                      { kvm_mmu_reset_all_pte_masks: ['kvm_mmu_set_mmio_spte_mask'] },
+                      'kmem_cache_create',
+                      'kmem_cache_create',
+                      '__percpu_counter_init_many',
+                      'register_shrinker',
+                    ],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('reads a capture that starts inside a call', () => {
+    const text = renderFunctionGraph(run);
+    const lines = text.split('\n');
+    const from = lines.findIndex((l) => l.includes('kvm_configure_mmu'));
+    const c = parsed(lines.slice(from).join('\n'));
+    expect(c.roots[0]!.name).toBe('kvm_configure_mmu');
+    expect(c.notes).toContain('4 call ends without a beginning: the capture started inside calls');
+  });
+
+  it('closes the calls open on a CPU when its events were lost', () => {
+    const c = parsed(
+      [
+        ' 0)               |  svm_init [kvm_amd]() {',
+        ' 0)               |    kvm_x86_vendor_init [kvm]() {',
+        'CPU:0 [LOST 1234 EVENTS]',
+        ' 0)   1.000 us    |    kvm_init [kvm]();',
+        ' 0) + 12.00 us    |  }',
+      ].join('\n'),
+    );
+    expect(shape(c.roots)).toEqual([{ svm_init: ['kvm_x86_vendor_init'] }, 'kvm_init']);
+    expect(c.roots[0]!.open).toBe(true);
+    expect(c.notes[0]).toBe(
+      'line 3: CPU 0 lost 1234 events (the buffer filled): calls around here may be missing',
+    );
+  });
+
+  it('reads every overhead mark, return-value and event comments, and clone suffixes', () => {
+    const c = parsed(
+      [
+        ' 0)               |  svm_init [kvm_amd]() {',
+        ' 0) $ 1234567 us  |    kvm_x86_vendor_init [kvm]();',
+        ' 0) @ 123456.7 us |    kvm_init.cold [kvm](); /* = 0xfffffff4 */',
+        ' 0)               |    /* kvm_ret: (svm_init+0x5/0x90 [kvm_amd] <- kvm_init) arg1=0x0 */',
+        ' 0) * 12345.67 us |  } /* svm_init = -0xc */',
+      ].join('\n'),
+    );
+    expect(shape(c.roots)).toEqual([{ svm_init: ['kvm_x86_vendor_init', 'kvm_init.cold'] }]);
+    expect(c.roots[0]!.children.map((k) => k.duration)).toEqual([1234567, 123456.7]);
+    expect(c.roots[0]!.duration).toBe(12345.67);
+  });
+
+  it('marks calls printed as addresses (their module was gone when the trace was read)', () => {
+    const c = parsed(
+      [
+        ' 0)               |  0xffffffffc04c2014() {',
+        ' 0)   1.000 us    |    kvm_init [kvm]();',
+        ' 0)   2.000 us    |  }',
+      ].join('\n'),
+    );
+    expect(c.roots[0]!.unresolved).toBe(true);
+    expect(c.notes[0]).toMatch(/^1 call is shown as an address: the module was gone/);
+  });
+
+  it('skips garbage lines inside a capture and names them', () => {
+    const lines = renderFunctionGraph(run).split('\n');
+    lines.splice(10, 0, 'Segmentation fault', '\u0007\u0000garbage');
+    const c = parsed(lines.join('\n'));
+    expect(c.notes).toEqual([
+      '2 lines could not be read and were skipped: line 11 ("Segmentation fault"), line 12 ("\\u0007\\u0000garbage")',
+    ]);
+    expect(shape(c.roots)).toEqual(shape(modelCalls(run)));
+  });
+});
+
+describe('parseFtrace refuses what is not function_graph output', () => {
+  it('says what it expected and what the first line is', () => {
+    expect(failure('{"v":1,"kernel":"v6.6"}\n')).toBe(
+      'not ftrace function_graph output: expected lines like " 0)               |  kvm_x86_vendor_init [kvm]() {" (/sys/kernel/tracing/trace) or "insmod-1234 [000] 12.345678: funcgraph_entry:   |  kvm_x86_vendor_init() {" (trace-cmd report); line 1 reads "{\\"v\\":1,\\"kernel\\":\\"v6.6\\"}"',
+    );
+    expect(failure('\n\n   hello\n').endsWith('; line 3 reads "   hello"')).toBe(true);
+  });
+
+  it('names the tracer a capture was made with', () => {
+    expect(
+      failure('# tracer: function\n#\n    insmod-1 [000] ....  1.0: kvm_init <-svm_init\n'),
+    ).toBe(
+      'the capture was made with the function tracer; record with function_graph (trace-cmd record -p function_graph …, or echo function_graph > current_tracer)',
+    );
+    expect(failure('# tracer: function_graph\n#\n')).toBe(
+      'the function_graph capture holds no calls (was anything loaded while it ran?)',
+    );
+  });
+
+  it('recognises an empty file and trace-cmd’s binary trace.dat', () => {
+    expect(failure('')).toBe('the capture is empty');
+    expect(failure(' \n\t\n')).toBe('the capture is empty');
+    expect(failure('\u0017\bDtracing6\u0000\u0000\u0000')).toBe(
+      'this is a binary trace.dat file: run `trace-cmd report trace.dat > trace.txt` and open the text',
+    );
+  });
+});
