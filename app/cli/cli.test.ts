@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FINDING_KINDS, VARIANT_IDS } from '../engine';
+import { renderFunctionGraph } from '../engine/ftrace/testing';
+import { mustRun } from '../engine/testing';
 import { runCli, type CliIo } from './cli';
 
 const files = (map: Record<string, string>): CliIo => ({
@@ -220,4 +222,79 @@ describe('npm run --silent mmu (the real process)', () => {
       rmSync(dir, { recursive: true });
     }
   }, 30_000);
+});
+
+describe('mmu trace-check', () => {
+  const model = mustRun('v6.6', 'amd', { params: { hostCpus: 1 } });
+  const agreeing = renderFunctionGraph(model);
+  const lines = agreeing.split('\n');
+  const missing = lines.filter((l) => !l.includes('kvm_configure_mmu')).join('\n');
+  const args = ['trace-check', 't.txt', '--kernel', 'v6.6', '--vendor', 'amd'];
+
+  it('prints every call with its model source and exits 0 when the model and trace agree', () => {
+    const out = run([...args, '--params', 'hostCpus=1'], { 't.txt': agreeing });
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/^Trace check: t\.txt against v6\.6 \/ amd\n/);
+    expect(out.stdout).toContain('  model:   v6.6 (v6.3+ structure); hostCpus=1; no fault\n');
+    expect(out.stdout).toMatch(
+      /\n= {3}kvm_x86_vendor_init\(\) +trace line \d+, arch\/x86\/kvm\/x86\.c:\d+ \(v6\.6\.87\)\n/,
+    );
+    expect(out.stdout.trimEnd().split('\n').at(-1)).toBe(
+      '30 agree: the model and the trace agree.',
+    );
+  });
+
+  it('exits 1 and names the difference, in text and in JSON', () => {
+    const text = run(args, { 't.txt': missing });
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(
+      /\n- {9}kvm_configure_mmu\(\) +only in the model: kvm_configure_mmu\(\); arch\/x86\/kvm\/mmu\/mmu\.c:\d+ \(v6\.6\.87\)\n/,
+    );
+    const json = run([...args, '--format', 'json'], { 't.txt': missing });
+    expect(json.code).toBe(1);
+    const j = JSON.parse(json.stdout);
+    expect(j).toMatchObject({ ok: true, agrees: false, counts: { 'model-only': 1 } });
+    expect(j.rows.find((r: { kind: string }) => r.kind === 'model-only')).toMatchObject({
+      name: 'kvm_configure_mmu',
+      source: { url: expect.stringMatching(/^https:\/\/elixir\.bootlin\.com\/linux\/v6\.6\.87\//) },
+    });
+  });
+
+  it('checks an unwind against the model’s fault, leaving out a forced function’s body', () => {
+    const failed = mustRun('v6.6', 'amd', { fail: [{ at: 'hardware_setup' }] });
+    const trace = renderFunctionGraph(failed);
+    const out = run([...args, '--fail', 'hardware_setup', '--forced', 'svm_hardware_setup'], {
+      't.txt': trace,
+    });
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('fail hardware_setup');
+  });
+
+  it('exits 2 with what was expected for a capture it cannot read', () => {
+    const out = run(args, { 't.txt': 'hello\n' });
+    expect(out.code).toBe(2);
+    expect(JSON.parse(out.stdout).error).toMatch(
+      /^t\.txt: not ftrace function_graph output: expected lines like .*; line 1 reads "hello"$/,
+    );
+    const text = run([...args, '--format', 'text'], { 't.txt': '# tracer: nop\n' });
+    expect(text.stderr).toMatch(/^error: t\.txt: the capture was made with the nop tracer/);
+  });
+
+  it('exits 2 on a bad model request, and on options another command takes', () => {
+    const err = (argv: string[]) => JSON.parse(run(argv, { 't.txt': agreeing }).stdout).error;
+    expect(err(['trace-check', 't.txt', '--vendor', 'amd'])).toMatch(
+      /^trace-check needs a trace, --kernel and --vendor\n/,
+    );
+    expect(err([...args.slice(0, 3), 'v9.9', '--vendor', 'amd'])).toMatch(
+      /^invalid scenario: kernel: expected one of /,
+    );
+    expect(err([...args, '--params', 'tdp'])).toBe('--params: expected key=value, got "tdp"');
+    expect(err([...args, '--params', 'hostCpus=0'])).toMatch(
+      /^invalid scenario: params\.hostCpus: /,
+    );
+    expect(err([...args, '--fail', 'nowhere'])).toMatch(
+      /^invalid scenario: fail\[0\]\.at: expected one of /,
+    );
+    expect(err(['run', 't.txt', '--kernel', 'v6.6'])).toBe('--kernel is for mmu trace-check');
+  });
 });

@@ -5,10 +5,15 @@
 import { parseArgs } from 'node:util';
 import { compareJson, compareReport, runScenario, VARIANTS, VARIANT_IDS } from '../engine';
 import type { RunResult } from '../engine';
+import { checkTrace } from '../engine/ftrace/check';
+import { parseFtrace } from '../engine/ftrace/parse';
+import { traceCheckJson, traceCheckText } from '../engine/ftrace/report';
 import { toJsonReport, toTextReport } from '../engine/report';
 
 export const USAGE = `usage: mmu run <scenario.json|-> [--format json|text] [--fail-on-findings]
        mmu compare <left.json|-> <right.json|-> [--format text|markdown|json]
+       mmu trace-check <trace.txt|-> --kernel <id> --vendor <intel|amd> [--params k=v,...]
+                       [--fail <point>[:<nth>]] [--forced <function>] [--format text|json]
        mmu variants [--format json|text]`;
 
 export interface CliIo {
@@ -23,7 +28,11 @@ export interface CliOutput {
 }
 
 /** Output formats per command, the default first (variants takes run's). */
-const FORMATS = { run: ['json', 'text'], compare: ['text', 'markdown', 'json'] } as const;
+const FORMATS = {
+  run: ['json', 'text'],
+  compare: ['text', 'markdown', 'json'],
+  'trace-check': ['text', 'json'],
+} as const;
 
 class CliError extends Error {}
 
@@ -37,16 +46,19 @@ function locateJsonError(message: string, text: string): string {
   return `${message} (line ${line}, column ${column})`;
 }
 
-function readScenario(io: CliIo, path: string): unknown {
-  let text: string;
+function readText(io: CliIo, path: string): string {
   try {
-    text = io.read(path);
+    return io.read(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new CliError(
       `${path}: cannot read (${code === 'ENOENT' ? 'no such file' : (code ?? String(e))})`,
     );
   }
+}
+
+function readScenario(io: CliIo, path: string): unknown {
+  const text = readText(io, path);
   const name = path === '-' ? 'stdin' : path;
   if (!text.trim()) throw new CliError(`${name}: empty input, expected a scenario JSON object`);
   try {
@@ -89,12 +101,79 @@ function compare(io: CliIo, files: string[], given: string | undefined) {
   };
 }
 
+/** "tdp=false,hostCpus=1" → { tdp: false, hostCpus: 1 } (the scenario check says what is wrong). */
+function parseParams(given: string | undefined): Record<string, unknown> {
+  if (!given) return {};
+  return Object.fromEntries(
+    given.split(',').map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) throw new CliError(`--params: expected key=value, got ${JSON.stringify(pair)}`);
+      const value = pair.slice(eq + 1).trim();
+      let parsed: unknown = value;
+      try {
+        parsed = JSON.parse(value);
+      } catch {
+        // A bare word ("1G") is a string.
+      }
+      return [pair.slice(0, eq).trim(), parsed];
+    }),
+  );
+}
+
+interface TraceCheckOptions {
+  kernel?: string | undefined;
+  vendor?: string | undefined;
+  params?: string | undefined;
+  fail?: string | undefined;
+  forced?: string | undefined;
+  format?: string | undefined;
+}
+
+/** A real function_graph capture against the model's run (docs/ground-truth.md). */
+function traceCheck(io: CliIo, files: string[], o: TraceCheckOptions) {
+  if (files.length !== 1 || !o.kernel || !o.vendor)
+    throw new CliError(`trace-check needs a trace, --kernel and --vendor\n${USAGE}`);
+  const format = formatFor('trace-check', o.format);
+  const [at, nth] = (o.fail ?? '').split(':');
+  const result = runScenario({
+    v: 1,
+    kernel: o.kernel,
+    vendor: o.vendor,
+    params: parseParams(o.params),
+    fail: at ? [{ at, ...(nth ? { nth: Number(nth) } : {}) }] : [],
+  });
+  if (!result.ok) throw new CliError(result.error);
+  const path = files[0]!;
+  const name = path === '-' ? 'stdin' : path;
+  const capture = parseFtrace(readText(io, path));
+  if (!capture.ok) throw new CliError(`${name}: ${capture.error}`);
+  const checked = checkTrace(capture.value, result.value, {
+    skippedBodies: o.forced ? [o.forced] : [],
+  });
+  const meta = { name, capture: capture.value, run: result.value };
+  return {
+    out:
+      format === 'json'
+        ? JSON.stringify(traceCheckJson(checked, meta))
+        : traceCheckText(checked, meta),
+    code: checked.agrees ? 0 : 1,
+  };
+}
+
 function execute(argv: string[], io: CliIo): { out: string; code: number } {
   let parsed;
   try {
     parsed = parseArgs({
       args: argv,
-      options: { format: { type: 'string' }, 'fail-on-findings': { type: 'boolean' } },
+      options: {
+        format: { type: 'string' },
+        'fail-on-findings': { type: 'boolean' },
+        kernel: { type: 'string' },
+        vendor: { type: 'string' },
+        params: { type: 'string' },
+        fail: { type: 'string' },
+        forced: { type: 'string' },
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -102,6 +181,15 @@ function execute(argv: string[], io: CliIo): { out: string; code: number } {
     throw new CliError(`${(e as Error).message.split('. ')[0]}\n${USAGE}`);
   }
   const [command, ...files] = parsed.positionals;
+  const v = parsed.values;
+  const traceOnly = (['kernel', 'vendor', 'params', 'fail', 'forced'] as const).filter(
+    (k) => v[k] !== undefined,
+  );
+  if (command === 'trace-check') {
+    if (v['fail-on-findings']) throw new CliError('--fail-on-findings is for mmu run');
+    return traceCheck(io, files, v);
+  }
+  if (traceOnly.length) throw new CliError(`--${traceOnly[0]} is for mmu trace-check`);
   if (command === 'compare') {
     if (parsed.values['fail-on-findings']) throw new CliError('--fail-on-findings is for mmu run');
     return compare(io, files, parsed.values.format);

@@ -465,3 +465,5 @@ export function compareJson(left: RunResult, right: RunResult) {
   };
 }
 export type CompareJson = ReturnType<typeof compareJson>;
+
+export { paramLines };

@@ -113,6 +113,13 @@ describe('checkTrace finds what differs', () => {
     expect(disagreements(c)).toEqual(['trace-only kmem_cache_destroy']);
     const row = c.rows.find((r) => r.kind === 'trace-only')!;
     expect(row.trace!.line).toBe(lineOf(base.split('\n'), 'kvm_configure_mmu') + 2);
+    // Its caller's row carries the model's source for where the call would sit.
+    const caller = c.rows[row.callerRow!]!;
+    expect([caller.kind, caller.name, caller.model!.src]).toEqual([
+      'agree',
+      'svm_hardware_setup',
+      run.variant.functions.svm_hardware_setup!.src,
+    ]);
   });
 
   it('two calls in the other order are a move, each half pointing at the other', () => {

@@ -32,6 +32,8 @@ export interface TraceRow {
   depth: number;
   model: ModelSide | null;
   trace: TraceSide | null;
+  /** The row of its caller (on the side it comes from), or null at the top level. */
+  callerRow: number | null;
   /** A call on both sides in a different order: the row of its other half. */
   movedTo?: number;
   /** nesting: where each side has it; not-visible: why. */
@@ -119,7 +121,7 @@ interface Flat {
   depth: number;
   parent: number | null;
   /** Model only: functions the trace cannot show that were expected just before this call. */
-  hidden: { node: Node; why: NotTraceable; depth: number }[];
+  hidden: { node: Node; why: NotTraceable; depth: number; parent: number | null }[];
 }
 
 /**
@@ -137,7 +139,7 @@ function flatten(
     for (const n of nodes) {
       const why = hide(n);
       if (why) {
-        pending.push({ node: n, why, depth });
+        pending.push({ node: n, why, depth, parent });
         walk(n.children, depth, parent);
         continue;
       }
@@ -248,6 +250,7 @@ export function checkTrace(
         kind: 'not-visible',
         name: h.node.name,
         depth: h.depth,
+        callerRow: h.parent === null ? null : rowOfLeft.get(h.parent)!,
         model: h.node.model ?? null,
         trace: null,
         note: `${h.why.why} in this build: ${h.why.detail}`,
@@ -264,6 +267,13 @@ export function checkTrace(
       kind: a.kind === 'same' ? 'agree' : a.kind === 'left-only' ? 'model-only' : 'trace-only',
       name: node.name,
       depth: (l ?? r)!.depth,
+      callerRow: l
+        ? l.parent === null
+          ? null
+          : rowOfLeft.get(l.parent)!
+        : r!.parent === null
+          ? null
+          : rowOfRight.get(r!.parent)!,
       model: l?.node.model ?? null,
       trace: r?.node.trace ?? null,
     });
@@ -289,7 +299,11 @@ export function checkTrace(
     row.kind = 'nesting';
     const inside = (p: number | null, f: Flat[]) =>
       p === null ? 'at the top level' : `inside ${f[p]!.node.name}()`;
-    row.note = `the model has it ${inside(l.parent, left.flat)}, the trace ${inside(r.parent, right.flat)}`;
+    const [mi, ti] = [inside(l.parent, left.flat), inside(r.parent, right.flat)];
+    row.note =
+      mi === ti
+        ? `${mi} on both sides, but not the same call of it (the two do not line up)`
+        : `the model has it ${mi}, the trace ${ti}`;
   });
   const counts = EMPTY_COUNTS();
   for (const r of rows) counts[r.kind]++;
