@@ -21,16 +21,18 @@ CACHE=${KVM_MMU_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm-mmu-visualizer}/truth
 BOOT_TIMEOUT=${KERNEL_TRUTH_BOOT_TIMEOUT:-180}
 T0=$SECONDS
 
-# name | QEMU -cpu | forced failure (FUNC,RETVAL,NTH[,MODULE]): the call counts are for the
-# kvm_amd load by the loader, where the emulator cache is the first __kmem_cache_create_args,
-# pte_list_desc the second and kvm_mmu_page_header the third (the tests check that order).
+# name | QEMU -cpu | forced failure (FUNC,RETVAL,NTH[,MODULE]) | tracer: the call counts are
+# for the kvm_amd load by the loader, where the emulator cache is the first
+# __kmem_cache_create_args, pte_list_desc the second and kvm_mmu_page_header the third (the
+# tests check that order). The trace-cmd run records the load as users are told to.
 RUNS=(
-	"npt-on|EPYC|"
-	"npt-off|EPYC,-npt|"
-	"fail-pte_list_desc|EPYC|__kmem_cache_create_args,0,2"
-	"fail-kvm_mmu_page_header|EPYC|__kmem_cache_create_args,0,3"
-	"fail-kvm_mmu_vendor_module_init|EPYC|kvm_mmu_vendor_module_init,-12,1"
-	"fail-svm_hardware_setup|EPYC|svm_hardware_setup,-12,1,kvm_amd"
+	"npt-on|EPYC||"
+	"npt-off|EPYC,-npt||"
+	"fail-pte_list_desc|EPYC|__kmem_cache_create_args,0,2|"
+	"fail-kvm_mmu_page_header|EPYC|__kmem_cache_create_args,0,3|"
+	"fail-kvm_mmu_vendor_module_init|EPYC|kvm_mmu_vendor_module_init,-12,1|"
+	"fail-svm_hardware_setup|EPYC|svm_hardware_setup,-12,1,kvm_amd|"
+	"trace-cmd|EPYC||trace-cmd"
 )
 MODULES=(virt/lib/irqbypass arch/x86/kvm/kvm arch/x86/kvm/kvm-amd drivers/crypto/ccp/ccp)
 
@@ -62,6 +64,7 @@ ensure_tools() {
 	command -v make >/dev/null || missing+=(make)
 	command -v nm >/dev/null || missing+=(binutils)
 	command -v xz >/dev/null || missing+=(xz-utils)
+	command -v trace-cmd >/dev/null || missing+=(trace-cmd)
 	[ -e /usr/lib/x86_64-linux-gnu/libc.a ] || missing+=(libc6-dev)
 	[ ${#missing[@]} = 0 ] && return
 	say "installing ${missing[*]}"
@@ -159,6 +162,12 @@ build_guest() {
 		die "building faultinject.ko failed: $(tail -5 "$BUILD/fi/build.log")"
 	local r=$BUILD/initramfs
 	cp /bin/busybox "$r/bin/busybox"
+	# trace-cmd and the libraries it links, at the paths its loader looks in.
+	cp /usr/bin/trace-cmd "$r/bin/"
+	for lib in $(ldd /usr/bin/trace-cmd | grep -o '/[^ ]*'); do
+		mkdir -p "$r$(dirname "$lib")"
+		cp -L "$lib" "$r$lib"
+	done
 	cp "$KDIR"/*.ko "$BUILD/fi/faultinject.ko" "$r/lib/modules/"
 	cp "$HERE/init.sh" "$r/init"
 	chmod 755 "$r/init"
@@ -170,8 +179,8 @@ build_guest() {
 
 # ---- runs ----------------------------------------------------------------------------------
 
-qemu_command() { # CPU FAULT: the command line, each argument shell-quoted
-	local append="console=ttyS0 quiet panic=-1${2:+ ktruth.fault=$2}"
+qemu_command() { # CPU FAULT TRACER: the command line, each argument shell-quoted
+	local append="console=ttyS0 quiet panic=-1${2:+ ktruth.fault=$2}${3:+ ktruth.tracer=$3}"
 	printf '%q ' qemu-system-x86_64 -accel tcg -cpu "$1" -m 1024 -smp 1 -nodefaults -no-reboot \
 		-display none -monitor none -kernel "$KDIR/vmlinuz" -initrd "$BUILD/initrd.gz" \
 		-append "$append" -serial file:console.txt -serial file:serial.txt
@@ -232,9 +241,9 @@ complete_run() {
 	[ -s trace-kvm-amd.txt ] && [ -s slab.txt ] && [ -s params.txt ] && grep -q '^rc=' load-kvm-amd.txt
 }
 
-boot() { # DIR CPU FAULT: one boot into DIR; retried once (TCG has been seen to crash rarely)
+boot() { # DIR CPU FAULT TRACER: one boot into DIR; retried once (TCG has crashed, rarely)
 	local dir=$1 cmd
-	cmd=$(qemu_command "$2" "$3")
+	cmd=$(qemu_command "$2" "$3" "$4")
 	mkdir -p "$dir"
 	cd "$dir"
 	echo "$cmd" >qemu.txt
@@ -266,9 +275,9 @@ capture() {
 	local t0=$SECONDS jobs=${KERNEL_TRUTH_JOBS:-$(nproc)} failed=0
 	say "$KREL: ${#RUNS[@]} boots, $jobs at a time"
 	for run in "${RUNS[@]}"; do
-		IFS='|' read -r name cpu fault <<<"$run"
+		IFS='|' read -r name cpu fault tracer <<<"$run"
 		while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || failed=1; done
-		(boot "$RESULTS/$name" "$cpu" "$fault") &
+		(boot "$RESULTS/$name" "$cpu" "$fault" "$tracer") &
 	done
 	while [ "$(jobs -rp | wc -l)" -gt 0 ]; do wait -n || failed=1; done
 	[ $failed = 0 ] || die "a boot failed; see $RESULTS/*/console.txt"
@@ -290,7 +299,7 @@ bench() { # N
 	local n=$1 dir=$CACHE/bench times=()
 	for i in $(seq "$n"); do
 		rm -rf "$dir"
-		(boot "$dir" EPYC "") || die "bench boot $i failed"
+		(boot "$dir" EPYC "" "") || die "bench boot $i failed"
 		times+=("$(cat "$dir/wall-seconds.txt")")
 		say "bench boot $i: $(cat "$dir/wall-seconds.txt") s wall; guest uptime at each section:" \
 			"$(tr '\n' ' ' <"$dir/sections.txt")"

@@ -18,6 +18,8 @@ export interface CapturedRun {
   cpu: string;
   /** The forced failure, as the script's table has it: "FUNC,RETVAL,NTH[,MODULE]". */
   fault: string | null;
+  /** "trace-cmd" when the load was recorded with trace-cmd instead of tracefs. */
+  tracer: string | null;
   /** The function_graph text of each module load ("kvm", "kvm-amd", …). */
   traces: Record<string, string>;
   /** The loader's answer per module: 0 or -errno. */
@@ -50,7 +52,7 @@ const keyValues = (text: string): Record<string, string> =>
   );
 
 function readRun(dir: string, spec: string): CapturedRun {
-  const [name, cpu, fault] = spec.split('|') as [string, string, string];
+  const [name, cpu, fault, tracer] = spec.split('|') as [string, string, string, string?];
   const runDir = join(dir, name);
   const traces: Record<string, string> = {};
   const loads: Record<string, number> = {};
@@ -66,6 +68,7 @@ function readRun(dir: string, spec: string): CapturedRun {
     dir: runDir,
     cpu,
     fault: fault || null,
+    tracer: tracer || null,
     traces,
     loads,
     params: keyValues(read(join(runDir, 'params.txt'))),

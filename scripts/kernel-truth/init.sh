@@ -5,6 +5,8 @@
 # host splits into files. The kernel command line says what to do:
 #   ktruth.fault=FUNC,RETVAL,NTH[,MODULE]  load faultinject.ko before kvm_amd so that call NTH
 #                                          of FUNC (made by the loader) returns RETVAL
+#   ktruth.tracer=trace-cmd                record kvm_amd's load the way docs/ground-truth.md
+#                                          tells users to, with trace-cmd (no tracefs setup)
 /bin/busybox --install -s /bin
 export PATH=/bin
 mount -t proc proc /proc
@@ -28,6 +30,7 @@ fail() {
 }
 
 fault=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^ktruth\.fault=//p')
+tracer=$(tr ' ' '\n' </proc/cmdline | sed -n 's/^ktruth\.tracer=//p')
 
 begin version
 uname -r >&3
@@ -41,19 +44,22 @@ kload /lib/modules/ccp.ko >/dev/null || fail "ccp.ko did not load"
 # they load (their __init functions included). Of the core functions, those the kernel can
 # trace are written at once (each write scans every function); the others (notrace, inlined,
 # or not in this release) are reported.
-echo 0 >$T/tracing_on
-echo 16384 >$T/buffer_size_kb
-for m in kvm kvm_amd irqbypass; do echo ":mod:$m" >>$T/set_ftrace_filter; done
-grep -xF -f /core-functions.txt $T/available_filter_functions >/core-traceable.txt
-begin filter-rejected
-grep -vxF -f /core-traceable.txt /core-functions.txt | grep . >&3
-end
-tr '\n' ' ' </core-traceable.txt >>$T/set_ftrace_filter
-echo $$ >$T/set_ftrace_pid
-echo 1 >$T/options/function-fork
-echo function_graph >$T/current_tracer
-echo 1 >$T/options/funcgraph-abstime
-echo 1 >$T/tracing_on
+trace_loads() {
+	echo 0 >$T/tracing_on
+	echo 16384 >$T/buffer_size_kb
+	for m in kvm kvm_amd irqbypass; do echo ":mod:$m" >>$T/set_ftrace_filter; done
+	grep -xF -f /core-functions.txt $T/available_filter_functions >/core-traceable.txt
+	begin filter-rejected
+	grep -vxF -f /core-traceable.txt /core-functions.txt | grep . >&3
+	end
+	tr '\n' ' ' </core-traceable.txt >>$T/set_ftrace_filter
+	echo $$ >$T/set_ftrace_pid
+	echo 1 >$T/options/function-fork
+	echo function_graph >$T/current_tracer
+	echo 1 >$T/options/funcgraph-abstime
+	echo 1 >$T/tracing_on
+}
+[ "$tracer" = trace-cmd ] || trace_loads
 
 # The trace is read and cleared after each load: names are resolved when it is read, and
 # kvm's freed __init text can be reused by the next module.
@@ -72,14 +78,28 @@ load() {
 
 load irqbypass
 load kvm
-if [ -n "$fault" ]; then
+if [ "$tracer" = trace-cmd ]; then
+	# The documented command, with kload in place of modprobe (no module tree here).
+	begin "load kvm-amd"
+	trace-cmd record -q -o /trace.dat -p function_graph -g kvm_x86_vendor_init -g kvm_init \
+		--max-graph-depth 6 \
+		-F kload /lib/modules/kvm-amd.ko >&3 2>/trace-cmd.err
+	echo "rc=$?" >&3
+	end
+	begin "trace kvm-amd"
+	trace-cmd report -i /trace.dat >&3 2>>/trace-cmd.err
+	end
+	begin trace-cmd-errors
+	cat /trace-cmd.err >&3
+	end
+elif [ -n "$fault" ]; then
 	IFS=, read -r func retval nth module <<EOF
 $fault
 EOF
 	load faultinject func="$func" retval="$retval" nth="$nth" comm=kload symbols_of=kvm_amd \
 		${module:+in_module=$module}
 fi
-load kvm-amd
+[ "$tracer" = trace-cmd ] || load kvm-amd
 echo 0 >$T/tracing_on
 if [ -r /proc/faultinject_symbols ]; then
 	begin "symbols kvm-amd"

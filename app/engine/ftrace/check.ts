@@ -10,7 +10,14 @@
 import { alignEvents } from '../compare/align';
 import type { RunResult } from '../index';
 import type { TraceEvent } from '../run/trace';
-import { knownCalls, modelName, notTraceable, type KnownCalls, type NotTraceable } from './kernel';
+import {
+  CORE_FUNCTIONS,
+  knownCalls,
+  modelName,
+  notTraceable,
+  type KnownCalls,
+  type NotTraceable,
+} from './kernel';
 import { modelCalls, type ModelSide } from './model';
 import type { FtraceCall, FtraceCapture } from './parse';
 
@@ -71,21 +78,22 @@ interface Node {
 
 /**
  * The capture as a tree of the calls the model knows (kernel.ts, knownCalls). Another call
- * is dropped, and of its callees only functions the model defines are kept (at the nearest
- * kept caller): a step's call is one the step's own function makes, so a free_percpu()
- * inside shrinker_free() is the kernel's business. Returns how many calls were dropped.
+ * is dropped and its callees are kept at the nearest kept caller, except that a core function
+ * the model knows (kmem_cache_destroy, free_percpu) counts only where KVM calls it: below an
+ * unknown function that is not a KVM module's (shrinker_free() freeing per-CPU memory), it is
+ * the kernel's business. A capture without module tags (trace-cmd report) cannot tell a KVM
+ * helper from a core one, so both count as core there. Returns how many calls were dropped.
  */
 function traceTree(capture: FtraceCapture, known: KnownCalls): { roots: Node[]; unknown: number } {
   let unknown = 0;
-  const keep = (calls: readonly FtraceCall[], inside: string | null, viaUnknown: boolean): Node[] =>
+  const keep = (calls: readonly FtraceCall[], inside: string | null, inCore: boolean): Node[] =>
     calls.flatMap((c) => {
       const name = modelName(c.name);
       if (c.unresolved || !known.names.has(name)) {
         unknown++;
-        return keep(c.children, inside, true);
+        return keep(c.children, inside, inCore || !KVM_MODULES.has(c.module ?? ''));
       }
-      const defined = known.defined.has(name);
-      if (!defined && viaUnknown) return [];
+      if (inCore && CORE_FUNCTIONS.includes(name)) return [];
       if (inside !== null && !known.defined.has(inside) && !known.inner.get(inside)?.has(name))
         return [];
       const traced = c.module ? `${c.name} [${c.module}]` : c.name;
@@ -99,6 +107,8 @@ function traceTree(capture: FtraceCapture, known: KnownCalls): { roots: Node[]; 
     });
   return { roots: keep(capture.roots, null, false), unknown };
 }
+
+const KVM_MODULES = new Set(['kvm', 'kvm_amd', 'kvm_intel']);
 
 // ---- scope and visibility ----------------------------------------------------------------
 

@@ -12,7 +12,10 @@ export interface FtraceCall {
   name: string;
   /** "kvm" for "kvm_x86_vendor_init [kvm]()"; null for core kernel functions. */
   module: string | null;
-  /** The name is a bare address: its module was gone when the trace was read. */
+  /**
+   * The name is a bare address (trace-cmd prints it without 0x): the function's module or
+   * __init text was gone when the names were looked up.
+   */
   unresolved: boolean;
   cpu: number;
   /** "comm-pid", when the capture says which task ran it. */
@@ -125,9 +128,13 @@ function notFunctionGraph(lines: readonly string[]): string {
   return `not ftrace function_graph output: expected lines like " 0)               |  kvm_x86_vendor_init [kvm]() {" (/sys/kernel/tracing/trace) or "insmod-1234 [000] 12.345678: funcgraph_entry:   |  kvm_x86_vendor_init() {" (trace-cmd report); line ${first + 1} reads ${JSON.stringify(shown)}`;
 }
 
-/** A per-(CPU, task) stack of open calls. */
+/**
+ * A per-(CPU, task) stack of open calls, each with the depth its line was indented to. The
+ * depths can skip a level: an interrupt's notrace entry code sits between a call and the
+ * handler's calls.
+ */
 interface Stack {
-  open: FtraceCall[];
+  open: { call: FtraceCall; depth: number }[];
 }
 
 export function parseFtrace(text: string): Result<FtraceCapture> {
@@ -152,9 +159,9 @@ export function parseFtrace(text: string): Result<FtraceCapture> {
     if (!s) stacks.set(key, (s = { open: [] }));
     return s;
   };
-  /** Closes calls the capture lost the end of, down to `depth` open calls. */
+  /** Closes the open calls at `depth` or deeper: the capture lost their ends. */
   const unwindTo = (s: Stack, depth: number) => {
-    while (s.open.length > depth) s.open.pop()!.open = true;
+    while ((s.open.at(-1)?.depth ?? -1) >= depth) s.open.pop()!.call.open = true;
   };
 
   lines.forEach((text, i) => {
@@ -202,14 +209,13 @@ export function parseFtrace(text: string): Result<FtraceCapture> {
     const s = stackOf(r.cpu, r.task);
     const depth = Math.max(0, (r.indent - 2) >> 1);
     if (EXIT.test(body)) {
-      // An exit closes the innermost open call at its depth; calls above it lost their ends.
-      if (s.open.length <= depth) {
+      // An exit closes the open call at its depth; calls deeper than it lost their ends.
+      unwindTo(s, depth + 1);
+      if (s.open.at(-1)?.depth !== depth) {
         exitsWithoutEntry++;
         return;
       }
-      unwindTo(s, depth + 1);
-      const done = s.open.pop()!;
-      done.duration = r.duration;
+      s.open.pop()!.call.duration = r.duration;
       return;
     }
     const call = CALL.exec(body);
@@ -217,12 +223,12 @@ export function parseFtrace(text: string): Result<FtraceCapture> {
       unreadable.push(line);
       return;
     }
-    // Calls deeper than the open stack: their callers began before the capture did.
+    // A call at or above an open call's depth means that call's end was lost.
     unwindTo(s, depth);
     const node: FtraceCall = {
       name: call[1]!,
       module: call[2] ?? null,
-      unresolved: call[1]!.startsWith('0x'),
+      unresolved: /^(0x)?[0-9a-f]{8,16}$/.test(call[1]!),
       cpu: r.cpu,
       task: r.task ?? running.get(r.cpu) ?? null,
       time: r.time,
@@ -231,10 +237,10 @@ export function parseFtrace(text: string): Result<FtraceCapture> {
       children: [],
       open: false,
     };
-    (s.open.at(-1)?.children ?? roots).push(node);
+    (s.open.at(-1)?.call.children ?? roots).push(node);
     if (node.task === null && !running.has(r.cpu))
       unnamedCalls.set(r.cpu, [...(unnamedCalls.get(r.cpu) ?? []), node]);
-    if (call[3] === '{') s.open.push(node);
+    if (call[3] === '{') s.open.push({ call: node, depth });
   });
 
   if (!format) return { ok: false, error: notFunctionGraph(lines) };
@@ -260,7 +266,7 @@ export function parseFtrace(text: string): Result<FtraceCapture> {
   const unresolved = countCalls(roots, (c) => c.unresolved);
   if (unresolved)
     notes.push(
-      `${unresolved} call${unresolved > 1 ? 's are' : ' is'} shown as an address: the module was gone when the trace was read (a failed load frees it); name them from /proc/kallsyms captured during the load, or read the trace before the module goes`,
+      `${unresolved} call${unresolved > 1 ? 's are' : ' is'} shown as an address, not compared: the function's module or __init text was gone when names were looked up (a failed load frees the module; trace-cmd may miss __init functions)`,
     );
   const cut = countCalls(roots, (c) => c.open);
   if (cut)
