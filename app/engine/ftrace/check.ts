@@ -166,34 +166,16 @@ function flatten(
 
 /**
  * The alignment works on trace events: each call becomes a call event whose step is the
- * function's name, so "the same kernel action" means "a call of the same function".
+ * function's name, so "the same kernel action" means "a call of the same function". The
+ * fields the alignment does not read are copied from a real event of the run.
  */
-function asEvents(flat: readonly Flat[]): TraceEvent[] {
+function asEvents(flat: readonly Flat[], template: TraceEvent): TraceEvent[] {
   return flat.map((f, index) => ({
+    ...template,
     index,
     kind: 'call',
     stepId: `${f.parent === null ? '' : flat[f.parent]!.node.name}/${f.node.name}`,
-    fn: null,
-    label: null,
-    stack: [],
-    frameLabels: [],
-    phase: 'vendor-init',
-    origin: 'common',
-    moduleOp: 0,
     title: `${f.node.name}()`,
-    text: '',
-    detail: null,
-    src: null,
-    reads: [],
-    writes: [],
-    probes: [],
-    changes: [],
-    errno: null,
-    injected: false,
-    warn: null,
-    doubleFree: null,
-    overwrote: null,
-    resetsDefaults: false,
   }));
 }
 
@@ -249,7 +231,8 @@ export function checkTrace(
     skip,
   );
   const right = flatten(traceRoots, () => undefined, skip);
-  const aligned = alignEvents(asEvents(left.flat), asEvents(right.flat));
+  const template = run.trace.events[0]!;
+  const aligned = alignEvents(asEvents(left.flat, template), asEvents(right.flat, template));
 
   const rows: TraceRow[] = [];
   const rowOfLeft = new Map<number, number>();

@@ -4,9 +4,8 @@ import { VARIANTS } from '../variants';
 import { mustRun } from '../testing';
 import { coreTraceNames, modelName, NOTE_CALLS, NOT_TRACEABLE } from './kernel';
 import { modelCalls, type ModelCall } from './model';
+import { callShape } from './testing';
 
-const shape = (calls: readonly ModelCall[]): unknown[] =>
-  calls.map((c) => (c.children.length ? { [c.name]: shape(c.children) } : c.name));
 const find = (calls: readonly ModelCall[], name: string): ModelCall | undefined => {
   for (const c of calls) {
     if (c.name === name) return c;
@@ -19,7 +18,7 @@ const find = (calls: readonly ModelCall[], name: string): ModelCall | undefined 
 describe('modelCalls: a run as the kernel calls a function_graph trace shows', () => {
   it('v6.6 kvm_amd load: functions, the calls effects stand for, and the notes that are calls', () => {
     // app/engine/variants/{x86,svm,mmu}.ts for v6.6.87; each call as ftrace would name it.
-    expect(shape(modelCalls(mustRun('v6.6', 'amd')))).toEqual([
+    expect(callShape(modelCalls(mustRun('v6.6', 'amd')))).toEqual([
       { kvm_x86_init: [{ kvm_mmu_x86_module_init: ['kvm_mmu_spte_module_init'] }] },
       {
         svm_init: [
@@ -68,12 +67,12 @@ describe('modelCalls: a run as the kernel calls a function_graph trace shows', (
     const calls = modelCalls(
       mustRun('v6.6', 'amd', { fail: [{ at: 'kmem_cache_create:pte_list_desc' }] }),
     );
-    expect(shape([find(calls, 'mmu_destroy_caches')!])).toEqual([
+    expect(callShape([find(calls, 'mmu_destroy_caches')!])).toEqual([
       { mmu_destroy_caches: ['kmem_cache_destroy', 'kmem_cache_destroy'] },
     ]);
     // svm_hardware_setup() fails after the counter was set up: its destroy frees it.
     const unwind = modelCalls(mustRun('v6.6', 'amd', { fail: [{ at: 'hardware_setup' }] }));
-    expect(shape([find(unwind, 'kvm_mmu_vendor_module_exit')!])).toEqual([
+    expect(callShape([find(unwind, 'kvm_mmu_vendor_module_exit')!])).toEqual([
       {
         kvm_mmu_vendor_module_exit: [
           { mmu_destroy_caches: ['kmem_cache_destroy', 'kmem_cache_destroy'] },
@@ -86,7 +85,7 @@ describe('modelCalls: a run as the kernel calls a function_graph trace shows', (
 
   it('calls kvm_mmu_set_mmio_spte_mask() from svm_adjust_mmio_mask() only when SME is on', () => {
     const sme = modelCalls(mustRun('v6.6', 'amd', { params: { sme: true } }));
-    expect(shape([find(sme, 'svm_adjust_mmio_mask')!])).toEqual([
+    expect(callShape([find(sme, 'svm_adjust_mmio_mask')!])).toEqual([
       { svm_adjust_mmio_mask: ['kvm_mmu_set_mmio_spte_mask'] },
     ]);
   });

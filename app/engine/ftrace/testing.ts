@@ -6,6 +6,11 @@
 import type { RunResult } from '../index';
 import { modelCalls, type ModelCall } from './model';
 import { CORE_FUNCTIONS } from './kernel';
+import type { FtraceCall } from './parse';
+
+/** A call tree as nested names, for comparing trees in tests: ["leaf", { caller: [...] }]. */
+export const callShape = (calls: readonly (FtraceCall | ModelCall)[]): unknown[] =>
+  calls.map((c) => (c.children.length ? { [c.name]: callShape(c.children) } : c.name));
 
 export interface RenderOptions {
   format?: 'tracefs' | 'trace-cmd';
