@@ -11,8 +11,8 @@
 # Everything lives in ${KVM_MMU_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvm-mmu-visualizer}/truth:
 # the kernel and header packages (extracted), the built loader, module and initramfs, and
 # the runs, keyed by kernel release and a hash of this script's inputs. A second run with the
-# same inputs downloads and boots nothing. The directory of the current capture is written
-# to truth/current; the tests read it from there.
+# same inputs downloads and boots nothing. The directory of the capture is written to
+# node_modules/.cache/kernel-truth-current (the tests read it) and to truth/current.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
@@ -263,10 +263,18 @@ boot() { # DIR CPU FAULT TRACER: one boot into DIR; retried once (TCG has crashe
 	return 1
 }
 
+# Names the capture of these inputs as current: for this checkout (its tests read that, so two
+# checkouts on one machine do not read each other's) and for the machine.
+point_at() {
+	mkdir -p "$REPO/node_modules/.cache"
+	echo "$RESULTS" >"$REPO/node_modules/.cache/kernel-truth-current"
+	echo "$RESULTS" >"$CACHE/current"
+}
+
 capture() {
 	RESULTS=$CACHE/runs/$KREL-$INPUTS
 	if [ -e "$RESULTS/.complete" ]; then
-		echo "$RESULTS" >"$CACHE/current"
+		point_at
 		say "$KREL: reusing $RESULTS ($((SECONDS - T0)) s)"
 		return
 	fi
@@ -291,7 +299,7 @@ capture() {
 	printf '%s\n' "${RUNS[@]}" >"$RESULTS/runs.txt"
 	echo "$KREL" >"$RESULTS/kernel-release.txt"
 	touch "$RESULTS/.complete"
-	echo "$RESULTS" >"$CACHE/current"
+	point_at
 	say "$KREL: captured in $((SECONDS - t0)) s: $RESULTS"
 }
 

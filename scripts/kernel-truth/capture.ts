@@ -1,11 +1,12 @@
 /**
- * Reads what scripts/kernel-truth.sh captured (the directory named in truth/current of the
- * cache). The ground-truth tests read the kernel's traces, parameters and slab geometry
- * from here; nothing of it is committed.
+ * Reads what scripts/kernel-truth.sh captured (the directory it names in
+ * node_modules/.cache/kernel-truth-current). The ground-truth tests read the kernel's traces,
+ * parameters and slab geometry from here; nothing of it is committed.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const cacheRoot = (): string =>
   process.env.KVM_MMU_CACHE ??
@@ -77,9 +78,16 @@ function readRun(dir: string, spec: string): CapturedRun {
   };
 }
 
-/** The current capture, or null with the reason when there is none. */
+/**
+ * The capture this checkout's last `npm run kernel-truth` made or reused, else the machine's
+ * latest; an error with what to do when there is none.
+ */
 export function readCapture(): { ok: true; value: Capture } | { ok: false; error: string } {
-  const pointer = join(cacheRoot(), 'truth', 'current');
+  const local = fileURLToPath(
+    new URL('../../node_modules/.cache/kernel-truth-current', import.meta.url),
+  );
+  const machine = join(cacheRoot(), 'truth', 'current');
+  const pointer = existsSync(local) ? local : machine;
   const dir = read(pointer).trim();
   if (!dir || !existsSync(join(dir, '.complete')))
     return {
