@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { FAULT_POINTS, VARIANT_IDS, VENDORS } from '../engine/ids';
 import { validateScenario } from '../engine/scenario';
 import type { ScenarioInput } from '../engine/view';
-import { decodeLink, encodeLink, LINK_LIMITS, minimalScenario, type LinkState } from './codec';
+import type { LinkState } from '../state/store';
+import { decodeLink, encodeLink, LINK_LIMITS, minimalScenario } from './codec';
 
 const scenarioArb: fc.Arbitrary<ScenarioInput> = fc.record(
   {

@@ -6,19 +6,8 @@
  */
 import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
 import { DEFAULT_PARAM_VALUES, type ScenarioInput } from '../engine/view';
+import type { LinkState, ViewMode } from '../state/store';
 import { LINK_VERSION, migrate } from './migrate';
-
-export type ViewMode = 'single' | 'compare';
-
-export interface LinkState {
-  scenario: ScenarioInput;
-  /** Steps applied (0 = before kvm.ko loads). */
-  step: number;
-  view: ViewMode;
-  gfn: number | null;
-  /** The right-hand scenario in compare mode. */
-  compare: ScenarioInput | null;
-}
 
 export type Decoded = { ok: true; value: LinkState | null } | { ok: false; error: string };
 

@@ -6,8 +6,8 @@
  * link is explained, never run.
  */
 import { openLinkState, showNotice } from '../state/actions';
-import { DEFAULT_INPUT, useAppStore, type AppState } from '../state/store';
-import { decodeLink, encodeLink, type LinkState } from './codec';
+import { DEFAULT_INPUT, useAppStore, type AppState, type LinkState } from '../state/store';
+import { decodeLink, encodeLink } from './codec';
 import {
   forgetSuperseded,
   noteSuperseded,

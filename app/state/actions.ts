@@ -1,9 +1,14 @@
 /** Everything the UI (and the keyboard, and links) can do to the store. */
 import type { ScenarioInput } from '../engine/view';
-import type { LinkState } from '../share/codec';
 import { followLeft } from './compare';
 import { selectCompareRows, selectCursor, selectCursorLength } from './selectors';
-import { DEFAULT_INPUT, NO_EDIT_HISTORY, useAppStore, type AppState } from './store';
+import {
+  DEFAULT_INPUT,
+  NO_EDIT_HISTORY,
+  useAppStore,
+  type AppState,
+  type LinkState,
+} from './store';
 
 const set = useAppStore.setState;
 const get = useAppStore.getState;

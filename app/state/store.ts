@@ -33,6 +33,19 @@ export interface RunView {
   gfns: number[];
 }
 
+export type ViewMode = 'single' | 'compare';
+
+/** A view as a link, a scenario file or the last session describes it (app/share reads and writes them). */
+export interface LinkState {
+  scenario: ScenarioInput;
+  /** Steps applied (0 = before kvm.ko loads). */
+  step: number;
+  view: ViewMode;
+  gfn: number | null;
+  /** The right-hand scenario in compare mode. */
+  compare: ScenarioInput | null;
+}
+
 export interface EditHistory {
   edits: Edit[];
   undo: Edit[][];
@@ -71,7 +84,7 @@ export interface AppState {
   /** The left column shows the call stack or the ordering editor. */
   leftTab: 'stack' | 'ordering';
   /** One scenario, or two side by side. */
-  view: 'single' | 'compare';
+  view: ViewMode;
   /** The right-hand scenario in compare mode. */
   compareInput: ScenarioInput | null;
   comparison: ComparisonState;
