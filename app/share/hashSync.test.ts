@@ -1,6 +1,6 @@
 /** The URL hash follows the view; Back and Forward move through scenario changes. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { takePendingLink, setInput, seek } from '../state/actions';
+import { setInput, seek } from '../state/actions';
 import { DEFAULT_INPUT, initialAppState, useAppStore } from '../state/store';
 import { decodeLink, encodeLink } from './codec';
 import { LAST_SESSION_KEY, startHashSync, type HashHost } from './hashSync';
@@ -87,7 +87,6 @@ class FakeHost implements HashHost {
 let stop: () => void = () => undefined;
 beforeEach(() => {
   useAppStore.setState(initialAppState(DEFAULT_INPUT), true);
-  takePendingLink();
 });
 afterEach(() => stop());
 
@@ -110,7 +109,7 @@ describe('opening the app', () => {
       gfn: 7,
       view: 'single',
     });
-    expect(takePendingLink()).toEqual({ step: 42, fallBack: true });
+    expect(useAppStore.getState().opened).toEqual({ step: 42, fallBack: true });
   });
   it('a broken link says why and opens the default scenario', () => {
     const host = new FakeHost();
@@ -127,10 +126,12 @@ describe('opening the app', () => {
     expect([host.pushes, host.replaces]).toEqual([0, 0]);
     setInput((i) => ({ ...i, kernel: 'v6.0' }));
     host.flushTimers();
-    takePendingLink();
+    const before = useAppStore.getState().opened;
     host.back('');
     expect(useAppStore.getState().input.kernel).toBe('seed-p3');
-    expect(takePendingLink()).toEqual({ step: 9, fallBack: true });
+    // Opened anew, with the input it asks the runner to place the step for.
+    expect(useAppStore.getState().opened).not.toBe(before);
+    expect(useAppStore.getState().opened).toEqual({ step: 9, fallBack: true });
     host.flushTimers();
     expect(host.pushes).toBe(1); // no new entry after it: Forward still goes to v6.0
   });

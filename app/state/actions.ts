@@ -2,13 +2,7 @@
 import type { ScenarioInput } from '../engine/view';
 import { followLeft } from './compare';
 import { selectCompareRows, selectCursor, selectCursorLength } from './selectors';
-import {
-  DEFAULT_INPUT,
-  NO_EDIT_HISTORY,
-  useAppStore,
-  type AppState,
-  type LinkState,
-} from './store';
+import { NO_EDIT_HISTORY, useAppStore, type AppState, type LinkState } from './store';
 
 const set = useAppStore.setState;
 const get = useAppStore.getState;
@@ -78,7 +72,6 @@ export function jumpToEvent(index: number): void {
  * not to run, say why and show the default scenario.
  */
 export function openLinkState(link: LinkState, fallBackOnError: boolean): void {
-  pendingLink = { step: link.step, fallBack: fallBackOnError };
   set({
     input: link.scenario,
     view: link.view,
@@ -87,24 +80,7 @@ export function openLinkState(link: LinkState, fallBackOnError: boolean): void {
     compareRow: link.view === 'compare' ? link.step : 0,
     gfn: link.gfn,
     playing: false,
+    opened: { step: link.step, fallBack: fallBackOnError },
     ...NO_EDIT_HISTORY,
   });
 }
-
-/** Consumed by the runner: the step a just-opened link wants, and whether to fall back. */
-let pendingLink: { step: number; fallBack: boolean } | null = null;
-export function takePendingLink(): { step: number; fallBack: boolean } | null {
-  const p = pendingLink;
-  pendingLink = null;
-  return p;
-}
-
-export const openDefault = (reason: string): void => {
-  set({
-    input: DEFAULT_INPUT,
-    view: 'single',
-    compareInput: null,
-    notice: reason,
-    ...NO_EDIT_HISTORY,
-  });
-};

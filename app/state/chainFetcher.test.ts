@@ -4,11 +4,12 @@ import { Trace, type ChainView } from '../engine/view';
 import { createEngineApi } from '../worker/api';
 import type { RunMessage } from '../worker/protocol';
 import { createChainFetcher } from './chainFetcher';
-import { DEFAULT_INPUT, emptyRun, initialAppState, useAppStore } from './store';
+import { createAppStore, DEFAULT_INPUT, emptyRun, initialAppState } from './store';
 import { deferredQueries } from './testing';
 
-const get = useAppStore.getState;
-const set = useAppStore.setState;
+const store = createAppStore();
+const get = store.getState;
+const set = store.setState;
 
 const GFN = 4096;
 const api = createEngineApi();
@@ -38,7 +39,7 @@ const askedIndexes = (w: ReturnType<typeof fakeWorker>) => w.asked.map((q) => q.
 /** A fetcher that has fetched the current step's chain and the next one's. */
 async function fetchedAhead() {
   const worker = fakeWorker();
-  const follow = createChainFetcher(worker.fetch);
+  const follow = createChainFetcher(store, worker.fetch);
   follow();
   await worker.asked[0]!.answer();
   await worker.asked[1]!.answer();
@@ -63,7 +64,7 @@ beforeEach(() =>
 describe('chain fetcher', () => {
   it('fetches the current step’s chain, then the next step’s, one query at a time', async () => {
     const worker = fakeWorker();
-    const follow = createChainFetcher(worker.fetch);
+    const follow = createChainFetcher(store, worker.fetch);
     follow();
     follow(); // a second change while the first query is out asks nothing more
     expect(askedIndexes(worker)).toEqual([firstFault - 1]);
@@ -99,7 +100,7 @@ describe('chain fetcher', () => {
   it('shows no chain before the VM exists, without asking the worker', () => {
     const worker = fakeWorker();
     set({ step: 1 });
-    createChainFetcher(worker.fetch)();
+    createChainFetcher(store, worker.fetch)();
     expect(get().chain?.view).toEqual({ form: 'empty' });
     expect(worker.asked).toHaveLength(0);
   });

@@ -1,7 +1,8 @@
 /** The selected gfn's chain at the current step, fetched ahead as the user steps (lookahead.ts). */
 import type { ChainView } from '../engine/view';
 import { createLookahead } from './lookahead';
-import { useAppStore, type AppState } from './store';
+import type { StoreApi } from 'zustand';
+import type { AppState } from './store';
 
 export type FetchChain = (
   runId: number,
@@ -13,8 +14,8 @@ type Chain = NonNullable<AppState['chain']>;
 
 const keyOf = (c: { gfn: number; tick: number | null }) => `${c.gfn}:${c.tick}`;
 
-export function createChainFetcher(fetch: FetchChain): () => void {
-  return createLookahead<Chain>({
+export function createChainFetcher(store: StoreApi<AppState>, fetch: FetchChain): () => void {
+  return createLookahead<Chain>(store, {
     position: (s) => s.step,
     scope: (s) => s.run.runId,
     want(s, step) {
@@ -31,6 +32,6 @@ export function createChainFetcher(fetch: FetchChain): () => void {
       };
     },
     shownKey: ({ chain, run }) => (chain && chain.runId === run.runId ? keyOf(chain) : null),
-    show: (chain) => useAppStore.setState({ chain }),
+    show: (chain) => store.setState({ chain }),
   });
 }

@@ -21,18 +21,12 @@ const editsOf = () => get().input.edits ?? [];
 function commit(edits: Edit[], undo: Edit[][], redo: Edit[][]): Promise<string | null> {
   const candidate = withEdits(get().input, edits);
   return new Promise((resolve) =>
-    tryInput(
-      candidate,
-      () => {
-        set({ input: candidate, notice: null, editUndo: undo, editRedo: redo });
-        resolve(null);
-      },
-      (error) => {
-        const reason = error.replace(/^invalid scenario: edits\[\d+\]: /, '');
-        showNotice(`That edit was not applied: ${reason}.`);
-        resolve(reason);
-      },
-    ),
+    tryInput({ input: candidate, notice: null, editUndo: undo, editRedo: redo }, (error) => {
+      if (error === null) return resolve(null);
+      const reason = error.replace(/^invalid scenario: edits\[\d+\]: /, '');
+      showNotice(`That edit was not applied: ${reason}.`);
+      resolve(reason);
+    }),
   );
 }
 

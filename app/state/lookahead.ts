@@ -8,9 +8,8 @@
  * chain forward cheaply but from the start when asked for an earlier tick, and the
  * position just left is kept anyway.
  */
-import { useAppStore, type AppState } from './store';
-
-const get = useAppStore.getState;
+import type { StoreApi } from 'zustand';
+import type { AppState } from './store';
 
 /** What a position shows: known at once, or asked of the worker (null: nothing to show). */
 export type Wanted<V> =
@@ -31,7 +30,7 @@ export interface LookaheadSpec<V> {
 const KEPT = 8;
 
 /** Returns `follow`, to be called whenever the position or what it shows may have changed. */
-export function createLookahead<V>(spec: LookaheadSpec<V>): () => void {
+export function createLookahead<V>(store: StoreApi<AppState>, spec: LookaheadSpec<V>): () => void {
   const kept = new Map<string, V>();
   let scope: unknown = undefined;
   let busy = false;
@@ -68,7 +67,7 @@ export function createLookahead<V>(spec: LookaheadSpec<V>): () => void {
   }
 
   function follow(): void {
-    const s = get();
+    const s = store.getState();
     if (spec.scope(s) !== scope) {
       kept.clear();
       scope = spec.scope(s);

@@ -31,7 +31,7 @@ describe('right event fetcher', () => {
     const row = rows().findIndex((r) => r.kind === 'right-only') + 1;
     set({ compareRow: row });
     const worker = fakeWorker();
-    const follow = createRightEventFetcher(worker.fetch);
+    const follow = createRightEventFetcher(useAppStore, worker.fetch);
     follow();
     const rightStep = rows()[row - 1]!.rightStep;
     expect(askedIndexes(worker)).toEqual([rightStep - 1]);
@@ -48,7 +48,7 @@ describe('right event fetcher', () => {
 
   it('shows nothing to fetch before the first row, and waits while a newer comparison is made', async () => {
     const worker = fakeWorker();
-    const follow = createRightEventFetcher(worker.fetch);
+    const follow = createRightEventFetcher(useAppStore, worker.fetch);
     follow();
     expect(get().rightEvent).toEqual({ comparisonId: 1, rightStep: 0, view: null });
     expect(askedIndexes(worker)).toEqual([rows()[0]!.rightStep - 1]); // ahead
@@ -62,7 +62,7 @@ describe('right event fetcher', () => {
   it('asks nothing while the ordering editor hides the call stack', () => {
     const worker = fakeWorker();
     set({ leftTab: 'ordering', compareRow: 3 });
-    createRightEventFetcher(worker.fetch)();
+    createRightEventFetcher(useAppStore, worker.fetch)();
     expect(worker.asked).toHaveLength(0);
     expect(get().rightEvent).toBeNull();
   });

@@ -6,14 +6,15 @@
 import type { EventView } from '../worker/protocol';
 import { createLookahead } from './lookahead';
 import { selectComparedInput } from './selectors';
-import { useAppStore, type AppState } from './store';
+import type { StoreApi } from 'zustand';
+import type { AppState } from './store';
 
 export type FetchEvent = (input: unknown, eventIndex: number) => Promise<EventView | null>;
 
 type RightEvent = NonNullable<AppState['rightEvent']>;
 
-export function createRightEventFetcher(fetch: FetchEvent): () => void {
-  return createLookahead<RightEvent>({
+export function createRightEventFetcher(store: StoreApi<AppState>, fetch: FetchEvent): () => void {
+  return createLookahead<RightEvent>(store, {
     position: (s) => s.compareRow,
     scope: (s) => s.comparison.id,
     want(s, row) {
@@ -36,6 +37,6 @@ export function createRightEventFetcher(fetch: FetchEvent): () => void {
     },
     shownKey: ({ rightEvent, comparison }) =>
       rightEvent?.comparisonId === comparison.id ? String(rightEvent.rightStep) : null,
-    show: (rightEvent) => useAppStore.setState({ rightEvent }),
+    show: (rightEvent) => store.setState({ rightEvent }),
   });
 }

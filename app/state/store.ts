@@ -1,8 +1,10 @@
 /**
- * One zustand store. Data lives here; derived values come from selectors.ts.
+ * The app's zustand store. Data lives here; derived values come from selectors.ts.
  * Actions are plain functions in actions.ts (the worker runner is not a component).
+ * createAppStore() makes an instance (tests, and any view that needs a second one,
+ * own theirs); useAppStore is the one the app renders.
  */
-import { create } from 'zustand';
+import { create, type StoreApi, type UseBoundStore } from 'zustand';
 import type {
   ChainView,
   CompareView,
@@ -103,6 +105,17 @@ export interface AppState {
   helpOpen: boolean;
   /** A notice for the user (e.g. why a link could not be used). */
   notice: string | null;
+  /**
+   * What the link, file or session opened last asks of the run it starts: the step to
+   * place once the run has streamed that far, and whether to fall back to the default
+   * scenario if it cannot run. Set in the same update as the input it opened.
+   */
+  opened: OpenedLink | null;
+}
+
+export interface OpenedLink {
+  step: number;
+  fallBack: boolean;
 }
 
 export const emptyRun = (runId = 0): RunView => ({
@@ -144,6 +157,7 @@ export const initialAppState = (input: ScenarioInput): AppState => ({
       : 'light',
   helpOpen: false,
   notice: null,
+  opened: null,
 });
 
 /** The scenario with exactly these ordering edits (none: no `edits` field, as links write it). */
@@ -162,4 +176,11 @@ export const NO_EDIT_HISTORY = {
 /** What the app shows when nothing else (a link, a file, the last session) says otherwise. */
 export const DEFAULT_INPUT: ScenarioInput = { v: 1, kernel: 'seed-p2', vendor: 'intel' };
 
-export const useAppStore = create<AppState>()(() => initialAppState(DEFAULT_INPUT));
+export type AppStore = UseBoundStore<StoreApi<AppState>>;
+
+/** A store of its own, opened on `input`. */
+export const createAppStore = (input: ScenarioInput = DEFAULT_INPUT): AppStore =>
+  create<AppState>()(() => initialAppState(input));
+
+/** The app's store. */
+export const useAppStore = createAppStore();
