@@ -1,7 +1,19 @@
 /** What the export draws: the current view, read from the store through the selectors. */
-import type { ViewSnapshot } from '../viz/exportView';
+import type { ChainView, Finding, KmemCache, RmapSummary } from '../engine/view';
 import { selectCaches, selectEvent, selectMasks, selectTraceLength, selectVm } from './selectors';
 import type { AppState } from './store';
+
+/** The current view as plain data, for app/viz/exportView.ts to draw. */
+export interface ViewSnapshot {
+  title: string;
+  subtitle: string;
+  event: { title: string; text: string; detail: string | null; stack: readonly string[] } | null;
+  masks: { name: string; value: bigint; changed: bigint }[];
+  caches: KmemCache[];
+  rmap: RmapSummary | null;
+  chain: { gfn: number; view: ChainView; capacity: number } | null;
+  findings: Pick<Finding, 'kind' | 'message'>[];
+}
 
 export function viewSnapshot(s: AppState): ViewSnapshot {
   const event = selectEvent(s);

@@ -4,26 +4,10 @@
  * fixed light colours, so it renders the same in any viewer and can be drawn onto
  * a canvas for PNG without tainting it.
  */
-import {
-  hex,
-  type ChainView,
-  type Finding,
-  type KmemCache,
-  type RmapSummary,
-} from '../engine/view';
+import { hex } from '../engine/view';
+import type { ViewSnapshot } from '../state/snapshot';
 import { bitX, CELL, STRIP_HEIGHT, STRIP_WIDTH } from './bitStrip';
 import { layoutChain, SLOT_H, SLOT_W } from './chainLayout';
-
-export interface ViewSnapshot {
-  title: string;
-  subtitle: string;
-  event: { title: string; text: string; detail: string | null; stack: readonly string[] } | null;
-  masks: { name: string; value: bigint; changed: bigint }[];
-  caches: KmemCache[];
-  rmap: RmapSummary | null;
-  chain: { gfn: number; view: ChainView; capacity: number } | null;
-  findings: Pick<Finding, 'kind' | 'message'>[];
-}
 
 export const W = 1100;
 export const C = {
