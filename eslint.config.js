@@ -1,14 +1,82 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import globals from 'globals';
 
+/**
+ * The data flow is one-way, and lint keeps it so. The app's layers, bottom up; each
+ * imports only the layers below it (tests too):
+ *
+ *   engine ← worker ← state ← share, viz ← views ← main.tsx
+ *   engine ← import ← cli
+ *
+ * engine: the pure model. worker: runs it for the main thread (api.ts) and is the
+ * bridge to it (client.ts, protocol.ts). state: the store and the runner. share: the
+ * scenario ⇄ link/file codec and the URL it keeps in step with the store. viz: d3
+ * drawing and the exports. views: React. import: the kernel source importer, a tool
+ * of the CLI. cli: the engine (and the importer) in Node, nothing of the app.
+ * share and viz are side by side: neither imports the other.
+ */
+const LAYERS = {
+  engine: { path: 'app/engine', below: [] },
+  worker: { path: 'app/worker', below: ['engine'] },
+  import: { path: 'app/import', below: ['engine'] },
+  cli: { path: 'app/cli', below: ['engine', 'import'] },
+  state: { path: 'app/state', below: ['engine', 'worker'] },
+  share: { path: 'app/share', below: ['engine', 'worker', 'state'] },
+  viz: { path: 'app/viz', below: ['engine', 'worker', 'state'] },
+  views: { path: 'app/views', below: ['engine', 'worker', 'state', 'share', 'viz'] },
+  main: { path: 'app/main.tsx', below: ['engine', 'worker', 'state', 'share', 'viz', 'views'] },
+};
+
+/** One zone per layer: from it, every other layer that is not below it. */
+const LAYER_ZONES = Object.entries(LAYERS).map(([name, { path, below }]) => ({
+  target: path,
+  from: Object.keys(LAYERS)
+    .filter((other) => other !== name && !below.includes(other))
+    .map((other) => LAYERS[other].path),
+  message: `Layers (eslint.config.js): ${name} imports only ${below.join(', ') || 'itself'}.`,
+}));
+
+/**
+ * The main thread never runs the engine: it sees the engine's replay/presentation
+ * surface (app/engine/view.ts) and the worker's bridge, so the UI bundle stays small.
+ * Tests are not the main thread: they may run the engine to check what a view offers.
+ */
+const MAIN_THREAD = [
+  'app/state',
+  'app/share',
+  'app/viz',
+  'app/views',
+  'app/main.tsx',
+  'app/worker/client.ts',
+  'app/worker/protocol.ts',
+];
+const MAIN_THREAD_ZONES = [
+  {
+    target: MAIN_THREAD,
+    from: 'app/engine',
+    except: ['./view.ts'],
+    message: 'On the main thread, import the engine through app/engine/view.ts only.',
+  },
+  {
+    target: MAIN_THREAD,
+    from: 'app/worker',
+    except: ['./client.ts', './protocol.ts'],
+    message: 'The engine runs in the worker: the main thread talks to it through worker/client.ts.',
+  },
+];
+
+const restrictedPaths = (zones) => ['error', { basePath: import.meta.dirname, zones }];
+
+/** The importer's parser: only the importer loads it (the app and its worker never do). */
 const IMPORTER_IS_CLI_ONLY = {
-  group: ['**/import/*', 'web-tree-sitter'],
+  group: ['web-tree-sitter'],
   message: 'Only app/cli and tests use the kernel source importer (app/import).',
 };
 
-/** The data flow is one-way: engine → worker → state → views. Lint keeps it that way. */
+/** The engine is pure TypeScript: no UI, worker or Node imports. */
 const ENGINE_MAY_NOT_IMPORT = [
   'react',
   'react-dom',
@@ -45,6 +113,23 @@ export default tseslint.config(
     },
   },
   {
+    files: ['app/**/*.{ts,tsx}'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.tsx', '.js'],
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.js'] })],
+    },
+    rules: {
+      'import-x/no-restricted-paths': restrictedPaths([...LAYER_ZONES, ...MAIN_THREAD_ZONES]),
+      // Type-only imports do not count: they leave no import in the built code.
+      'import-x/no-cycle': 'error',
+    },
+  },
+  {
+    files: ['app/**/*.test.{ts,tsx}'],
+    rules: { 'import-x/no-restricted-paths': restrictedPaths(LAYER_ZONES) },
+  },
+  {
     files: ['app/engine/**/*.ts'],
     ignores: ['app/engine/**/*.test.ts'],
     rules: {
@@ -56,26 +141,14 @@ export default tseslint.config(
               group: ENGINE_MAY_NOT_IMPORT,
               message: 'The engine is pure TypeScript: no UI, worker or Node imports.',
             },
-            {
-              group: [
-                '../worker/*',
-                '../state/*',
-                '../views/*',
-                '../viz/*',
-                '../share/*',
-                '../cli/*',
-                '**/import/*',
-              ],
-              message: 'Nothing flows back into the engine.',
-            },
+            IMPORTER_IS_CLI_ONLY,
           ],
         },
       ],
     },
   },
   {
-    // The importer (kernel C → IR) is a tool of the CLI: the app and its worker never load it.
-    files: ['app/worker/**/*.ts', 'app/share/**/*.ts'],
+    files: ['app/{worker,state,share,viz,views}/**/*.{ts,tsx}', 'app/main.tsx'],
     ignores: ['app/**/*.test.{ts,tsx}'],
     rules: { 'no-restricted-imports': ['error', { patterns: [IMPORTER_IS_CLI_ONLY] }] },
   },
@@ -92,34 +165,6 @@ export default tseslint.config(
               group: ['node:*'],
               message: 'Only app/import/node.ts may use Node: extraction must run in a worker.',
             },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    // The main thread never runs the engine: it sees only the replay/presentation surface.
-    files: [
-      'app/views/**/*.{ts,tsx}',
-      'app/viz/**/*.{ts,tsx}',
-      'app/state/**/*.{ts,tsx}',
-      'app/main.tsx',
-      'app/worker/client.ts',
-      'app/worker/protocol.ts',
-    ],
-    // Tests are not the main thread: they may run the engine to check what a view offers.
-    ignores: ['app/**/*.test.{ts,tsx}'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              regex: '(^|/)engine(/(?!view$).*)?$',
-              message:
-                'On the main thread, import the engine through app/engine/view.ts only; the engine runs in the worker.',
-            },
-            IMPORTER_IS_CLI_ONLY,
           ],
         },
       ],
