@@ -3,7 +3,7 @@
  * this thread, as the worker runs it): where the user lands after an edit or a link,
  * what a tried edit does, when a link falls back, and which run carries a comparison.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ScenarioInput } from '../engine/view';
 import { createEngineApi } from '../worker/api';
 import type { RunMessage } from '../worker/protocol';
@@ -19,11 +19,17 @@ import { DEFAULT_INPUT, initialAppState, type AppState } from './store';
 const api = createEngineApi();
 let nextRunId = 1;
 
-/** The messages a run of `input` streams (compared with `right` if given), with its id. */
+/**
+ * The messages a run of `input` sends (compared with `right` if given), with its id.
+ * The clock stands still, so a busy machine cannot slice it: one message, as a short
+ * run is sent; split() makes a streamed one.
+ */
 async function messagesOf(input: unknown, right?: ScenarioInput) {
   const runId = nextRunId++;
   const messages: RunMessage[] = [];
-  await api.run(runId, input, (m) => messages.push(m), right);
+  const clock = vi.spyOn(performance, 'now').mockReturnValue(0);
+  await api.run(runId, input, (m) => messages.push(m), right).finally(() => clock.mockRestore());
+  expect(messages).toHaveLength(1);
   return { runId, messages };
 }
 
@@ -51,6 +57,13 @@ function feed(runner: RunnerState, s: AppState, messages: RunMessage[]) {
     if (a.update) s = { ...s, ...a.update };
   }
   return { runner, s, applied };
+}
+
+/** The default scenario's run and the runner state of a link opened on it at `step`. */
+async function openedAt(s: AppState, step: number) {
+  const { runId, messages } = await messagesOf(DEFAULT_INPUT);
+  const opened = { step, fallBack: true };
+  return { messages, started: runStarted(s, { runId, input: DEFAULT_INPUT, right: null, opened }) };
 }
 
 /** The store showing a finished run of `input`, at `step`. */
@@ -102,13 +115,7 @@ describe('the anchor: where the user lands when a new run streams in', () => {
 
   it('a link’s step is placed as soon as the run has streamed that far, not before', async () => {
     const s = initialAppState(DEFAULT_INPUT);
-    const { runId, messages } = await messagesOf(DEFAULT_INPUT);
-    const started = runStarted(s, {
-      runId,
-      input: DEFAULT_INPUT,
-      right: null,
-      opened: { step: 42, fallBack: true },
-    });
+    const { messages, started } = await openedAt(s, 42);
     const [first, rest] = split(messages, 30);
     const one = applyRunMessage(started, s, first!);
     expect(one.update).not.toHaveProperty('step');
@@ -120,13 +127,7 @@ describe('the anchor: where the user lands when a new run streams in', () => {
 
   it('a step the run never reaches: the end of the run', async () => {
     const s = initialAppState(DEFAULT_INPUT);
-    const { runId, messages } = await messagesOf(DEFAULT_INPUT);
-    const started = runStarted(s, {
-      runId,
-      input: DEFAULT_INPUT,
-      right: null,
-      opened: { step: 5000, fallBack: true },
-    });
+    const { messages, started } = await openedAt(s, 5000);
     const { s: after, runner } = feed(started, s, messages);
     expect(after.step).toBe(after.run.trace!.length);
     expect(runner.anchor).toBeNull();
