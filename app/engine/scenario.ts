@@ -12,21 +12,11 @@ import {
   vendorModule,
   type ModuleName,
 } from './ids';
+import { LIMITS } from './limits';
 import { own } from './own';
 import { DEFAULT_PARAM_VALUES as D } from './params';
 
-/** Hard limits keep a hostile or mistaken scenario from exhausting the worker. */
-export const LIMITS = {
-  maxSptesPerOp: 1 << 25,
-  maxTotalSptes: 1 << 25,
-  maxGfn: 2 ** 40 - 1,
-  maxRandomGfns: 2 ** 31 - 1,
-  maxWorkloadOps: 10_000,
-  maxModuleOps: 64,
-  maxFaults: 16,
-  maxEdits: 200,
-  maxIdLength: 200,
-} as const;
+export { LIMITS };
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 

@@ -4,7 +4,7 @@ import { compressToEncodedURIComponent } from 'lz-string';
 import { describe, expect, it } from 'vitest';
 import { FAULT_POINTS, VARIANT_IDS, VENDORS } from '../engine/ids';
 import { validateScenario } from '../engine/scenario';
-import type { ScenarioInput } from '../engine/view';
+import { LIMITS, type ScenarioInput } from '../engine/view';
 import type { LinkState } from '../state/store';
 import { decodeLink, encodeLink, LINK_LIMITS, minimalScenario } from './codec';
 
@@ -31,7 +31,7 @@ const scenarioArb: fc.Arbitrary<ScenarioInput> = fc.record(
       fc.oneof(
         fc.record({
           op: fc.constant('map' as const),
-          gfn: fc.integer({ min: 0, max: 2 ** 40 - 1 }),
+          gfn: fc.integer({ min: 0, max: LIMITS.maxGfn }),
           sptes: fc.integer({ min: 1, max: 5000 }),
         }),
         fc.record({
@@ -63,7 +63,7 @@ const linkArb: fc.Arbitrary<LinkState> = fc.record({
   scenario: scenarioArb,
   step: fc.nat(LINK_LIMITS.maxStep),
   view: fc.constantFrom('single' as const, 'compare' as const),
-  gfn: fc.option(fc.nat(2 ** 40 - 1), { nil: null }),
+  gfn: fc.option(fc.nat(LIMITS.maxGfn), { nil: null }),
   compare: fc.option(scenarioArb, { nil: null }),
 });
 

@@ -5,7 +5,7 @@
  * error message instead, and nothing in it is run until the engine validates it.
  */
 import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
-import { DEFAULT_PARAM_VALUES, type ScenarioInput } from '../engine/view';
+import { DEFAULT_PARAM_VALUES, LIMITS, type ScenarioInput } from '../engine/view';
 import type { LinkState, ViewMode } from '../state/store';
 import { LINK_VERSION, migrate } from './migrate';
 
@@ -83,7 +83,7 @@ export function checkEnvelope(
     return { ok: false, error: 'the link’s step is not a whole number in range' };
   if (raw.m !== undefined && raw.m !== 'single' && raw.m !== 'compare')
     return { ok: false, error: 'the link’s view must be "single" or "compare"' };
-  if (raw.g !== undefined && !isInt(raw.g, 0, 2 ** 40 - 1))
+  if (raw.g !== undefined && !isInt(raw.g, 0, LIMITS.maxGfn))
     return { ok: false, error: 'the link’s gfn is out of range' };
   if (raw.c !== undefined && !isPlainObject(raw.c))
     return { ok: false, error: 'the link’s compared scenario is not an object' };

@@ -1,0 +1,16 @@
+/**
+ * Hard limits keep a hostile or mistaken scenario from exhausting the worker. Plain
+ * data (no schema library), so the main thread can check against them too;
+ * scenario.ts builds its schema with them.
+ */
+export const LIMITS = {
+  maxSptesPerOp: 1 << 25,
+  maxTotalSptes: 1 << 25,
+  maxGfn: 2 ** 40 - 1,
+  maxRandomGfns: 2 ** 31 - 1,
+  maxWorkloadOps: 10_000,
+  maxModuleOps: 64,
+  maxFaults: 16,
+  maxEdits: 200,
+  maxIdLength: 200,
+} as const;
