@@ -1,5 +1,11 @@
 /** What the export draws: the current view, read from the store through the selectors. */
-import type { ChainView, Finding, KmemCache, RmapSummary } from '../engine/view';
+import {
+  vendorModule,
+  type ChainView,
+  type Finding,
+  type KmemCache,
+  type RmapSummary,
+} from '../engine/view';
 import { selectCaches, selectEvent, selectMasks, selectTraceLength, selectVm } from './selectors';
 import type { AppState } from './store';
 
@@ -29,7 +35,7 @@ export function viewSnapshot(s: AppState): ViewSnapshot {
       : Number(s.run.trace?.stateAt(s.step - 1).config.nr_sptes_per_pte_list ?? 14) || 14;
   return {
     title: `KVM MMU: ${title}`,
-    subtitle: `${s.input.vendor === 'intel' ? 'kvm_intel' : 'kvm_amd'} · step ${s.step} of ${selectTraceLength(s)}${event ? ` · ${event.phase}` : ''}`,
+    subtitle: `${vendorModule(s.input.vendor)} · step ${s.step} of ${selectTraceLength(s)}${event ? ` · ${event.phase}` : ''}`,
     event: event
       ? { title: event.title, text: event.text, detail: event.detail, stack: event.stack }
       : null,

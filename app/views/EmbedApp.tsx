@@ -1,3 +1,4 @@
+import { vendorModule } from '../engine/view';
 import { useAppStore } from '../state/store';
 import { appUrl } from './appUrl';
 import { CallStackPane } from './panes/CallStackPane';
@@ -23,7 +24,7 @@ export function EmbedApp() {
     <div className="app embed">
       <header className="embed-header">
         <strong>{title}</strong>
-        {right && <strong> vs {right}</strong>} · {vendor === 'intel' ? 'kvm_intel' : 'kvm_amd'}
+        {right && <strong> vs {right}</strong>} · {vendorModule(vendor)}
         <a href={appUrl(location.hash)} target="_blank" rel="noreferrer">
           Open in the KVM MMU visualizer ↗
         </a>
