@@ -215,6 +215,7 @@ export function applyRunMessage(r: RunnerState, s: AppState, m: RunMessage): App
       faults: o.faults,
       notes: o.notes,
       gfns: o.gfns,
+      rmapCapacity: o.rmapCapacity,
     };
     update.gfn = s.gfn !== null && o.gfns.includes(s.gfn) ? s.gfn : (o.gfns[0] ?? null);
     // An anchor the run never reached: as close as the run goes.

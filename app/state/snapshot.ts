@@ -29,10 +29,7 @@ export function viewSnapshot(s: AppState): ViewSnapshot {
     if (c.section === 'masks')
       changed.set(c.key, ((c.before as bigint | undefined) ?? 0n) ^ (c.after as bigint));
   const title = s.catalog.find((c) => c.id === s.input.kernel)?.title ?? s.input.kernel;
-  const capacity =
-    s.run.variant?.rmap.capacity === 'PTE_LIST_EXT'
-      ? 14
-      : Number(s.run.trace?.stateAt(s.step - 1).config.nr_sptes_per_pte_list ?? 14) || 14;
+  const capacity = s.run.rmapCapacity;
   return {
     title: `KVM MMU: ${title}`,
     subtitle: `${vendorModule(s.input.vendor)} · step ${s.step} of ${selectTraceLength(s)}${event ? ` · ${event.phase}` : ''}`,
@@ -47,7 +44,7 @@ export function viewSnapshot(s: AppState): ViewSnapshot {
     caches: Object.values(selectCaches(s) ?? {}).sort((a, b) => a.id - b.id),
     rmap: selectVm(s)?.rmap ?? null,
     chain:
-      s.chain && s.gfn !== null && s.chain.gfn === s.gfn
+      s.chain && s.gfn !== null && s.chain.gfn === s.gfn && capacity !== null
         ? { gfn: s.gfn, view: s.chain.view, capacity }
         : null,
     findings: s.run.findings,

@@ -33,6 +33,8 @@ export interface RunView {
   faults: FaultReport[];
   notes: string[];
   gfns: number[];
+  /** Sptes per pte_list_desc in the run's VM (from the engine, once the run is done). */
+  rmapCapacity: number | null;
 }
 
 export type ViewMode = 'single' | 'compare';
@@ -131,6 +133,7 @@ export const emptyRun = (runId = 0): RunView => ({
   faults: [],
   notes: [],
   gfns: [],
+  rmapCapacity: null,
 });
 
 export const initialAppState = (input: ScenarioInput): AppState => ({

@@ -58,6 +58,20 @@ describe('EngineApi.run', () => {
     expect(messages[0]!.outcome).toHaveProperty('error', expect.stringContaining('kernel'));
   });
 
+  it('the outcome carries the descriptor capacity the engine gave the run’s VM', async () => {
+    const capacity = async (input: ScenarioInput) => (await collect(input)).at(-1)!.outcome;
+    const workload = [{ op: 'map' as const, gfn: 1, sptes: 3 }];
+    // PTE_LIST_EXT; the v1 series' nr_sptes_per_pte_list: 2 with TDP, 14 without [PATCH 3/4].
+    expect(await capacity({ ...SEED, workload })).toMatchObject({ rmapCapacity: 14 });
+    expect(await capacity({ ...SEED, kernel: 'seed-p3', workload })).toMatchObject({
+      rmapCapacity: 2,
+    });
+    expect(
+      await capacity({ ...SEED, kernel: 'seed-p3', params: { tdp: false }, workload }),
+    ).toMatchObject({ rmapCapacity: 14 });
+    expect(await capacity(SEED)).toMatchObject({ rmapCapacity: null }); // no VM ran
+  });
+
   it('a newer run cancels the one still streaming', async () => {
     const api = createEngineApi();
     const first = collect(BIG, api, 1);

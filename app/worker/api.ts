@@ -108,6 +108,7 @@ export function createEngineApi(): EngineApi {
       faults: result.faults,
       notes: result.notes,
       gfns: interestingGfns(result, result.longestChains),
+      rmapCapacity: result.rmapCapacity,
     };
     return right === undefined ? { outcome } : { outcome, comparison: compareWith(result, right) };
   }

@@ -55,6 +55,8 @@ export type RunOutcome =
       notes: string[];
       /** Gfns worth showing in the reverse-map view, most interesting first. */
       gfns: number[];
+      /** Sptes a pte_list_desc holds in the run's VM, as the engine decided it; null if no VM ran. */
+      rmapCapacity: number | null;
     }
   | { runId: number; status: 'invalid'; error: string }
   | { runId: number; status: 'cancelled' };

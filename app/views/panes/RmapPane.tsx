@@ -1,7 +1,7 @@
 import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ChainView, RmapSummary } from '../../engine/view';
 import { selectGfn } from '../../state/actions';
-import { selectCaches, selectConfig, selectVm } from '../../state/selectors';
+import { selectCaches, selectVm } from '../../state/selectors';
 import { useAppStore } from '../../state/store';
 import { layoutChain } from '../../viz/chainLayout';
 import { createChainView, type ChainView as ChainDrawing } from '../../viz/chainView';
@@ -16,7 +16,8 @@ import {
 import { motionScale } from '../motion';
 import './rmap.css';
 
-function Totals({ rmap, descSize }: { rmap: RmapSummary; descSize: number }) {
+/** `descSize`: the object size of the live pte_list_desc kmem cache (there is one whenever a VM runs). */
+function Totals({ rmap, descSize }: { rmap: RmapSummary; descSize: number | null }) {
   return (
     <dl className="totals">
       <div>
@@ -30,13 +31,15 @@ function Totals({ rmap, descSize }: { rmap: RmapSummary; descSize: number }) {
       <div>
         <dt>pte_list_desc in chains</dt>
         <dd data-field="descs">
-          {fmt(rmap.descs)} × {descSize} B = {fmt(rmap.bytes)} B
+          {fmt(rmap.descs)}
+          {descSize !== null && ` × ${descSize} B`} = {fmt(rmap.bytes)} B
         </dd>
       </div>
       <div>
         <dt>in the vCPU’s cache</dt>
         <dd data-field="vcpu">
-          {rmap.vcpuCacheDescs} descs ({fmt(rmap.vcpuCacheDescs * descSize)} B),{' '}
+          {rmap.vcpuCacheDescs} descs
+          {descSize !== null && ` (${fmt(rmap.vcpuCacheDescs * descSize)} B)`},{' '}
           {rmap.vcpuCachePageHeaders} page headers
         </dd>
       </div>
@@ -163,13 +166,8 @@ export function RmapPane({ className }: { className: string }) {
   const gfns = useAppStore((s) => s.run.gfns);
   const gfn = useAppStore((s) => s.gfn);
   const chain = useAppStore((s) => s.chain);
-  const capacity = useAppStore((s) => {
-    const r = s.run;
-    if (!r.variant) return 14;
-    return r.variant.rmap.capacity === 'PTE_LIST_EXT'
-      ? 14
-      : Number(selectConfig(s)?.nr_sptes_per_pte_list ?? 14) || 14;
-  });
+  // The engine's: known once the run is done (until then, neither is the chain).
+  const capacity = useAppStore((s) => s.run.rmapCapacity);
   const hasWorkload = useAppStore((s) => (s.run.scenario?.workload.length ?? 0) > 0);
   const rmap = vm?.rmap ?? null;
   const descCache = caches
@@ -179,7 +177,9 @@ export function RmapPane({ className }: { className: string }) {
     <section className={`panel rmaps ${className}`} aria-label="Reverse maps">
       <h2>
         Reverse maps
-        {rmap && <span className="aside">{capacity} sptes per pte_list_desc</span>}
+        {rmap && capacity !== null && (
+          <span className="aside">{capacity} sptes per pte_list_desc</span>
+        )}
       </h2>
       {!rmap ? (
         <p className="idle">
@@ -189,9 +189,9 @@ export function RmapPane({ className }: { className: string }) {
         </p>
       ) : (
         <>
-          <Totals rmap={rmap} descSize={descCache?.objectSize ?? 128} />
+          <Totals rmap={rmap} descSize={descCache?.objectSize ?? null} />
           <GfnPicker gfns={gfns} gfn={gfn} />
-          {gfn !== null && chain && chain.gfn === gfn ? (
+          {gfn !== null && chain && chain.gfn === gfn && capacity !== null ? (
             <Chain chain={chain.view} capacity={capacity} />
           ) : (
             <p className="idle">{gfn === null ? 'Choose a gfn.' : 'Loading the chain…'}</p>
