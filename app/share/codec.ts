@@ -132,8 +132,13 @@ export function decodeLink(hash: string): Decoded {
         ok: false,
         error: `the link was made by a newer version of this app (link format ${version}; this one reads up to ${LINK_VERSION})`,
       };
-    const json = decompressFromEncodedURIComponent(versioned[2]!);
-    // lz-string answers garbage with null or "" rather than an error.
+    let json: string | null;
+    try {
+      json = decompressFromEncodedURIComponent(versioned[2]!);
+    } catch {
+      json = null; // some garbage makes lz-string throw (a TypeError) rather than answer null
+    }
+    // lz-string answers most garbage with null or "" rather than an error.
     if (!json)
       return {
         ok: false,
