@@ -13,7 +13,7 @@ import {
   type ModuleName,
 } from './ids';
 import { LIMITS } from './limits';
-import { own } from './own';
+import { currentStepId } from './migrations';
 import { DEFAULT_PARAM_VALUES as D } from './params';
 
 export { LIMITS };
@@ -89,12 +89,8 @@ const WorkloadOpSchema = z.discriminatedUnion('op', [
 ]);
 
 const stepId = z.string().min(1).max(LIMITS.maxIdLength);
-/** Step ids renamed since links and files were first written: their edits still apply. */
-const RENAMED_STEPS: Record<string, string> = {
-  // The TDX gate's effect, once named like the function that calls it (docs/kernel-model.md).
-  'tdx_bringup/tdx_bringup': 'tdx_bringup/tdx_gate',
-};
-const editedStep = stepId.transform((id) => own(RENAMED_STEPS, id) ?? id);
+/** A step renamed since links and files were written is found by its old id too (migrations.ts). */
+const editedStep = stepId.transform(currentStepId);
 const EditSchema = z.union([
   z.strictObject({ move: editedStep, to: stepId, index: int(0, 1000) }),
   z.strictObject({ remove: editedStep }),

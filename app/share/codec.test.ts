@@ -6,7 +6,7 @@ import { FAULT_POINTS, VARIANT_IDS, VENDORS } from '../engine/ids';
 import { validateScenario } from '../engine/scenario';
 import { LIMITS, type ScenarioInput } from '../engine/view';
 import type { LinkState } from '../state/store';
-import { decodeLink, encodeLink, LINK_LIMITS, minimalScenario } from './codec';
+import { decodeLink, encodeLink, LINK_LIMITS, LINK_VERSION, minimalScenario } from './codec';
 
 const scenarioArb: fc.Arbitrary<ScenarioInput> = fc.record(
   {
@@ -140,6 +140,15 @@ describe('link codec', () => {
     ],
     ['#s1/' + compressToEncodedURIComponent('{"v":1,"s":{},"m":"<script>"}'), /view must be/],
     ['#s1/' + compressToEncodedURIComponent('{"v":2,"s":{}}'), /says it is format 2/],
+    [
+      '#s1/' + compressToEncodedURIComponent('{"v":"1","s":{}}'),
+      /^the link’s format number \(v\) is the string "1", where a number is expected$/,
+    ],
+    ['#s2/' + compressToEncodedURIComponent('{"v":null,"s":{}}'), /\(v\) is null, where a number/],
+    [
+      `#s${LINK_VERSION + 1}/` + compressToEncodedURIComponent(`{"v":${LINK_VERSION + 1},"s":{}}`),
+      new RegExp(`newer version.*reads up to ${LINK_VERSION}\\)`),
+    ],
     [
       '#s1/' + compressToEncodedURIComponent('['.repeat(5000) + ']'.repeat(5000)),
       /nested too deeply/,

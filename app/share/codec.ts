@@ -1,13 +1,19 @@
 /**
- * Links: the whole view in the URL hash. `#s1/<lz-string>` carries a versioned
- * envelope { v, s: scenario, t: step, m: view, g: gfn, c: compared scenario }.
+ * Links: the whole view in the URL hash. `#sN/<lz-string>` carries a view of form N
+ * { v: N, s: scenario, t: step, m: view, g: gfn, c: compared scenario }; older forms
+ * are carried to the newest by the migration sequence (app/engine/migrations.ts).
  * Decoding never throws: a broken, oversized, hostile or future link gives an
  * error message instead, and nothing in it is run until the engine validates it.
  */
 import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
-import { DEFAULT_PARAM_VALUES, LIMITS, type ScenarioInput } from '../engine/view';
+import {
+  DEFAULT_PARAM_VALUES,
+  LIMITS,
+  MIGRATIONS,
+  migrateLink,
+  type ScenarioInput,
+} from '../engine/view';
 import type { LinkState, ViewMode } from '../state/store';
-import { LINK_VERSION, migrate } from './migrate';
 
 export type Decoded = { ok: true; value: LinkState | null } | { ok: false; error: string };
 
@@ -19,6 +25,8 @@ export const LINK_LIMITS = {
   maxStep: 10_000_000,
 } as const;
 
+/** The form links are written in: the number of the last migration. */
+export const LINK_VERSION = MIGRATIONS.version;
 const PREFIX = `s${LINK_VERSION}/`;
 
 /** Drops what equals the defaults, so links stay short and readable. */
@@ -117,6 +125,25 @@ export function parseJson(
   return { ok: true, value };
 }
 
+/** Why a view stored as form `version` does not say it is one (its `v`), or null. */
+function wrongFormat(raw: unknown, version: number): string | null {
+  if (!isPlainObject(raw) || !('v' in raw) || raw.v === version) return null;
+  const v = raw.v;
+  if (typeof v === 'number')
+    return `the link says it is format ${v} but is stored as format ${version}`;
+  const what =
+    typeof v === 'string'
+      ? `the string ${JSON.stringify(v.length > 12 ? `${v.slice(0, 12)}…` : v)}`
+      : v === null
+        ? 'null'
+        : Array.isArray(v)
+          ? 'a list'
+          : typeof v === 'object'
+            ? 'an object'
+            : `the ${typeof v} ${String(v)}`;
+  return `the link’s format number (v) is ${what}, where a number is expected`;
+}
+
 /** Reads a location hash ("#…" or ""). No hash: { ok: true, value: null }. */
 export function decodeLink(hash: string): Decoded {
   const body = hash.replace(/^#/, '');
@@ -146,7 +173,9 @@ export function decodeLink(hash: string): Decoded {
       };
     const parsed = parseJson(json, 'the link');
     if (!parsed.ok) return parsed;
-    envelope = migrate(version, parsed.value);
+    const wrong = version > 0 ? wrongFormat(parsed.value, version) : null;
+    if (wrong) return { ok: false, error: wrong };
+    envelope = migrateLink(version, parsed.value);
   } else if (body.startsWith('scenario=')) {
     let text: string;
     try {
@@ -156,8 +185,7 @@ export function decodeLink(hash: string): Decoded {
     }
     const parsed = parseJson(text, 'the link’s scenario');
     if (!parsed.ok) return parsed;
-    envelope = migrate(0, parsed.value);
+    envelope = migrateLink(0, parsed.value);
   } else return { ok: false, error: 'the part after # is not a link this app made' };
-  if (envelope instanceof Error) return { ok: false, error: envelope.message };
   return checkEnvelope(envelope);
 }

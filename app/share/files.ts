@@ -2,7 +2,7 @@
  * Scenario files: the CLI's JSON contract. Opening one checks it in the engine
  * first, so a bad file is explained and the current view is left alone.
  */
-import type { ScenarioInput } from '../engine/view';
+import { migrateScenario, type ScenarioInput } from '../engine/view';
 import { openLinkState, showNotice } from '../state/actions';
 import { validateInWorker } from '../state/runner';
 import { minimalScenario, parseJson } from './codec';
@@ -40,10 +40,12 @@ export async function openScenarioFile(file: File): Promise<string> {
     return fail(`it is ${file.size} bytes; a scenario is at most ${MAX_FILE_BYTES}`);
   const parsed = parseJson(await file.text(), 'it');
   if (!parsed.ok) return fail(parsed.error.replace(/^it /, ''));
-  const checked = await validateInWorker(parsed.value);
+  // A file carries no format number: it gets every scenario migration (renamed step ids).
+  const scenario = migrateScenario(parsed.value);
+  const checked = await validateInWorker(scenario);
   if (!checked.ok) return fail(checked.error);
   openLinkState(
-    { scenario: parsed.value as ScenarioInput, step: 0, view: 'single', gfn: null, compare: null },
+    { scenario: scenario as ScenarioInput, step: 0, view: 'single', gfn: null, compare: null },
     false,
   );
   const message = `Opened ${file.name}.`;
