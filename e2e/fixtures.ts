@@ -121,6 +121,16 @@ export class AppPage {
     throw new Error(`never reached a step titled "${text}"`);
   }
 
+  /**
+   * From here on the page's time (timers, animation frames, performance.now) passes
+   * only as the test runs it (page.clock.runFor), so the pace of steps is exactly what
+   * the test makes it. Needs page.clock.install() before open().
+   */
+  async freezeTime(): Promise<void> {
+    const now = await this.page.evaluate(() => Date.now());
+    await this.page.clock.pauseAt(now + 1000);
+  }
+
   async goToEnd(): Promise<void> {
     await this.page.keyboard.press('End');
   }

@@ -1,7 +1,12 @@
 import { expect, test, type AppPage } from './fixtures';
 
-/** v6.6 with shadow paging, one gfn mapped 20 times, at the VM's creation. */
+/**
+ * v6.6 with shadow paging, one gfn mapped 20 times, at the VM's creation. The page
+ * runs on Playwright's clock (timers, animation frames, performance.now), so a test
+ * lets time pass with clock.runFor() rather than sleeping.
+ */
 async function atAliasWorkload(app: AppPage) {
+  await app.page.clock.install();
   await app.open();
   await app.choose('Kernel variant', 'v6.6');
   await app.rerun(() => app.page.getByLabel('TDP', { exact: true }).uncheck());
@@ -31,10 +36,10 @@ test('playing a shadow-paging workload grows a gfn’s chain past one pte_list_d
   // (no transition rewriting their attributes every frame).
   while (!/in 1 pte_list_desc;/.test((await summary.textContent()) ?? ''))
     await app.button('Step back').click();
-  await page.waitForTimeout(400);
+  await page.clock.runFor(400); // reading pace
   await app.step();
   await expect(rmaps.locator('g.desc')).toHaveCount(2);
-  await page.waitForTimeout(400); // longer than the chain's transitions
+  await page.clock.runFor(400); // longer than the chain's transitions
   await page.evaluate(() => {
     const w = window as unknown as { __descWrites: number };
     w.__descWrites = 0;
@@ -46,7 +51,7 @@ test('playing a shadow-paging workload grows a gfn’s chain past one pte_list_d
   const before = await summary.textContent();
   await app.step();
   await expect(summary).not.toHaveText(before!);
-  await page.waitForTimeout(400);
+  await page.clock.runFor(400); // every frame of the step's transitions, had there been any
   expect(
     await page.evaluate(() => (window as unknown as { __descWrites: number }).__descWrites),
   ).toBe(0);
@@ -55,7 +60,7 @@ test('playing a shadow-paging workload grows a gfn’s chain past one pte_list_d
   // slide in flight does not carry the old descriptor on to where it was going.
   while (!/in 1 pte_list_desc;/.test((await summary.textContent()) ?? ''))
     await app.button('Step back').click();
-  await page.waitForTimeout(400);
+  await page.clock.runFor(400);
   const place = () =>
     rmaps
       .locator('g.desc')
@@ -63,7 +68,7 @@ test('playing a shadow-paging workload grows a gfn’s chain past one pte_list_d
   const alone = await place();
   await app.step();
   await app.button('Step back').click();
-  await page.waitForTimeout(400);
+  await page.clock.runFor(400);
   expect(await place()).toEqual(alone);
 });
 
@@ -82,10 +87,11 @@ test('playing briskly shortens the chain’s and the caches’ CSS transitions, 
 }) => {
   await atAliasWorkload(app);
   await app.step();
+  await app.freezeTime();
   /**
-   * Presses → `presses` times in the page (as a held key repeats), then reads the pace
-   * and the chain's and the caches' transitions at once: the pace returns to reading
-   * 350 ms after the last key, sooner than another round trip could be relied on.
+   * Presses → `presses` times in the page (as a held key repeats), lets the page draw
+   * them (a message, not a timer: the clock stands still), then reads the pace and the
+   * chain's and the caches' transitions.
    */
   const paceAfter = (presses = 0) =>
     page.evaluate(
@@ -94,7 +100,11 @@ test('playing briskly shortens the chain’s and the caches’ CSS transitions, 
           document.body.dispatchEvent(
             new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }),
           );
-        await new Promise((r) => setTimeout(r, 0));
+        await new Promise((r) => {
+          const channel = new MessageChannel();
+          channel.port1.onmessage = r;
+          channel.port2.postMessage(null);
+        });
         return {
           pace: document.documentElement.dataset.pace ?? 'reading',
           transitions: selectors.map(
@@ -106,21 +116,26 @@ test('playing briskly shortens the chain’s and the caches’ CSS transitions, 
     );
   const reading = { pace: 'reading', transitions: ['0.3s', '0.35s'] };
   const html = page.locator('html');
-  await page.waitForTimeout(400);
+  await page.clock.runFor(400); // reading pace
   await app.step();
+  // Two sptes: the chain has a descriptor, drawn once the worker's chain has come.
+  await expect(app.region('Reverse maps').locator('rect.slot-box').first()).toBeAttached();
   await expect(html).not.toHaveAttribute('data-pace');
   expect(await paceAfter()).toEqual(reading);
 
   await page.getByLabel('Speed').selectOption('8');
   await app.button('Play').click();
+  await page.clock.runFor(300); // a step at once, then one every 125 ms
   await expect(html).toHaveAttribute('data-pace', 'brisk');
   expect(await paceAfter()).toEqual({ pace: 'brisk', transitions: ['0.1s', '0.1s'] });
   await app.button('Pause').click();
+  await page.clock.runFor(400); // the steps have paused
   await expect(html).not.toHaveAttribute('data-pace');
   expect(await paceAfter()).toEqual(reading);
 
   // Faster than any transition could be seen.
   expect(await paceAfter(3)).toEqual({ pace: 'rapid', transitions: ['0s', '0s'] });
+  await page.clock.runFor(400);
   await expect(html).not.toHaveAttribute('data-pace');
   expect(await paceAfter()).toEqual(reading);
 });
@@ -133,7 +148,7 @@ test('a step’s chain is drawn in the same frame as the rest of the step', asyn
   // must already show it: not the previous step's, waiting for the worker's answer.
   const seen: [string, string][] = [];
   for (let i = 0; i < 8; i++) {
-    await page.waitForTimeout(300); // reading pace
+    await page.clock.runFor(400); // reading pace
     seen.push(
       await page.evaluate(async () => {
         const summary = () =>

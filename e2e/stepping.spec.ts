@@ -101,23 +101,25 @@ declare global {
 }
 
 /**
- * Presses → in the page `times` times, `gapMs` apart (0: at once, as a held key
- * repeats), and reads the flashing bits as soon as the last step is drawn.
+ * Presses → `times` times, `gapMs` apart on the page's stopped clock (0: at once, as
+ * a held key repeats), and reads the flashing bits as soon as the last step is drawn:
+ * in the same task, so no frame can pass first and let a short flash end unseen.
  */
-function pressRight(page: Page, times: number, gapMs: number) {
-  return page.evaluate(
-    async ({ times, gapMs }) => {
-      for (let i = 0; i < times; i++) {
-        if (i > 0 && gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
-        document.body.dispatchEvent(
-          new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }),
-        );
-      }
-      await new Promise((r) => setTimeout(r, 0));
-      return window.flashing();
-    },
-    { times, gapMs },
-  );
+async function pressRight(page: Page, times: number, gapMs: number) {
+  const press = () =>
+    document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+  for (let i = 1; i < times; i++) {
+    await page.evaluate(press);
+    if (gapMs > 0) await page.clock.runFor(gapMs);
+  }
+  return page.evaluate(async () => {
+    const position = () => document.querySelector('.playback .position')?.textContent;
+    const before = position();
+    document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }));
+    // React draws an update from outside its events in a microtask.
+    for (let i = 0; i < 100 && position() === before; i++) await Promise.resolve();
+    return window.flashing();
+  });
 }
 
 test('changed bits flash in full at reading pace, briefly when playing briskly, not when stepping rapidly or with reduced motion', async ({
@@ -139,9 +141,12 @@ test('changed bits flash in full at reading pace, briefly when playing briskly, 
       };
     };
   });
+  // The pace of the steps is what the test makes it: the page's clock moves only when told.
+  await page.clock.install();
   await app.open();
+  await app.freezeTime();
   await app.timeline.fill('16'); // the next step is the mask reset: many bits change
-  await page.waitForTimeout(500);
+  await page.clock.runFor(500); // reading pace
   // Read in the page as the step is drawn: a busy machine could otherwise let the flash end first.
   const slow = await pressRight(page, 1, 0);
   expect(slow.changed).toBeGreaterThan(0);
@@ -149,17 +154,17 @@ test('changed bits flash in full at reading pace, briefly when playing briskly, 
 
   // 200 ms after the step before it, as when playing at 4–8 steps/s: a short flash.
   await app.timeline.fill('15');
-  await page.waitForTimeout(500);
+  await page.clock.runFor(500); // reading pace
   expect(await pressRight(page, 2, 200)).toEqual({ ...slow, durations: [100] });
 
   // Steps closer together than any animation could be seen: drawn at once.
   await app.timeline.fill('15');
-  await page.waitForTimeout(500);
+  await page.clock.runFor(500); // reading pace
   expect(await pressRight(page, 2, 0)).toEqual({ ...slow, animated: 0, durations: [] });
 
   await page.emulateMedia({ reducedMotion: 'reduce' });
   await app.timeline.fill('16');
-  await page.waitForTimeout(500);
+  await page.clock.runFor(500); // reading pace
   expect(await pressRight(page, 1, 0)).toEqual({
     ...slow,
     animated: 0,
