@@ -151,7 +151,7 @@ test('a compare link embeds as the aligned steps, stepped together', async ({ ap
   /** The link's envelope: the view (m) and the row (t) it reopens. */
   const linked = () =>
     JSON.parse(
-      LZString.decompressFromEncodedURIComponent(app.hash().replace(/^#s1\//, '')) ?? 'null',
+      LZString.decompressFromEncodedURIComponent(app.hash().replace(/^#s2\//, '')) ?? 'null',
     ) as { m?: string; t?: number } | null;
   await app.timeline.fill('5');
   await expect(app.position).toHaveText(/^row 5 \//);

@@ -128,7 +128,7 @@ test('edits survive a reload straight after them, on a bare page and on one open
 }) => {
   const edits = page.getByRole('list', { name: 'Edits' });
   await app.choose('Kernel variant', 'seed-p3');
-  await expect.poll(() => app.hash()).toMatch(/^#s1\//);
+  await expect.poll(() => app.hash()).toMatch(/^#s2\//);
   const link = app.hash();
   // The page reloads the moment the edit's run is done, most often before the edit reaches
   // the URL, so the reload takes the URL as it was. A quick reload leaves the old page to

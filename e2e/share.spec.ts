@@ -11,7 +11,7 @@ test('a copied link opens the same view in a fresh page', async ({ app, browser 
   const present = await app.mask('shadow_present_mask').textContent();
   const title = await app.region('Call stack').locator('.explain .title').textContent();
   const link = await app.copyLink();
-  expect(link).toMatch(/#s1\//);
+  expect(link).toMatch(/#s2\//);
   expect(link.length).toBeLessThan(2000);
 
   const fresh = await (await browser.newContext()).newPage();

@@ -98,7 +98,7 @@ test('under /kvm-mmu/: the app runs, steps, and its links and files stay under t
   await expect(app.position).toHaveText(/^step 3 \//);
 
   const link = await app.copyLink();
-  expect(link).toMatch(new RegExp(`^${origin}/kvm-mmu/#s1/`));
+  expect(link).toMatch(new RegExp(`^${origin}/kvm-mmu/#s2/`));
   const again = await opened(await context.newPage(), link);
   await expect(again.position).toHaveText(/^step 3 \//);
 
