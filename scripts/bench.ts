@@ -1,167 +1,264 @@
 /**
- * npm run bench — rmap add/remove throughput and peak memory for seeded
- * 1M-, 4M- and 16M-spte random workloads (docs/scenario.md "Workload ops"),
- * for both pte_list_add() algorithms. Each case runs in a fresh process so its
- * peak RSS is its own. Shape: gfns = sptes / 16 (shadow-paging aliasing), seed 1.
+ * npm run bench — the engine's seeded random workload against a C reference
+ * (scripts/rmap-ref.c, built here with gcc -O2) that applies the same op with
+ * the same two pte_list_add() algorithms in the same gfn-by-gfn order: the
+ * engine's time over C's per size, its peak RSS, and whether both reach the
+ * same rmaps (heads, sptes, descriptors, bytes, recycled, the vCPU cache and a
+ * checksum over every chain; any difference fails the bench). Shape: gfns =
+ * sptes / 16 (shadow-paging aliasing), seed 1, 50% removed.
  *
- * A random op is applied gfn by gfn, each gfn's adds and then its removals, so
- * the two are not separate phases. The add figures are the same op with nothing
- * removed; the removal figures are what removing 50% adds to that.
+ * Each run is its own process, engine and C taken in turn (E C E C …), so a
+ * slow spell of the machine hits both; the table shows min, median and max,
+ * and engine ÷ C pair by pair. "whole run" is runScenario() on the same
+ * workload (module load, trace with checkpoints, checker), once per case.
  *
- *   npm run bench            all sizes
- *   npm run bench -- 1M 4M   some sizes
+ *   npm run bench                 all sizes
+ *   npm run bench -- 1M 4M        some sizes
+ *   npm run bench -- --runs 5 16M more runs
  */
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { runScenario } from '../app/engine';
-import type { RmapAlgorithm } from '../app/engine/model/rmap';
+import type { PteListStore, RmapAlgorithm } from '../app/engine/model/rmap';
 import { VmRuntime } from '../app/engine/run/workload';
+import { percentile } from './percentile';
 
 const SIZES: Record<string, number> = { '1M': 1 << 20, '4M': 1 << 22, '16M': 1 << 24 };
+const RUNS: Record<string, number> = { '1M': 7, '4M': 5, '16M': 3 };
 const ALGORITHMS: [RmapAlgorithm, string][] = [
-  ['append', 'v5.15..v6.3 (append)'],
-  ['head-insert', 'v6.4+ (head insert)'],
+  ['append', 'append (v5.15..v6.3)'],
+  ['head-insert', 'head insert (v6.4+)'],
 ];
+const SEED = 1;
 const REMOVE_PERCENT = 50;
+/** pte_list_desc objects of 128 bytes (16-byte header + PTE_LIST_EXT 8-byte pointers). */
+const DESC_BYTES = 128;
+const TARGETS: Record<string, number> = { '1M': 2, '16M': 1.5 };
+const RSS_TARGET_MB = 256;
+
+/** What both implementations must agree on, exactly. */
+interface RmapResult {
+  heads: number;
+  sptes: number;
+  descs: number;
+  bytes: number;
+  recycled: number;
+  vcpuCacheDescs: number;
+  vcpuCachePageHeaders: number;
+  checksum: number;
+}
 
 interface Measurement {
   ms: number;
   peakRssMb: number;
-  /** Typed arrays the model holds at the end (ArrayBuffer bytes). */
-  modelMb: number;
-  descs: number;
-  removed: number;
+  result: RmapResult;
 }
 
-const workload = (sptes: number, removePercent: number) => ({
+const op = (sptes: number) => ({
   op: 'random' as const,
-  seed: 1,
+  seed: SEED,
   gfns: sptes / 16,
   sptes,
-  removePercent,
+  removePercent: REMOVE_PERCENT,
 });
 
-/** Child: the rmap model alone (pte_list_add/remove with vCPU top-ups). */
-function rmapChild(algorithm: RmapAlgorithm, sptes: number, removePercent: number): Measurement {
-  const before = process.memoryUsage().arrayBuffers;
-  const vm = new VmRuntime(algorithm, 14, 128);
+/** FNV-1a over 32-bit words, as rmap-ref.c computes it. */
+const fnv = (h: number, x: number) => Math.imul(h ^ x, 16777619) >>> 0;
+
+/** Every chain in gfn order: the gfn, then its spte, or each descriptor's counts and slots. */
+function checksum(store: PteListStore, gfns: number): number {
+  let h = 2166136261;
+  for (let gfn = 0; gfn < gfns; gfn++) {
+    const c = store.chain(gfn);
+    if (c.form === 'empty') continue;
+    h = fnv(h, gfn);
+    if (c.form === 'single') {
+      h = fnv(h, c.spte);
+      continue;
+    }
+    for (const d of c.descs) {
+      h = fnv(fnv(h, d.count), d.tail);
+      for (let i = 0; i < d.count; i++) h = fnv(h, d.slots[i]!);
+    }
+  }
+  return h;
+}
+
+/** Child: the engine's rmap model on the op (VmRuntime, as the trace machine drives it). */
+function engineChild(algorithm: RmapAlgorithm, sptes: number): Measurement {
+  const vm = new VmRuntime(algorithm, 14, DESC_BYTES);
   const t0 = performance.now();
-  for (const _ of vm.run([workload(sptes, removePercent)]));
+  for (const _ of vm.run([op(sptes)]));
   const ms = performance.now() - t0;
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
   const s = vm.summary();
   return {
     ms,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
-    modelMb: (process.memoryUsage().arrayBuffers - before) / 2 ** 20,
-    descs: s.descs,
-    removed: sptes - s.sptes - s.recycled,
+    peakRssMb,
+    result: {
+      heads: s.heads,
+      sptes: s.sptes,
+      descs: s.descs,
+      bytes: s.bytes,
+      recycled: s.recycled,
+      vcpuCacheDescs: s.vcpuCacheDescs,
+      vcpuCachePageHeaders: s.vcpuCachePageHeaders,
+      checksum: checksum(vm.store, sptes / 16),
+    },
   };
 }
 
 /** Child: the whole engine (module load, trace with checkpoints, checker) on the same workload. */
-function engineChild(
-  algorithm: RmapAlgorithm,
-  sptes: number,
-): { ms: number; peakRssMb: number; events: number } {
+function wholeRunChild(algorithm: RmapAlgorithm, sptes: number) {
   const t0 = performance.now();
   const r = runScenario({
     v: 1,
     kernel: algorithm === 'append' ? 'v6.0' : 'v6.6',
     vendor: 'intel',
     params: { tdp: false },
-    workload: [workload(sptes, REMOVE_PERCENT)],
+    workload: [op(sptes)],
   });
   if (!r.ok) throw new Error(r.error);
-  return {
-    ms: performance.now() - t0,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
-    events: r.value.trace.length,
-  };
+  return { ms: performance.now() - t0, peakRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
 const here = fileURLToPath(import.meta.url);
 const [mode, ...rest] = process.argv.slice(2);
 
-if (mode === '--rmap') {
-  const [algorithm, size, percent] = rest as [RmapAlgorithm, string, string];
-  process.stdout.write(JSON.stringify(rmapChild(algorithm, SIZES[size]!, Number(percent))));
-} else if (mode === '--engine') {
+if (mode === '--engine') {
   const [algorithm, size] = rest as [RmapAlgorithm, string];
   process.stdout.write(JSON.stringify(engineChild(algorithm, SIZES[size]!)));
-} else if (mode === '--baseline') {
-  process.stdout.write(JSON.stringify(process.resourceUsage().maxRSS / 1024));
+} else if (mode === '--whole') {
+  const [algorithm, size] = rest as [RmapAlgorithm, string];
+  process.stdout.write(JSON.stringify(wholeRunChild(algorithm, SIZES[size]!)));
 } else {
-  const sizes = [mode, ...rest].filter((s): s is string => Boolean(s));
-  const wanted = sizes.length ? sizes : Object.keys(SIZES);
+  const { values, positionals } = parseArgs({
+    options: { runs: { type: 'string' } },
+    allowPositionals: true,
+  });
+  const wanted = positionals.length ? positionals : Object.keys(SIZES);
   for (const s of wanted)
     if (!SIZES[s]) throw new Error(`unknown size ${s}; use ${Object.keys(SIZES).join(', ')}`);
-  const spawn = (args: string[]) =>
+  const dir = mkdtempSync(join(tmpdir(), 'rmap-ref-'));
+  const ref = join(dir, 'rmap-ref');
+  try {
+    execFileSync('gcc', [
+      '-O2',
+      '-o',
+      ref,
+      fileURLToPath(new URL('rmap-ref.c', import.meta.url)),
+      '-lm',
+    ]);
+    main(wanted, values.runs ? Number(values.runs) : null, ref);
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+}
+
+function main(sizes: string[], runs: number | null, ref: string): void {
+  const node = (args: string[]) =>
     JSON.parse(
       execFileSync(process.execPath, ['--import', 'tsx', here, ...args], { encoding: 'utf8' }),
     ) as unknown;
-  const baseline = spawn(['--baseline']) as number;
+  const c = (alg: RmapAlgorithm, sptes: number) =>
+    JSON.parse(
+      execFileSync(ref, [alg, sptes, sptes / 16, SEED, REMOVE_PERCENT, DESC_BYTES].map(String), {
+        encoding: 'utf8',
+      }),
+    ) as Measurement;
+  const range = (xs: number[], digits: number) =>
+    `${Math.min(...xs).toFixed(digits)} / ${percentile(xs, 50).toFixed(digits)} / ${Math.max(...xs).toFixed(digits)}`;
+
   console.log(
-    `node ${process.version}, ${process.platform}/${process.arch}; process baseline ${baseline.toFixed(0)} MB RSS`,
+    `node ${process.version}, ${execFileSync('gcc', ['-dumpfullversion']).toString().trim()} -O2, ${process.platform}/${process.arch}`,
   );
   console.log(
-    `workload: random, seed 1, gfns = sptes/16; add = pte_list_add() per spte incl. vCPU top-up (0% removed);`,
+    `random op, seed ${SEED}, gfns = sptes/16, ${REMOVE_PERCENT}% removed; engine = VmRuntime in Node (tsx), C = scripts/rmap-ref.c;`,
   );
   console.log(
-    `remove = what removing ${REMOVE_PERCENT}% adds to the op; total, RSS and descs are the op with ${REMOVE_PERCENT}% removed`,
+    'each run a fresh process, engine and C in turn; ms is the op alone, min / median / max; ÷ is pair by pair',
   );
   console.log(
-    'peak RSS includes the Node + tsx baseline; model MB = typed arrays the rmap holds at the end\n',
+    'peak RSS is the whole process (Node + tsx ≈ 100 MB of it); whole run = runScenario() on the same workload\n',
   );
-  const header = [
-    'algorithm',
-    'sptes',
-    'add ms',
-    'add Mops/s',
-    'add RSS MB',
-    'remove ms',
-    'remove Mops/s',
-    'total s',
-    'peak RSS MB',
-    'model MB',
-    'descs',
-    'engine s',
-    'engine RSS MB',
-  ];
-  console.log(header.join('\t'));
-  const totals: { size: string; alg: RmapAlgorithm; ms: number }[] = [];
+  console.log(
+    [
+      'algorithm',
+      'sptes',
+      'runs',
+      'engine ms',
+      'C ms',
+      'engine ÷ C',
+      'target',
+      'engine RSS MB',
+      'C RSS MB',
+      'descs',
+      'whole run s',
+      'whole RSS MB',
+    ].join('\t'),
+  );
+  const misses: string[] = [];
   for (const [alg, label] of ALGORITHMS)
-    for (const size of wanted) {
-      const add = spawn(['--rmap', alg, size, '0']) as Measurement;
-      const m = spawn(['--rmap', alg, size, String(REMOVE_PERCENT)]) as Measurement;
-      const e = spawn(['--engine', alg, size]) as { ms: number; peakRssMb: number };
-      totals.push({ size, alg, ms: m.ms });
+    for (const size of sizes) {
       const n = SIZES[size]!;
-      const removeMs = m.ms - add.ms;
+      const engine: Measurement[] = [];
+      const ref: Measurement[] = [];
+      for (let r = 0; r < (runs ?? RUNS[size]!); r++) {
+        engine.push(node(['--engine', alg, size]) as Measurement);
+        ref.push(c(alg, n));
+      }
+      const expected = JSON.stringify(ref[0]!.result);
+      for (const m of [...engine, ...ref])
+        if (JSON.stringify(m.result) !== expected)
+          throw new Error(
+            `${label} ${size}: the engine and C disagree:\n  C      ${expected}\n  engine ${JSON.stringify(m.result)}`,
+          );
+      const ratios = engine.map((e, i) => e.ms / ref[i]!.ms);
+      const whole = node(['--whole', alg, size]) as { ms: number; peakRssMb: number };
+      const target = TARGETS[size];
+      const rss = Math.max(...engine.map((e) => e.peakRssMb));
+      if (target && percentile(ratios, 50) > target)
+        misses.push(
+          `${label} ${size}: engine ÷ C ${percentile(ratios, 50).toFixed(2)} > ${target}`,
+        );
+      if (rss >= RSS_TARGET_MB) misses.push(`${label} ${size}: peak RSS ${rss.toFixed(0)} MB`);
       console.log(
         [
           label,
           size,
-          add.ms.toFixed(0),
-          (n / add.ms / 1000).toFixed(2),
-          add.peakRssMb.toFixed(0),
-          removeMs.toFixed(0),
-          (m.removed / removeMs / 1000).toFixed(2),
-          (m.ms / 1000).toFixed(2),
-          m.peakRssMb.toFixed(0),
-          m.modelMb.toFixed(0),
-          m.descs,
-          (e.ms / 1000).toFixed(2),
-          e.peakRssMb.toFixed(0),
+          engine.length,
+          range(
+            engine.map((e) => e.ms),
+            0,
+          ),
+          range(
+            ref.map((e) => e.ms),
+            0,
+          ),
+          range(ratios, 2),
+          target ? `≤ ${target}` : '—',
+          range(
+            engine.map((e) => e.peakRssMb),
+            0,
+          ),
+          percentile(
+            ref.map((e) => e.peakRssMb),
+            50,
+          ).toFixed(0),
+          ref[0]!.result.descs,
+          (whole.ms / 1000).toFixed(2),
+          whole.peakRssMb.toFixed(0),
         ].join('\t'),
       );
     }
-  const ratio = (alg: RmapAlgorithm) => {
-    const a = totals.find((r) => r.alg === alg && r.size === '1M');
-    const b = totals.find((r) => r.alg === alg && r.size === '16M');
-    return a && b ? (b.ms / a.ms).toFixed(1) : 'n/a';
-  };
   console.log(
-    `\n16M/1M time ratio (16x the work): append ${ratio('append')}, head insert ${ratio('head-insert')}`,
+    '\nresults identical (heads, sptes, descs, bytes, recycled, vCPU cache, chain checksum)',
   );
-  console.log('target: 16M sptes in under 3 s and under 256 MB');
+  console.log(
+    `targets: engine ÷ C ≤ 2 at 1M and ≤ 1.5 at 16M (median), peak RSS < ${RSS_TARGET_MB} MB: ${misses.length ? `not met: ${misses.join('; ')}` : 'met'}`,
+  );
 }
