@@ -1,10 +1,11 @@
 /**
  * What each event of a random op changed in the rmap summary. The op is applied
- * gfn by gfn, so no event's state ever exists in memory at once; instead every
- * gfn adds its own part to each event it took part in (enter() as its operations
- * move from one event to the next, close() after its last), and the summaries
- * after each event are summed up afterwards. A gfn's length change goes to the
- * histogram, from which heads and sptes follow.
+ * gfn by gfn, so no event's state ever exists in memory at once; instead each
+ * operation is counted in its event by the rmap length it found (an add takes
+ * its gfn from len to len + 1, a removal to len − 1), and the summaries after
+ * each event are summed up afterwards: the changes per length telescope into
+ * the histogram, from which heads and sptes follow. One counter per operation,
+ * in a table small enough to stay in cache.
  */
 import type { RmapSummary } from '../model/state';
 
@@ -14,55 +15,45 @@ export interface VcpuCache {
 }
 
 export class EventTally {
-  /** Per event, the change in gfns per rmap length: row e holds lengths [0, width). */
-  private histogram: Int32Array;
+  /** Row e: the operations of event e by the rmap length they found. */
+  private counts: Int32Array;
   private width = 64;
-  readonly descs: Float64Array;
+  /** Per event: descriptors allocated, descriptors freed, sptes zapped by recycling. */
+  readonly allocated: Int32Array;
+  readonly freed: Int32Array;
   readonly recycled: Float64Array;
-  readonly removed: Float64Array;
-  /** The gfn being applied: the event it is in (-1: none yet), and its length and the VM's counts as that began. */
-  private event = -1;
-  private len0 = 0;
-  private descs0 = 0;
-  private recycled0 = 0;
+  /** Recycling zaps, rare: [event, the length zapped]. */
+  private readonly zaps: [number, number][] = [];
 
-  constructor(readonly events: number) {
-    this.histogram = new Int32Array(events * this.width);
-    this.descs = new Float64Array(events);
+  /** Events [0, addEvents) are the add pass's, the next addEvents the removal pass's. */
+  readonly events: number;
+
+  constructor(readonly addEvents: number) {
+    const events = (this.events = 2 * addEvents);
+    this.counts = new Int32Array(events * this.width);
+    this.allocated = new Int32Array(events);
+    this.freed = new Int32Array(events);
     this.recycled = new Float64Array(events);
-    this.removed = new Float64Array(events);
   }
 
-  /**
-   * The gfn being applied does its next operation in event `e`; `len`, `descs` and
-   * `recycled` are its rmap length and the VM's counts before it.
-   */
-  enter(e: number, len: number, descs: number, recycled: number): void {
-    if (e === this.event) return;
-    this.close(len, descs, recycled);
-    this.event = e;
-    this.len0 = len;
-    this.descs0 = descs;
-    this.recycled0 = recycled;
+  /** An add (in the add pass's events) or a removal found its gfn's rmap at length `len`. */
+  count(e: number, len: number): void {
+    if (len + 1 >= this.width) this.widen(len + 2);
+    this.counts[e * this.width + len]!++;
   }
 
-  /** The gfn being applied is done (the same counts as enter()): its part goes to its last event. */
-  close(len: number, descs: number, recycled: number): void {
-    const e = this.event;
-    if (e < 0) return;
-    this.length(e, this.len0, len);
-    this.descs[e]! += descs - this.descs0;
-    this.recycled[e]! += recycled - this.recycled0;
-    this.event = -1;
+  /** Recycling emptied a gfn's rmap of `len` sptes during event `e`. */
+  zap(e: number, len: number, freedDescs: number): void {
+    this.zaps.push([e, len]);
+    this.recycled[e]! += len;
+    this.freed[e]! += freedDescs;
   }
 
-  /** A gfn's rmap went from `from` to `to` sptes during event `e`. */
-  private length(e: number, from: number, to: number): void {
-    if (from === to) return;
-    if (Math.max(from, to) >= this.width) this.widen(Math.max(from, to) + 1);
-    const row = e * this.width;
-    this.histogram[row + from]!--;
-    this.histogram[row + to]!++;
+  /** Operations event `e` applied (a removal counts only if the spte was still mapped). */
+  operations(e: number): number {
+    let n = 0;
+    for (let i = e * this.width; i < (e + 1) * this.width; i++) n += this.counts[i]!;
+    return n;
   }
 
   private widen(atLeast: number): void {
@@ -70,8 +61,8 @@ export class EventTally {
     while (width < atLeast) width *= 2;
     const wider = new Int32Array(this.events * width);
     for (let e = 0; e < this.events; e++)
-      wider.set(this.histogram.subarray(e * this.width, (e + 1) * this.width), e * width);
-    this.histogram = wider;
+      wider.set(this.counts.subarray(e * this.width, (e + 1) * this.width), e * width);
+    this.counts = wider;
     this.width = width;
   }
 
@@ -81,24 +72,36 @@ export class EventTally {
    */
   summaries(before: RmapSummary, vcpu: readonly VcpuCache[], descBytes: number): RmapSummary[] {
     const maxBefore = before.histogram.reduce((m, [len]) => Math.max(m, len), 0);
-    if (maxBefore >= this.width) this.widen(maxBefore + 1);
-    const counts = new Float64Array(this.width);
-    for (const [len, gfns] of before.histogram) counts[len] = gfns;
+    const zapped = this.zaps.reduce((m, [, len]) => Math.max(m, len), 0);
+    if (Math.max(maxBefore, zapped) + 1 >= this.width) this.widen(Math.max(maxBefore, zapped) + 2);
+    const gfnsAt = new Float64Array(this.width);
+    for (const [len, gfns] of before.histogram) gfnsAt[len] = gfns;
     let { descs, recycled } = before;
     const out: RmapSummary[] = [];
     for (let e = 0; e < this.events; e++) {
       const row = e * this.width;
+      const step = e < this.addEvents ? 1 : -1;
+      for (let len = 0; len < this.width; len++) {
+        const n = this.counts[row + len]!;
+        gfnsAt[len]! -= n;
+        gfnsAt[len + step]! += n;
+      }
+      for (const [ze, len] of this.zaps)
+        if (ze === e) {
+          gfnsAt[len]!--;
+          gfnsAt[0]!++;
+        }
       let heads = 0;
       let sptes = 0;
       const histogram: [number, number][] = [];
       for (let len = 1; len < this.width; len++) {
-        const gfns = (counts[len]! += this.histogram[row + len]!);
+        const gfns = gfnsAt[len]!;
         if (gfns === 0) continue;
         heads += gfns;
         sptes += len * gfns;
         histogram.push([len, gfns]);
       }
-      descs += this.descs[e]!;
+      descs += this.allocated[e]! - this.freed[e]!;
       recycled += this.recycled[e]!;
       out.push({
         heads,

@@ -100,12 +100,6 @@ export class VmRuntime {
     return count;
   }
 
-  private rmapRemove(gfn: number, spte: number, tick: number): boolean {
-    const removed = this.applies(gfn) && this.store.remove(gfn, spte);
-    if (removed) this.history?.push({ tick, add: false, spte });
-    return removed;
-  }
-
   summary(): RmapSummary {
     if (this.eventSummary) return this.eventSummary;
     const s = this.store;
@@ -223,9 +217,13 @@ export class VmRuntime {
     batch: number,
   ): RmapSummary[] {
     const vcpu: VcpuCache[] = [];
-    for (let from = 0; from < M; from += batch) {
+    for (let from = 0, e = 0; from < M; from += batch, e++) {
       const end = Math.min(M, from + batch);
-      for (let k = from; k < end; k++) this.chargeVcpuCache((allocated[k >>> 3]! >>> (k & 7)) & 1);
+      for (let k = from; k < end; k++) {
+        const descs = (allocated[k >>> 3]! >>> (k & 7)) & 1;
+        this.chargeVcpuCache(descs);
+        tally.allocated[e]! += descs;
+      }
       vcpu.push({ descs: this.vcpuDescs, pageHeaders: this.vcpuPageHeaders });
     }
     vcpu.push(...vcpu.map(() => vcpu.at(-1)!));
@@ -235,10 +233,11 @@ export class VmRuntime {
   /**
    * A random op, applied one gfn at a time (DrawsByGfn): each gfn's adds in drawn
    * order, then the removals drawn for it. Operations on different gfns commute,
-   * so every gfn ends with the chain the drawn order gives; each event's summary
-   * is tallied per gfn (EventTally), and the vCPU cache, the one state that
+   * so every gfn ends with the chain the drawn order gives; each operation is
+   * counted in its event (EventTally), and the vCPU cache, the one state that
    * depends on the order of faults across gfns, is charged afterwards in fault
-   * order. Yields null while applying (no event yet), then one step per event.
+   * order. A chain query's replay (one gfn, its history kept) needs neither.
+   * Yields null while applying (no event yet), then one step per event.
    */
   private *random(
     opIndex: number,
@@ -252,43 +251,54 @@ export class VmRuntime {
     const batch = Math.max(MIN_RANDOM_BATCH, Math.ceil(M / EVENT_BATCHES));
     const addEvents = Math.ceil(M / batch);
     const before = this.summary();
-    const tally = new EventTally(2 * addEvents);
+    const history = this.history;
+    const tally = history ? null : new EventTally(addEvents);
     // pte_list_add() allocates at most one descriptor, so one bit per fault.
-    const allocated = new Uint8Array((M + 7) >>> 3);
+    const allocated = new Uint8Array(history ? 0 : (M + 7) >>> 3);
     const store = this.store;
-    let len = 0; // the rmap length of the gfn being applied
-    const enter = (e: number) => tally.enter(e, len, store.descs, this.recycled);
     const applyGfn = (gfn: number, keys: Int32Array, from: number, to: number) => {
-      len = store.lengthOf(gfn);
+      let len = store.lengthOf(gfn);
       for (let j = from; j < to; j++) {
         const k = keys[j]!;
-        enter(Math.floor(k / batch));
+        const e = (k / batch) | 0;
+        tally?.count(e, len);
+        history?.push({ tick: tick0 + k, add: true, spte: base + k });
         const allocations = store.descAllocations;
-        len = this.rmapAdd(gfn, base + k, tick0 + k) < 0 ? 0 : len + 1;
+        const count = store.add(gfn, base + k);
         if (store.descAllocations !== allocations) allocated[k >>> 3]! |= 1 << (k & 7);
+        if (count <= RMAP_RECYCLE_THRESHOLD) {
+          len++;
+          continue;
+        }
+        const descs = store.descs;
+        this.recycled += store.zapAll(gfn);
+        tally?.zap(e, len + 1, descs - store.descs);
+        len = 0;
       }
       // The removal pass draws r() again for every spte: its draws follow the add pass's M.
       for (let j = from; j < to; j++) {
         const k = keys[j]!;
         if (toUnit(mulberry32At(seed, M + k)) * 100 >= removePercent) continue;
-        const e = addEvents + Math.floor(k / batch);
-        enter(e);
-        if (!this.rmapRemove(gfn, base + k, tick0 + M + k)) continue;
+        const descs = store.descs;
+        if (!store.remove(gfn, base + k)) continue;
+        history?.push({ tick: tick0 + M + k, add: false, spte: base + k });
+        if (tally) {
+          const e = addEvents + ((k / batch) | 0);
+          tally.count(e, len);
+          tally.freed[e]! += descs - store.descs;
+        }
         len--;
-        tally.removed[e]!++;
       }
-      tally.close(len, store.descs, this.recycled);
     };
     yield* new DrawsByGfn(seed, M, op.gfns).visit(this.onlyGfn, applyGfn);
 
-    // A chain query's replay needs only the gfn's history, not the events' summaries.
-    const summaries = this.history ? null : this.eventSummaries(tally, before, allocated, M, batch);
+    const summaries = tally && this.eventSummaries(tally, before, allocated, M, batch);
     const title = `random workload (seed ${seed})`;
     let removed = 0;
     for (let e = 0; e < 2 * addEvents; e++) {
       const add = e < addEvents;
       const done = Math.min(M, ((add ? e : e - addEvents) + 1) * batch);
-      removed += tally.removed[e]!;
+      if (!add) removed += tally?.operations(e) ?? 0;
       this.tick = tick0 + (add ? 0 : M) + done;
       this.eventSummary = summaries?.[e] ?? null;
       yield {
