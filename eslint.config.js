@@ -89,7 +89,9 @@ const ENGINE_MAY_NOT_IMPORT = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist', 'test-results', 'playwright-report', 'node_modules', 'coverage'] },
+  {
+    ignores: ['dist', 'dist-cli', 'test-results', 'playwright-report', 'node_modules', 'coverage'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
