@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { PteListStore, type RmapAlgorithm } from './rmap';
 
 type Op = { add: boolean; gfn: number; pick: number };
-/** Neighbours, and gfns in other head segments and in the sparse map. */
-const GFNS = [0, 1, 2, 4095, 4096, 70_000, 2 ** 33];
+/** Neighbours, both sides of a head segment boundary (1Ki gfns), of the last dense segment, and the sparse map. */
+const GFNS = [0, 1, 2, 1023, 1024, 70_000, 2 ** 25 - 1, 2 ** 25, 2 ** 33];
 const opArb = fc.record({ add: fc.boolean(), gfn: fc.constantFrom(...GFNS), pick: fc.nat() });
 
 function checkInvariants(
@@ -31,6 +31,7 @@ function checkInvariants(
     expect(new Set(inChain)).toEqual(set);
     expect(inChain.length).toBe(set.size);
     expect(s.lengthOf(gfn)).toBe(set.size);
+    expect(s.newest(gfn)).toBe(set.size ? Math.max(...set) : -1);
     if (set.size) heads++;
     sptes += set.size;
     if (c.form !== 'descs') continue;

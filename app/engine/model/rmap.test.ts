@@ -173,3 +173,23 @@ describe('random workload contract (docs/scenario.md)', () => {
     }
   });
 });
+
+describe('memory', () => {
+  it('grows with the gfns touched, not with the range they are spread over', () => {
+    const s = new PteListStore('append', 14);
+    // 1,000 gfns 2^21 apart: each in its own head segment of 1Ki gfns (8 KB), up to 2^31.
+    for (let i = 0; i < 1000; i++) s.add(i * 2 ** 21, i);
+    expect(s.bytes).toBe(1000 * 1024 * 8);
+  });
+  it('asks before each allocation, so a budget can refuse it', () => {
+    const asked: number[] = [];
+    const s = new PteListStore('head-insert', 14, (bytes) => {
+      if (asked.length === 2) throw new RangeError('over budget');
+      asked.push(bytes);
+    });
+    fill(s, 5, 2); // a head segment, then the first descriptor segment (64Ki × 16 ints)
+    expect(asked).toEqual([1024 * 8, 65536 * 16 * 4]);
+    expect(() => s.add(2 ** 20, 0)).toThrow('over budget');
+    expect(s.bytes).toBe(asked[0]! + asked[1]!);
+  });
+});

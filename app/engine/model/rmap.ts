@@ -11,6 +11,9 @@
  * Layout: descriptors live in 64Ki-descriptor segments (no copy when the pool
  * grows); each is [more + 1, spte_count | tail_count << 8, slots…], so a descriptor
  * with 14 slots is 64 bytes and its header shares a cache line with its slots.
+ * Heads live in segments of 1Ki gfns (8 KB), created when a gfn in them is first
+ * mapped, so a workload spread thinly over a huge gfn range costs memory in
+ * proportion to the gfns it touches, not to the range.
  *
  * Two algorithms:
  *  - 'append' (v5.15..v6.3 pte_list_add): walk to the first non-full descriptor,
@@ -25,9 +28,9 @@ export type RmapAlgorithm = 'append' | 'head-insert';
 
 const DESC_SEG_SHIFT = 16;
 const DESC_SEG_MASK = (1 << DESC_SEG_SHIFT) - 1;
-const HEAD_SEG_SHIFT = 16;
+const HEAD_SEG_SHIFT = 10;
 const HEAD_SEG_MASK = (1 << HEAD_SEG_SHIFT) - 1;
-/** gfns below this use an indexed array of head segments; larger ones a Map. */
+/** gfns below 2^25 use an indexed array of head segments; larger ones a Map. */
 const DENSE_HEAD_SEGMENTS = 1 << 15;
 const MORE = 0;
 const COUNT = 1;
@@ -67,19 +70,32 @@ export class PteListStore {
   descs = 0;
   /** Descriptors taken from the allocator so far (the vCPU cache bookkeeping reads this). */
   descAllocations = 0;
+  /** Bytes of typed arrays allocated for heads and descriptors. */
+  bytes = 0;
 
-  constructor(algorithm: RmapAlgorithm, capacity: number) {
+  /** `onGrow(bytes)` is told before each allocation (a budget can refuse it by throwing). */
+  constructor(
+    algorithm: RmapAlgorithm,
+    capacity: number,
+    private readonly onGrow: ((bytes: number) => void) | null = null,
+  ) {
     if (capacity < 2 || capacity > 255) throw new RangeError(`pte_list_desc capacity ${capacity}`);
     this.algorithm = algorithm;
     this.capacity = capacity;
     this.stride = capacity + SLOT0;
   }
 
+  private allocate(ints: number): Int32Array {
+    this.onGrow?.(ints * 4);
+    this.bytes += ints * 4;
+    return new Int32Array(ints);
+  }
+
   private headSeg(gfn: number, create: boolean): Int32Array | undefined {
     const key = gfn < 0x80000000 ? gfn >>> HEAD_SEG_SHIFT : Math.floor(gfn / (HEAD_SEG_MASK + 1));
     let seg = key < DENSE_HEAD_SEGMENTS ? this.denseHeads[key] : this.sparseHeads.get(key);
     if (!seg && create) {
-      seg = new Int32Array((HEAD_SEG_MASK + 1) * 2);
+      seg = this.allocate((HEAD_SEG_MASK + 1) * 2);
       if (key < DENSE_HEAD_SEGMENTS) this.denseHeads[key] = seg;
       else this.sparseHeads.set(key, seg);
     }
@@ -108,7 +124,7 @@ export class PteListStore {
     }
     const d = this.poolUsed++;
     if ((d & DESC_SEG_MASK) === 0)
-      this.descSegs.push(new Int32Array((DESC_SEG_MASK + 1) * this.stride));
+      this.descSegs.push(this.allocate((DESC_SEG_MASK + 1) * this.stride));
     return d;
   }
 
@@ -294,6 +310,22 @@ export class PteListStore {
   lengthOf(gfn: number): number {
     const h = this.headSeg(gfn, false);
     return h ? h[(gfn & HEAD_SEG_MASK) * 2 + 1]! : 0;
+  }
+
+  /** The most recently added spte still in the gfn's rmap (ids grow with time), or -1. */
+  newest(gfn: number): number {
+    const h = this.headSeg(gfn, false);
+    const head = h ? h[(gfn & HEAD_SEG_MASK) * 2]! : 0;
+    if (head >= 0) return head - 1;
+    let best = 0;
+    for (let d = -head - 1; d >= 0;) {
+      const s = this.seg(d);
+      const b = this.base(d);
+      const end = b + SLOT0 + (s[b + COUNT]! & 0xff);
+      for (let i = b + SLOT0; i < end; i++) if (s[i]! > best) best = s[i]!;
+      d = s[b + MORE]! - 1;
+    }
+    return best - 1;
   }
 
   chain(gfn: number): ChainView {

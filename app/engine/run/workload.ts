@@ -115,16 +115,6 @@ export class VmRuntime {
     };
   }
 
-  /** The most recently added spte still in the gfn's rmap (ids grow with time). */
-  private newest(gfn: number): number | null {
-    const c = this.store.chain(gfn);
-    if (c.form === 'empty') return null;
-    if (c.form === 'single') return c.spte;
-    let best = -1;
-    for (const d of c.descs) for (const s of d.slots) if (s !== null && s > best) best = s;
-    return best;
-  }
-
   private describeAdd(gfn: number, lenBefore: number, allocated: number, count: number): string {
     const head = `gfn ${gfn}: `;
     if (count < 0)
@@ -177,8 +167,8 @@ export class VmRuntime {
           let last = -1;
           const skip = !this.applies(op.gfn);
           for (let k = 0; k < n && !skip; k++) {
-            const spte = this.newest(op.gfn);
-            if (spte === null) break;
+            const spte = this.store.newest(op.gfn);
+            if (spte < 0) break;
             this.store.remove(op.gfn, spte);
             this.history?.push({ tick: this.tick + k, add: false, spte });
             last = spte;
