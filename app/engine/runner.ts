@@ -5,7 +5,18 @@
  */
 import { check, type Finding } from './checker';
 import { applyEdits } from './edits';
+import { PTE_LIST_EXT } from './constants';
 import { initialState } from './model/globals';
+import {
+  COST_US,
+  DEFAULT_BUDGET,
+  EVENT_BYTES,
+  metered,
+  OverBudget,
+  WorkMeter,
+  type Budget,
+} from './run/budget';
+import { estimateCost, overBudget } from './run/cost';
 import { Machine, type FaultReport, type MachineResult } from './run/interpreter';
 import type { Trace } from './run/trace';
 import { validateScenario, type Result, type Scenario } from './scenario';
@@ -36,23 +47,43 @@ export interface RunStream {
   readonly edits: string[];
   /** Grows as the run advances. */
   readonly trace: Trace;
-  /** Runs one module operation or workload event; false once the run is over. */
+  /**
+   * Runs one module operation or workload event, or a turn's worth of a long one;
+   * false once the run is over. Throws OverBudget when the run goes over its budget.
+   */
   advance(): boolean;
+  /** The share of the estimated work done, 0 to 1 (1 once the run is over). */
+  progress(): number;
   /** Runs to the end (if needed) and checks the trace. */
   finish(): RunResult;
 }
 
-/** `base`: the variant to run instead of the built-in one the scenario names (e.g. an imported kernel). */
+/** A run refused or stopped for its cost, as a failed Result. */
+const refusal = (e: OverBudget) => ({ ok: false as const, error: e.message, overBudget: e.factor });
+
+/**
+ * Starts a run within `budget`: refused at once when its estimated cost is over
+ * it, metered while it runs (see run/budget.ts). `base`: the variant to run
+ * instead of the built-in one the scenario names (e.g. an imported kernel).
+ */
 export function startRun(
   scenario: Scenario,
   base: VariantDef = VARIANTS[scenario.kernel],
+  budget: Budget = DEFAULT_BUDGET,
 ): Result<RunStream> {
   const applied = applyEdits(base, scenario.edits);
   if (!applied.ok) return { ok: false, error: `invalid scenario: ${applied.error}` };
   const variant = applied.value.variant;
+  // nr_sptes_per_pte_list can be as small as 2 (with TDP): the costliest the variant can be.
+  const capacity = variant.rmap.capacity === 'PTE_LIST_EXT' ? PTE_LIST_EXT : 2;
+  const cost = estimateCost(scenario, variant.rmap.algorithm, capacity);
+  const refused = overBudget(cost, budget);
+  if (refused) return refusal(refused);
+  const meter = new WorkMeter(budget, cost.us);
   const machine = new Machine(variant, scenario, initialState(variant.shape, scenario.params));
   const steps = machine.steps();
   let done: MachineResult | null = null;
+  let traced = 0;
   const stream: RunStream = {
     scenario,
     variant,
@@ -60,10 +91,15 @@ export function startRun(
     trace: machine.trace,
     advance() {
       if (done) return false;
-      const r = steps.next();
+      const r = metered(meter, () => steps.next());
       if (r.done) done = r.value;
+      const events = machine.trace.length - traced;
+      traced += events;
+      meter.charge(events * COST_US.event);
+      meter.grow(events * EVENT_BYTES);
       return !r.done;
     },
+    progress: () => (done ? 1 : meter.progress()),
     finish() {
       while (stream.advance());
       const m = done!;
@@ -83,13 +119,23 @@ export function startRun(
   return { ok: true, value: stream };
 }
 
-export function runValidated(scenario: Scenario, base?: VariantDef): Result<RunResult> {
-  const stream = startRun(scenario, base);
-  return stream.ok ? { ok: true, value: stream.value.finish() } : stream;
+export function runValidated(
+  scenario: Scenario,
+  base?: VariantDef,
+  budget?: Budget,
+): Result<RunResult> {
+  const stream = startRun(scenario, base, budget);
+  if (!stream.ok) return stream;
+  try {
+    return { ok: true, value: stream.value.finish() };
+  } catch (e) {
+    if (e instanceof OverBudget) return refusal(e);
+    throw e;
+  }
 }
 
-/** Validates then runs; never throws for bad input. */
-export function runScenario(input: unknown): Result<RunResult> {
+/** Validates then runs within `budget`; never throws for bad input. */
+export function runScenario(input: unknown, budget?: Budget): Result<RunResult> {
   const v = validateScenario(input);
-  return v.ok ? runValidated(v.value) : v;
+  return v.ok ? runValidated(v.value, undefined, budget) : v;
 }

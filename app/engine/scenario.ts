@@ -116,7 +116,8 @@ export type Edit = Parsed['edits'][number];
 /** A validated scenario with every default filled in. */
 export type Scenario = Omit<Parsed, 'modules' | 'fail'> & { modules: ModuleOp[]; fail: Fault[] };
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: string };
+/** `overBudget`: the run was refused or stopped for its cost, and needs this many times its budget. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: string; overBudget?: number };
 
 function formatPath(path: readonly PropertyKey[]): string {
   let out = '';

@@ -30,6 +30,9 @@ const DESC_SEG_SHIFT = 16;
 const DESC_SEG_MASK = (1 << DESC_SEG_SHIFT) - 1;
 const HEAD_SEG_SHIFT = 10;
 const HEAD_SEG_MASK = (1 << HEAD_SEG_SHIFT) - 1;
+/** Allocation units, for estimating memory: gfns per head segment (8 bytes each), descriptors per segment. */
+export const HEAD_SEGMENT_GFNS = HEAD_SEG_MASK + 1;
+export const DESC_SEGMENT_DESCS = DESC_SEG_MASK + 1;
 /** gfns below 2^25 use an indexed array of head segments; larger ones a Map. */
 const DENSE_HEAD_SEGMENTS = 1 << 15;
 const MORE = 0;

@@ -20,12 +20,19 @@ const GROUP_BITS = 11;
 /** 32 MB of gaps: one part up to about 2^24 draws (the 16M bench). */
 const UNITS_PER_PART = 1 << 24;
 const LONG_GAP = 1 << 16;
-/** The caller gets a turn (a cancel can get in) after about this many draws applied, */
-const DRAWS_PER_TURN = 1 << 18;
-/** or this many draws counted or listed. */
-const DRAWS_PER_SLICE = 1 << 20;
+/** The caller gets a turn (a cancel can get in) after this many draws counted or listed. */
+const DRAWS_PER_SLICE = 1 << 18;
 
-export type GfnVisitor = (gfn: number, keys: Int32Array, from: number, to: number) => void;
+/**
+ * Applies one gfn's draws, keys[from, to); returns nothing, or what to yield
+ * through when the visitor wants a turn (a long chain, or its work meter says so).
+ */
+export type GfnVisitor = (
+  gfn: number,
+  keys: Int32Array,
+  from: number,
+  to: number,
+) => Iterable<null> | void;
 
 export class DrawsByGfn {
   private readonly shift: number;
@@ -48,6 +55,17 @@ export class DrawsByGfn {
     this.shift = Math.max(0, bits - GROUP_BITS);
     this.starts = new Int32Array((1 << (bits - this.shift)) + 1);
     this.last = new Int32Array(this.starts.length - 1);
+  }
+
+  /** Bytes an op of `draws` over `gfns` holds while it is visited (an estimate for its budget). */
+  static bytesFor(draws: number, gfns: number): number {
+    const bits = gfnBits(gfns);
+    const shift = Math.max(0, bits - GROUP_BITS);
+    const groups = 2 ** (bits - shift);
+    // A group sorts its draws (4 arrays of 4 bytes) unless it is one gfn (its keys only).
+    const largest = Math.ceil(draws / groups) * 1.2 + 64;
+    const batch = shift > 0 ? 16 * largest : 4 * largest;
+    return Math.min(draws * 1.01 + 1024, UNITS_PER_PART) * 2 + batch + groups * 12;
   }
 
   /** The gfn draw k picks, as r() × gfns in the contract. */
@@ -82,14 +100,7 @@ export class DrawsByGfn {
       let end = first + 1;
       while (end < groups && starts[end + 1]! - starts[first]! <= perPart) end++;
       yield* this.list(first, end);
-      let sinceTurn = 0;
-      for (let g = first; g < end; g++) {
-        sinceTurn += this.visitGroup(g, each);
-        if (sinceTurn >= DRAWS_PER_TURN) {
-          sinceTurn = 0;
-          yield null;
-        }
-      }
+      for (let g = first; g < end; g++) yield* this.visitGroup(g, each);
       first = end;
     }
   }
@@ -111,7 +122,8 @@ export class DrawsByGfn {
       }
       yield null;
     }
-    if (n) each(gfn, keys, 0, n);
+    const turn = n ? each(gfn, keys, 0, n) : undefined;
+    if (turn) yield* turn;
   }
 
   /** Lists the draws of groups [first, end) into gaps, each group's in drawn order. */
@@ -146,14 +158,15 @@ export class DrawsByGfn {
     }
   }
 
-  /** Visits the gfns of group g (listed); returns its number of draws. */
-  private visitGroup(g: number, each: GfnVisitor): number {
+  /** Visits the gfns of group g (listed). */
+  private *visitGroup(g: number, each: GfnVisitor): Generator<null> {
     const offset = this.starts[this.listed]!;
     const start = this.starts[g]! - offset;
     const end = this.starts[g + 1]! - offset;
-    if (start === end) return 0;
-    const batch = this.local.reserve(end - start);
+    if (start === end) return;
     const { gaps, shift } = this;
+    // A group of one gfn (shift 0) needs no sort, so only its keys.
+    const batch = this.local.reserve(end - start, shift > 0);
     const lowMask = (1 << shift) - 1;
     let n = 0;
     for (let u = start, k = -1; u < end; n++) {
@@ -163,8 +176,9 @@ export class DrawsByGfn {
       if (shift > 0) batch.gfns[n] = this.gfnOf(k) & lowMask;
     }
     if (shift === 0) {
-      each(g, batch.keys, 0, n);
-      return n;
+      const turn = each(g, batch.keys, 0, n);
+      if (turn) yield* turn;
+      return;
     }
     const { sortedGfns, sortedKeys } = batch.sortByGfn(n, lowMask + 1);
     const high = g << shift;
@@ -172,9 +186,9 @@ export class DrawsByGfn {
       const low = sortedGfns[j]!;
       let run = j + 1;
       while (run < n && sortedGfns[run] === low) run++;
-      each(high | low, sortedKeys, j, run);
+      const turn = each(high | low, sortedKeys, j, run);
+      if (turn) yield* turn;
       j = run;
     }
-    return n;
   }
 }

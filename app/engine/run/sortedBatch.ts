@@ -19,10 +19,11 @@ export class GfnSortedBatch {
   sortedKeys = new Int32Array(0);
   private readonly counts = new Int32Array((1 << MAX_DIGIT_BITS) + 1);
 
-  reserve(n: number): this {
-    if (this.gfns.length < n) {
+  /** Room for n draws: their keys, and their gfns and the sorted pairs if they are to be sorted. */
+  reserve(n: number, sorting = true): this {
+    if (this.keys.length < n) this.keys = new Int32Array(n);
+    if (sorting && this.gfns.length < n) {
       this.gfns = new Int32Array(n);
-      this.keys = new Int32Array(n);
       this.sortedGfns = new Int32Array(n);
       this.sortedKeys = new Int32Array(n);
     }

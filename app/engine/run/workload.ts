@@ -16,6 +16,7 @@ import { mulberry32At, toUnit } from '../model/prng';
 import { PteListStore, type RmapAlgorithm } from '../model/rmap';
 import type { RmapSummary } from '../model/state';
 import type { WorkloadOp } from '../scenario';
+import { activeMeter, COST_US, type WorkMeter } from './budget';
 import { DrawsByGfn } from './drawsByGfn';
 import { EventTally, type VcpuCache } from './eventTally';
 
@@ -24,6 +25,13 @@ export const PER_SPTE_EVENT_LIMIT = 256;
 export const EVENT_BATCHES = 64;
 /** A random op is applied at least this many sptes at a time (one event each). */
 const MIN_RANDOM_BATCH = 256;
+/** Sptes per event of a random op of M sptes; it makes two passes of events (adds, removals). */
+const randomBatch = (M: number) => Math.max(MIN_RANDOM_BATCH, Math.ceil(M / EVENT_BATCHES));
+export const randomOpEvents = (M: number) => 2 * Math.ceil(M / randomBatch(M));
+/** A gfn with more draws than this is applied in slices, metered and with turns between them. */
+const SLICE_DRAWS = 4096;
+/** What a visitor yields through to give a turn. */
+const TURN: Iterable<null> = [null];
 
 export interface WorkloadStep {
   opIndex: number;
@@ -49,14 +57,17 @@ export class VmRuntime {
   /**
    * `onlyGfn`: replay mode for a chain query — ops on other gfns only advance the
    * tick and the spte ids, so one gfn's chain is rebuilt exactly as the full run built it.
+   * `meter` counts the work and memory (by default the run's, see budget.ts) and
+   * stops the run when it goes over its budget.
    */
   constructor(
     algorithm: RmapAlgorithm,
     capacity: number,
     private readonly descBytes: number,
     private readonly onlyGfn: number | null = null,
+    private readonly meter: WorkMeter = activeMeter(),
   ) {
-    this.store = new PteListStore(algorithm, capacity);
+    this.store = new PteListStore(algorithm, capacity, (bytes) => meter.grow(bytes));
     this.history = onlyGfn === null ? null : [];
   }
 
@@ -158,7 +169,13 @@ export class VmRuntime {
         let detail: string;
         if (op.op === 'map') {
           let count = 0;
-          for (let k = 0; k < n; k++) count = this.add(op.gfn, this.nextSpte++);
+          for (let k = 0; k < n; k++) {
+            count = this.add(op.gfn, this.nextSpte++);
+            // Appending walks every full descriptor before the one it fills.
+            const walked = this.store.algorithm === 'append' ? count / this.store.capacity : 0;
+            if (this.meter.charge(COST_US.mapSpte + walked * COST_US.descHop) && !perSpte)
+              yield null;
+          }
           detail = perSpte
             ? this.describeAdd(op.gfn, lenBefore, this.store.descAllocations - allocsBefore, count)
             : `gfn ${op.gfn}: ${n} sptes added (${done + n}/${op.sptes})`;
@@ -167,6 +184,9 @@ export class VmRuntime {
           let last = -1;
           const skip = !this.applies(op.gfn);
           for (let k = 0; k < n && !skip; k++) {
+            // Finding the newest spte scans the chain, and removing it scans again.
+            const turn = this.meter.charge(2 * this.store.lengthOf(op.gfn) * COST_US.slot);
+            if (turn && !perSpte) yield null;
             const spte = this.store.newest(op.gfn);
             if (spte < 0) break;
             this.store.remove(op.gfn, spte);
@@ -227,7 +247,8 @@ export class VmRuntime {
    * counted in its event (EventTally), and the vCPU cache, the one state that
    * depends on the order of faults across gfns, is charged afterwards in fault
    * order. A chain query's replay (one gfn, its history kept) needs neither.
-   * Yields null while applying (no event yet), then one step per event.
+   * Yields null while applying (no event yet, a turn for others), then one step
+   * per event.
    */
   private *random(
     opIndex: number,
@@ -238,21 +259,30 @@ export class VmRuntime {
     const base = this.nextSpte;
     this.nextSpte += M;
     const tick0 = this.tick;
-    const batch = Math.max(MIN_RANDOM_BATCH, Math.ceil(M / EVENT_BATCHES));
+    const batch = randomBatch(M);
     const addEvents = Math.ceil(M / batch);
     const before = this.summary();
     const history = this.history;
     const tally = history ? null : new EventTally(addEvents);
+    const meter = this.meter;
+    const grouping = DrawsByGfn.bytesFor(M, op.gfns) + M / 8;
+    meter.grow(grouping);
     // pte_list_add() allocates at most one descriptor, so one bit per fault.
     const allocated = new Uint8Array(history ? 0 : (M + 7) >>> 3);
     const store = this.store;
-    const applyGfn = (gfn: number, keys: Int32Array, from: number, to: number) => {
-      let len = store.lengthOf(gfn);
+    // Descriptors an appending add walks past, per slot of the chain it finds.
+    const hop = store.algorithm === 'append' ? COST_US.descHop / store.capacity : 0;
+    // The gfn being applied: its rmap length, and the chain slots its operations passed.
+    let len = 0;
+    let walked = 0;
+    let scanned = 0;
+    const adds = (gfn: number, keys: Int32Array, from: number, to: number) => {
       for (let j = from; j < to; j++) {
         const k = keys[j]!;
         const e = (k / batch) | 0;
         tally?.count(e, len);
         history?.push({ tick: tick0 + k, add: true, spte: base + k });
+        walked += len;
         const allocations = store.descAllocations;
         const count = store.add(gfn, base + k);
         if (store.descAllocations !== allocations) allocated[k >>> 3]! |= 1 << (k & 7);
@@ -265,10 +295,13 @@ export class VmRuntime {
         tally?.zap(e, len + 1, descs - store.descs);
         len = 0;
       }
-      // The removal pass draws r() again for every spte: its draws follow the add pass's M.
+    };
+    // The removal pass draws r() again for every spte: its draws follow the add pass's M.
+    const removals = (gfn: number, keys: Int32Array, from: number, to: number) => {
       for (let j = from; j < to; j++) {
         const k = keys[j]!;
         if (toUnit(mulberry32At(seed, M + k)) * 100 >= removePercent) continue;
+        scanned += len;
         const descs = store.descs;
         if (!store.remove(gfn, base + k)) continue;
         history?.push({ tick: tick0 + M + k, add: false, spte: base + k });
@@ -280,7 +313,30 @@ export class VmRuntime {
         len--;
       }
     };
-    yield* new DrawsByGfn(seed, M, op.gfns).visit(this.onlyGfn, applyGfn);
+    /** Charges the draws applied since the last charge; true when it is time for a turn. */
+    const charge = (draws: number) => {
+      const us = draws * COST_US.randomSpte + walked * hop + scanned * COST_US.slot;
+      walked = scanned = 0;
+      return meter.charge(us);
+    };
+    function* inSlices(gfn: number, keys: Int32Array, from: number, to: number) {
+      for (let j = from; j < to; j += SLICE_DRAWS) {
+        adds(gfn, keys, j, Math.min(to, j + SLICE_DRAWS));
+        if (charge(Math.min(to, j + SLICE_DRAWS) - j)) yield null;
+      }
+      for (let j = from; j < to; j += SLICE_DRAWS) {
+        removals(gfn, keys, j, Math.min(to, j + SLICE_DRAWS));
+        if (charge(0)) yield null;
+      }
+    }
+    yield* new DrawsByGfn(seed, M, op.gfns).visit(this.onlyGfn, (gfn, keys, from, to) => {
+      len = store.lengthOf(gfn);
+      if (to - from > SLICE_DRAWS) return inSlices(gfn, keys, from, to);
+      adds(gfn, keys, from, to);
+      removals(gfn, keys, from, to);
+      return charge(to - from) ? TURN : undefined;
+    });
+    meter.release(grouping);
 
     const summaries = tally && this.eventSummaries(tally, before, allocated, M, batch);
     const title = `random workload (seed ${seed})`;
