@@ -80,6 +80,37 @@ describe('EngineApi.run', () => {
     expect(a.at(-1)!.outcome).toEqual({ runId: 1, status: 'cancelled' });
     expect(b.at(-1)!.outcome).toMatchObject({ runId: 2, status: 'done' });
   });
+
+  it('a newer run cancels one busy inside a single gfn (the op yields within it)', async () => {
+    // 2^17 sptes on one gfn: grouped at once, then ~100 ms of work on one chain, recycled 130 times.
+    const ONE_GFN = {
+      ...SEED,
+      workload: [{ op: 'random', seed: 1, gfns: 1, sptes: 1 << 17, removePercent: 50 }],
+    };
+    // A clock that ticks 1 ms per reading: a 16 ms slice is 16 advances, whatever the machine.
+    let t = 0;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => t++);
+    const api = createEngineApi();
+    const [a] = await Promise.all([collect(ONE_GFN, api, 1), collect(SEED, api, 2)]).finally(() =>
+      clock.mockRestore(),
+    );
+    expect(a.at(-1)!.outcome).toEqual({ runId: 1, status: 'cancelled' });
+    // Cancelled while applying the op: none of its events (they come once it is applied) was sent.
+    expect(a.flatMap((m) => m.events).filter((e) => e.kind === 'workload')).toEqual([]);
+  });
+
+  it('a run too costly to start is refused in one message that says why', async () => {
+    const costly = {
+      ...SEED,
+      workload: [{ op: 'random', seed: 1, gfns: 1, sptes: 1 << 25, removePercent: 50 }],
+    };
+    const messages = await collect(costly);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.outcome).toMatchObject({
+      status: 'invalid',
+      error: expect.stringMatching(/^too costly to run: /),
+    });
+  });
 });
 
 describe('EngineApi.validate and chain', () => {

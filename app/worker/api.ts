@@ -6,6 +6,7 @@
 import {
   ChainIndex,
   compareRuns,
+  OverBudget,
   runScenario,
   startRun,
   validateScenario,
@@ -145,7 +146,13 @@ export function createEngineApi(): EngineApi {
       for (;;) {
         const sliceEnd = now() + STREAM_INTERVAL_MS;
         let more = true;
-        while (more && now() < sliceEnd) more = stream.advance();
+        try {
+          while (more && now() < sliceEnd) more = stream.advance();
+        } catch (e) {
+          // Over its budget: what ran so far is dropped, the reason shown as for a bad scenario.
+          if (e instanceof OverBudget) return fail(e.message);
+          throw e;
+        }
         const events = stream.trace.events.slice(sent);
         sent += events.length;
         const end = more ? undefined : finish(runId, stream, right);
