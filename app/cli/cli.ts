@@ -3,22 +3,39 @@
  * tests exercise exactly what `npm run mmu` runs. See mmu.ts for the process glue.
  */
 import { parseArgs } from 'node:util';
-import { compareJson, compareReport, runScenario, VARIANTS, VARIANT_IDS } from '../engine';
+import {
+  compareJson,
+  compareReport,
+  DEFAULT_BUDGET,
+  LIMITS,
+  runScenario,
+  VARIANTS,
+  VARIANT_IDS,
+  type Budget,
+  type Result,
+} from '../engine';
 import type { RunResult } from '../engine';
 import { checkTrace } from '../engine/ftrace/check';
 import { parseFtrace } from '../engine/ftrace/parse';
 import { traceCheckJson, traceCheckText } from '../engine/ftrace/report';
 import { toJsonReport, toTextReport } from '../engine/report';
 
-export const USAGE = `usage: mmu run <scenario.json|-> [--format json|text] [--fail-on-findings]
-       mmu compare <left.json|-> <right.json|-> [--format text|markdown|json]
+export const USAGE = `usage: mmu run <scenario.json|-> [--format json|text] [--fail-on-findings] [--budget <n>]
+       mmu compare <left.json|-> <right.json|-> [--format text|markdown|json] [--budget <n>]
        mmu trace-check <trace.txt|-> --kernel <id> --vendor <intel|amd> [--params k=v,...]
                        [--fail <point>[:<nth>]] [--forced <function>] [--format text|json]
-       mmu variants [--format json|text]`;
+       mmu variants [--format json|text]
+--budget <n>: allow n times the default work and memory a run may take (${DEFAULT_BUDGET.us / 1e6} s, ${DEFAULT_BUDGET.bytes / 2 ** 30} GB)`;
+
+/** A function_graph capture of a module load is a few MB; nothing read may be larger than this. */
+export const MAX_TRACE_BYTES = 64 * 2 ** 20;
 
 export interface CliIo {
-  /** Reads a path, or stdin for "-"; throws a NodeJS.ErrnoException on failure. */
-  read(path: string): string;
+  /**
+   * Reads a path, or stdin for "-", stopping as soon as it passes `limit` bytes;
+   * throws a NodeJS.ErrnoException on failure (EFBIG: over the limit).
+   */
+  read(path: string, limit: number): string;
 }
 
 export interface CliOutput {
@@ -46,11 +63,17 @@ function locateJsonError(message: string, text: string): string {
   return `${message} (line ${line}, column ${column})`;
 }
 
-function readText(io: CliIo, path: string): string {
+/** The text of a file or stdin, read as far as `limit` bytes; `what` names it when it is larger. */
+function readText(io: CliIo, path: string, limit: number, what: string): string {
   try {
-    return io.read(path);
+    // A UTF-8 byte order mark is not part of the text (the app's file reader drops it too).
+    return io.read(path, limit).replace(/^\uFEFF/, '');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EFBIG')
+      throw new CliError(
+        `${path === '-' ? 'stdin' : path}: too large: ${what} is at most ${limit} bytes (${limit / 1024} KiB)`,
+      );
     throw new CliError(
       `${path}: cannot read (${code === 'ENOENT' ? 'no such file' : (code ?? String(e))})`,
     );
@@ -58,7 +81,7 @@ function readText(io: CliIo, path: string): string {
 }
 
 function readScenario(io: CliIo, path: string): unknown {
-  const text = readText(io, path);
+  const text = readText(io, path, LIMITS.maxScenarioBytes, 'a scenario');
   const name = path === '-' ? 'stdin' : path;
   if (!text.trim()) throw new CliError(`${name}: empty input, expected a scenario JSON object`);
   try {
@@ -82,16 +105,33 @@ function formatFor<C extends keyof typeof FORMATS>(
   return format as (typeof FORMATS)[C][number];
 }
 
+/** `--budget <n>`: n times the default budget. */
+function budgetFor(given: string | undefined): Budget {
+  if (given === undefined) return DEFAULT_BUDGET;
+  const n = Number(given);
+  if (!(n > 0) || !Number.isFinite(n))
+    throw new CliError(`--budget must be a positive number, not ${JSON.stringify(given)}`);
+  return { us: DEFAULT_BUDGET.us * n, bytes: DEFAULT_BUDGET.bytes * n };
+}
+
+/** A run's result, or the CliError that says why it did not run (and how to let it). */
+function ran(result: Result<RunResult>, name = ''): RunResult {
+  if (result.ok) return result.value;
+  const raise =
+    result.overBudget === undefined
+      ? ''
+      : ` (--budget ${Math.ceil(result.overBudget * 10) / 10} or more lets it run)`;
+  throw new CliError(`${name}${result.error}${raise}`);
+}
+
 /** Two scenarios side by side: a review to paste into a reply (see docs/compare.md). */
-function compare(io: CliIo, files: string[], given: string | undefined) {
+function compare(io: CliIo, files: string[], given: string | undefined, budget: Budget) {
   if (files.length !== 2) throw new CliError(USAGE);
   const format = formatFor('compare', given);
-  const [left, right] = files.map((path) => {
-    const result = runScenario(readScenario(io, path));
+  const [left, right] = files.map((path) =>
     // Say which of the two is wrong (read and parse errors already do).
-    if (!result.ok) throw new CliError(`${path === '-' ? 'stdin' : path}: ${result.error}`);
-    return result.value;
-  }) as [RunResult, RunResult];
+    ran(runScenario(readScenario(io, path), budget), `${path === '-' ? 'stdin' : path}: `),
+  ) as [RunResult, RunResult];
   return {
     out:
       format === 'json'
@@ -145,7 +185,7 @@ function traceCheck(io: CliIo, files: string[], o: TraceCheckOptions) {
   if (!result.ok) throw new CliError(result.error);
   const path = files[0]!;
   const name = path === '-' ? 'stdin' : path;
-  const capture = parseFtrace(readText(io, path));
+  const capture = parseFtrace(readText(io, path, MAX_TRACE_BYTES, 'a trace'));
   if (!capture.ok) throw new CliError(`${name}: ${capture.error}`);
   const checked = checkTrace(capture.value, result.value, {
     skippedBodies: o.forced ? [o.forced] : [],
@@ -173,6 +213,7 @@ function execute(argv: string[], io: CliIo): { out: string; code: number } {
         params: { type: 'string' },
         fail: { type: 'string' },
         forced: { type: 'string' },
+        budget: { type: 'string' },
       },
       allowPositionals: true,
       strict: true,
@@ -192,7 +233,7 @@ function execute(argv: string[], io: CliIo): { out: string; code: number } {
   if (traceOnly.length) throw new CliError(`--${traceOnly[0]} is for mmu trace-check`);
   if (command === 'compare') {
     if (parsed.values['fail-on-findings']) throw new CliError('--fail-on-findings is for mmu run');
-    return compare(io, files, parsed.values.format);
+    return compare(io, files, parsed.values.format, budgetFor(parsed.values.budget));
   }
   const format = formatFor('run', parsed.values.format);
   const [file, ...extra] = files;
@@ -212,12 +253,11 @@ function execute(argv: string[], io: CliIo): { out: string; code: number } {
     };
   }
   if (command !== 'run' || !file || extra.length) throw new CliError(USAGE);
-  const result = runScenario(readScenario(io, file));
-  if (!result.ok) throw new CliError(result.error);
-  const code = parsed.values['fail-on-findings'] && result.value.findings.length ? 1 : 0;
+  const budget = budgetFor(parsed.values.budget);
+  const result = ran(runScenario(readScenario(io, file), budget));
+  const code = parsed.values['fail-on-findings'] && result.findings.length ? 1 : 0;
   return {
-    out:
-      format === 'json' ? JSON.stringify(toJsonReport(result.value)) : toTextReport(result.value),
+    out: format === 'json' ? JSON.stringify(toJsonReport(result)) : toTextReport(result),
     code,
   };
 }

@@ -13,4 +13,6 @@ export const LIMITS = {
   maxFaults: 16,
   maxEdits: 200,
   maxIdLength: 200,
+  /** A scenario file (or stdin) in bytes: larger than any real scenario by far. */
+  maxScenarioBytes: 256 * 1024,
 } as const;

@@ -125,11 +125,21 @@ function formatPath(path: readonly PropertyKey[]): string {
   return out || '(top level)';
 }
 
+/** Echoes a piece of the input in a message, cut short: a message must not grow with the input. */
+function quoted(text: string, max = 60): string {
+  return text.length <= max
+    ? JSON.stringify(text)
+    : `${JSON.stringify(text.slice(0, max))}… (${text.length} characters)`;
+}
+
 function formatIssue(issue: z.core.$ZodIssue): string {
   const where = formatPath(issue.path);
   switch (issue.code) {
-    case 'unrecognized_keys':
-      return `${where}: unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    case 'unrecognized_keys': {
+      const shown = issue.keys.slice(0, 5).map((k) => quoted(k));
+      if (issue.keys.length > 5) shown.push(`… and ${issue.keys.length - 5} more`);
+      return `${where}: unknown field${issue.keys.length > 1 ? 's' : ''} ${shown.join(', ')}`;
+    }
     case 'invalid_value':
       return `${where}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     default:
