@@ -13,7 +13,7 @@
  * with one more pass over them all.
  */
 import { mulberry32At, toUnit } from '../model/prng';
-import { GfnSortedBatch, gfnBits } from './sortedBatch';
+import { GfnSortedBatch, gfnBits, MAX_DIGIT_BITS } from './sortedBatch';
 
 /** Groups by the gfn's top bits: 2048 counters and 2048 write streams stay in cache. */
 const GROUP_BITS = 11;
@@ -180,8 +180,18 @@ export class DrawsByGfn {
       if (turn) yield* turn;
       return;
     }
-    const { sortedGfns, sortedKeys } = batch.sortByGfn(n, lowMask + 1);
     const high = g << shift;
+    if (shift <= MAX_DIGIT_BITS) {
+      // One counting sort by the low bits; each low value's run is then one gfn's draws.
+      const ends = batch.countingSort(n, lowMask + 1);
+      for (let low = 0, from = 0; from < n; from = ends[low++]!) {
+        if (ends[low] === from) continue;
+        const turn = each(high | low, batch.sortedKeys, from, ends[low]!);
+        if (turn) yield* turn;
+      }
+      return;
+    }
+    const { sortedGfns, sortedKeys } = batch.sortByGfn(n, lowMask + 1);
     for (let j = 0; j < n;) {
       const low = sortedGfns[j]!;
       let run = j + 1;

@@ -5,7 +5,7 @@
  */
 
 /** Radix digits of at most 11 bits: 2048 counters, which stay in L1. */
-const MAX_DIGIT_BITS = 11;
+export const MAX_DIGIT_BITS = 11;
 
 /** Bits needed to write any gfn below `limit` (at least 1). */
 export const gfnBits = (limit: number): number => 32 - Math.clz32(Math.max(limit - 1, 1));
@@ -28,6 +28,19 @@ export class GfnSortedBatch {
       this.sortedKeys = new Int32Array(n);
     }
     return this;
+  }
+
+  /**
+   * Orders the first `n` keys by their gfns (below `values`, at most 2^MAX_DIGIT_BITS)
+   * into sortedKeys, in one counting pass; returns where each gfn's keys end.
+   */
+  countingSort(n: number, values: number): Int32Array {
+    const { gfns, keys, sortedKeys, counts } = this;
+    counts.fill(0, 0, values + 1);
+    for (let k = 0; k < n; k++) counts[gfns[k]! + 1]!++;
+    for (let v = 1; v <= values; v++) counts[v]! += counts[v - 1]!;
+    for (let k = 0; k < n; k++) sortedKeys[counts[gfns[k]!]!++] = keys[k]!;
+    return counts;
   }
 
   /** Orders the first `n` draws (gfns below `gfnLimit`, at most 2^31) into sortedGfns and sortedKeys. */

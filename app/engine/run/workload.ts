@@ -267,8 +267,19 @@ export class VmRuntime {
     const meter = this.meter;
     const grouping = DrawsByGfn.bytesFor(M, op.gfns) + M / 8;
     meter.grow(grouping);
-    // pte_list_add() allocates at most one descriptor, so one bit per fault.
+    // pte_list_add() allocates at most one descriptor, so one bit per fault. Faults come
+    // in gfn order, scattered over the op: their bits are set a batch at a time, in a
+    // loop whose cache misses overlap, rather than one per add, between the chain's.
     const allocated = new Uint8Array(history ? 0 : (M + 7) >>> 3);
+    const allocating = new Int32Array(history ? 0 : 4096);
+    let pending = 0;
+    const setAllocated = () => {
+      for (let i = 0; i < pending; i++) {
+        const k = allocating[i]!;
+        allocated[k >>> 3]! |= 1 << (k & 7);
+      }
+      pending = 0;
+    };
     const store = this.store;
     // Descriptors an appending add walks past, per slot of the chain it finds.
     const hop = store.algorithm === 'append' ? COST_US.descHop / store.capacity : 0;
@@ -285,7 +296,10 @@ export class VmRuntime {
         walked += len;
         const allocations = store.descAllocations;
         const count = store.add(gfn, base + k);
-        if (store.descAllocations !== allocations) allocated[k >>> 3]! |= 1 << (k & 7);
+        if (store.descAllocations !== allocations && !history) {
+          allocating[pending++] = k;
+          if (pending === allocating.length) setAllocated();
+        }
         if (count <= RMAP_RECYCLE_THRESHOLD) {
           len++;
           continue;
@@ -336,6 +350,7 @@ export class VmRuntime {
       removals(gfn, keys, from, to);
       return charge(to - from) ? TURN : undefined;
     });
+    setAllocated();
     meter.release(grouping);
 
     const summaries = tally && this.eventSummaries(tally, before, allocated, M, batch);
