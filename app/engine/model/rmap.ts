@@ -155,6 +155,47 @@ export class PteListStore {
   add(gfn: number, spte: number): number {
     const h = this.headSeg(gfn, true)!;
     const at = (gfn & HEAD_SEG_MASK) * 2;
+    const result = this.push(h, at, spte);
+    const len = h[at + 1]!;
+    h[at + 1] = len + 1;
+    this.bumpHistogram(len, len + 1);
+    this.sptes++;
+    return result;
+  }
+
+  /**
+   * pte_list_add() of sptes base + keys[from..to) to one gfn, in that order, as a
+   * random op applies them: its head is found once and its length, the histogram
+   * and the counters are updated once. The caller makes sure the chain stays
+   * within RMAP_RECYCLE_THRESHOLD (nothing to recycle). The key of each add that
+   * allocated a descriptor is written to `allocating` from `logged` on (room for
+   * to − from more); returns the new `logged`.
+   */
+  addRun(
+    gfn: number,
+    keys: Int32Array,
+    from: number,
+    to: number,
+    base: number,
+    allocating: Int32Array,
+    logged: number,
+  ): number {
+    const h = this.headSeg(gfn, true)!;
+    const at = (gfn & HEAD_SEG_MASK) * 2;
+    for (let j = from; j < to; j++) {
+      const allocations = this.descAllocations;
+      this.push(h, at, base + keys[j]!);
+      if (this.descAllocations !== allocations) allocating[logged++] = keys[j]!;
+    }
+    const len = h[at + 1]!;
+    h[at + 1] = len + to - from;
+    this.bumpHistogram(len, len + to - from);
+    this.sptes += to - from;
+    return logged;
+  }
+
+  /** pte_list_add() on the head cell h[at], without the bookkeeping. */
+  private push(h: Int32Array, at: number, spte: number): number {
     const head = h[at]!;
     const cap = this.capacity;
     let result = 0;
@@ -210,10 +251,6 @@ export class PteListStore {
       s[b + SLOT0 + c] = spte + 1;
       s[b + COUNT]!++;
     }
-    const len = h[at + 1]!;
-    h[at + 1] = len + 1;
-    this.bumpHistogram(len, len + 1);
-    this.sptes++;
     return result;
   }
 
@@ -222,38 +259,74 @@ export class PteListStore {
     const h = this.headSeg(gfn, false);
     if (!h) return false;
     const at = (gfn & HEAD_SEG_MASK) * 2;
+    if (!this.pull(h, at, spte)) return false;
+    const len = h[at + 1]!;
+    h[at + 1] = len - 1;
+    this.bumpHistogram(len, len - 1);
+    this.sptes--;
+    return true;
+  }
+
+  /**
+   * pte_list_remove() of sptes base + keys[from..to) from one gfn, in that order,
+   * as a random op removes them (its counterpart of addRun()): every one of them
+   * must be in the rmap. The key of each removal that freed a descriptor is
+   * written to `freeing` from `logged` on; returns the new `logged`.
+   */
+  removeRun(
+    gfn: number,
+    keys: Int32Array,
+    from: number,
+    to: number,
+    base: number,
+    freeing: Int32Array,
+    logged: number,
+  ): number {
+    const h = this.headSeg(gfn, false)!;
+    const at = (gfn & HEAD_SEG_MASK) * 2;
+    for (let j = from; j < to; j++) {
+      const descs = this.descs;
+      if (!this.pull(h, at, base + keys[j]!))
+        throw new RangeError(`spte ${base + keys[j]!} is not mapped`);
+      if (this.descs !== descs) freeing[logged++] = keys[j]!;
+    }
+    const len = h[at + 1]!;
+    h[at + 1] = len - (to - from);
+    this.bumpHistogram(len, len - (to - from));
+    this.sptes -= to - from;
+    return logged;
+  }
+
+  /** pte_list_remove() on the head cell h[at], without the bookkeeping; false when not found. */
+  private pull(h: Int32Array, at: number, spte: number): boolean {
     const head = h[at]!;
     const want = spte + 1;
     if (head === 0) return false;
     if (head > 0) {
       if (head !== want) return false;
       h[at] = 0;
-    } else {
-      let prev = -1;
-      let d = -head - 1;
-      let found = -1;
-      while (d >= 0) {
-        const s = this.seg(d);
-        const b = this.base(d) + SLOT0;
-        const c = s[b - SLOT0 + COUNT]! & 0xff;
-        for (let i = 0; i < c; i++) {
-          if (s[b + i] === want) {
-            found = i;
-            break;
-          }
-        }
-        if (found >= 0) break;
-        prev = d;
-        d = s[b - SLOT0 + MORE]! - 1;
-      }
-      if (found < 0) return false;
-      if (this.algorithm === 'append') this.removeAppend(h, at, d, found, prev);
-      else this.removeHeadInsert(h, at, d, found);
+      return true;
     }
-    const len = h[at + 1]!;
-    h[at + 1] = len - 1;
-    this.bumpHistogram(len, len - 1);
-    this.sptes--;
+    let prev = -1;
+    let d = -head - 1;
+    let found = -1;
+    while (d >= 0) {
+      const s = this.seg(d);
+      const b = this.base(d) + SLOT0;
+      const c = s[b - SLOT0 + COUNT]! & 0xff;
+      for (let i = 0; i < c; i++) {
+        if (s[b + i] === want) {
+          found = i;
+          break;
+        }
+      }
+      if (found >= 0) break;
+      prev = d;
+      d = s[b - SLOT0 + MORE]! - 1;
+    }
+    if (found < 0) return false;
+    if (this.algorithm === 'append') this.removeAppend(h, at, d, found, prev);
+    else this.removeHeadInsert(h, at, d, found);
     return true;
   }
 

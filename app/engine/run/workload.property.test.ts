@@ -88,7 +88,14 @@ describe.each(['append', 'head-insert'] as const)('random ops applied gfn by gfn
         for (let gfn = 0; gfn < Math.min(op.gfns, 64); gfn++)
           expect(withoutIds(vm.store.chain(gfn))).toEqual(withoutIds(ref.store.chain(gfn)));
       }),
-      { numRuns: 60, seed: 0x5eed },
+      {
+        numRuns: 60,
+        seed: 0x5eed,
+        // Chains of 1,001 (applied as runs: nothing recycled) and 1,002 (one spte at a time).
+        examples: [1001, 1002].map((sptes) => [
+          { op: 'random' as const, seed: 3, gfns: 1, sptes, removePercent: 50 },
+        ]),
+      },
     );
   });
 });

@@ -327,6 +327,33 @@ export class VmRuntime {
         len--;
       }
     };
+    // The removals drawn for the gfn being applied, and those of them that freed a descriptor.
+    const removing = new Int32Array(history ? 0 : RMAP_RECYCLE_THRESHOLD + 1);
+    const freeing = new Int32Array(removing.length);
+    /**
+     * All of a gfn's operations when its chain stays short of recycling (the common case;
+     * not in a chain query's replay, which keeps a history): the store applies its adds,
+     * then its removals, as runs (addRun(), removeRun()), and they are counted afterwards.
+     */
+    const asRuns = (gfn: number, keys: Int32Array, from: number, to: number) => {
+      const n = to - from;
+      if (pending + n > allocating.length) setAllocated();
+      pending = store.addRun(gfn, keys, from, to, base, allocating, pending);
+      for (let j = from; j < to; j++) tally!.count((keys[j]! / batch) | 0, len + j - from);
+      walked += n * len + (n * (n - 1)) / 2;
+      len += n;
+      let r = 0;
+      for (let j = from; j < to; j++) {
+        const k = keys[j]!;
+        if (toUnit(mulberry32At(seed, M + k)) * 100 < removePercent) removing[r++] = k;
+      }
+      if (r === 0) return;
+      const freed = store.removeRun(gfn, removing, 0, r, base, freeing, 0);
+      for (let i = 0; i < r; i++) tally!.count(addEvents + ((removing[i]! / batch) | 0), len - i);
+      for (let i = 0; i < freed; i++) tally!.freed[addEvents + ((freeing[i]! / batch) | 0)]!++;
+      scanned += r * len - (r * (r - 1)) / 2;
+      len -= r;
+    };
     /** Charges the draws applied since the last charge; true when it is time for a turn. */
     const charge = (draws: number) => {
       const us = draws * COST_US.randomSpte + walked * hop + scanned * COST_US.slot;
@@ -345,9 +372,12 @@ export class VmRuntime {
     }
     yield* new DrawsByGfn(seed, M, op.gfns).visit(this.onlyGfn, (gfn, keys, from, to) => {
       len = store.lengthOf(gfn);
-      if (to - from > SLICE_DRAWS) return inSlices(gfn, keys, from, to);
-      adds(gfn, keys, from, to);
-      removals(gfn, keys, from, to);
+      if (tally && len + to - from <= RMAP_RECYCLE_THRESHOLD + 1) asRuns(gfn, keys, from, to);
+      else if (to - from > SLICE_DRAWS) return inSlices(gfn, keys, from, to);
+      else {
+        adds(gfn, keys, from, to);
+        removals(gfn, keys, from, to);
+      }
       return charge(to - from) ? TURN : undefined;
     });
     setAllocated();
