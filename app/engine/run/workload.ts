@@ -30,6 +30,8 @@ const randomBatch = (M: number) => Math.max(MIN_RANDOM_BATCH, Math.ceil(M / EVEN
 export const randomOpEvents = (M: number) => 2 * Math.ceil(M / randomBatch(M));
 /** A gfn with more draws than this is applied in slices, metered and with turns between them. */
 const SLICE_DRAWS = 4096;
+/** A random op charges its meter after about this much work (reference µs). */
+const CHARGE_US = 1000;
 /** What a visitor yields through to give a turn. */
 const TURN: Iterable<null> = [null];
 
@@ -354,10 +356,16 @@ export class VmRuntime {
       scanned += r * len - (r * (r - 1)) / 2;
       len -= r;
     };
-    /** Charges the draws applied since the last charge; true when it is time for a turn. */
-    const charge = (draws: number) => {
-      const us = draws * COST_US.randomSpte + walked * hop + scanned * COST_US.slot;
-      walked = scanned = 0;
+    /**
+     * Counts `draws` more applied; charges the meter with them every ~1 ms of work (or
+     * at once when `now`); true when it is time for a turn.
+     */
+    let uncharged = 0;
+    const charge = (draws: number, now = false) => {
+      uncharged += draws;
+      const us = uncharged * COST_US.randomSpte + walked * hop + scanned * COST_US.slot;
+      if (us < CHARGE_US && !now) return false;
+      uncharged = walked = scanned = 0;
       return meter.charge(us);
     };
     function* inSlices(gfn: number, keys: Int32Array, from: number, to: number) {
@@ -380,6 +388,7 @@ export class VmRuntime {
       }
       return charge(to - from) ? TURN : undefined;
     });
+    charge(0, true);
     setAllocated();
     meter.release(grouping);
 
