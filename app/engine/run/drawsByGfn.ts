@@ -17,8 +17,8 @@ import { GfnSortedBatch, gfnBits, MAX_DIGIT_BITS } from './sortedBatch';
 
 /** Groups by the gfn's top bits: 2048 counters and 2048 write streams stay in cache. */
 const GROUP_BITS = 11;
-/** 32 MB of gaps: one part up to about 2^24 draws (the 16M bench). */
-const UNITS_PER_PART = 1 << 24;
+/** 32 MB of gaps and the room kept for long gaps (2 MB more): one part up to 2^24 draws (the 16M bench). */
+const UNITS_PER_PART = (1 << 24) + (1 << 21);
 const LONG_GAP = 1 << 16;
 /** The caller gets a turn (a cancel can get in) after this many draws counted or listed. */
 const DRAWS_PER_SLICE = 1 << 18;
@@ -36,10 +36,12 @@ export type GfnVisitor = (
 
 export class DrawsByGfn {
   private readonly shift: number;
-  /** starts[g]..starts[g + 1]: group g's units, counted over the whole op. */
+  /** starts[g]..starts[g + 1]: room for group g's units, from its draws counted over the op. */
   private readonly starts: Int32Array;
-  /** Per group: the last draw index counted or listed. */
+  /** Per group: the last draw index listed. */
   private readonly last: Int32Array;
+  /** Per group of the part listed: where its units end. */
+  private ends = new Int32Array(0);
   private gaps = new Uint16Array(0);
   /** The first group whose units are in gaps (gaps[0] is its first unit). */
   private listed = 0;
@@ -65,7 +67,7 @@ export class DrawsByGfn {
     // A group sorts its draws (4 arrays of 4 bytes) unless it is one gfn (its keys only).
     const largest = Math.ceil(draws / groups) * 1.2 + 64;
     const batch = shift > 0 ? 16 * largest : 4 * largest;
-    return Math.min(draws * 1.01 + 1024, UNITS_PER_PART) * 2 + batch + groups * 12;
+    return Math.min(draws * 1.01 + 1024, 1 << 24) * 2 + batch + groups * 16;
   }
 
   /** The gfn draw k picks, as r() × gfns in the contract. */
@@ -80,20 +82,21 @@ export class DrawsByGfn {
    */
   *visit(only: number | null, each: GfnVisitor): Generator<null> {
     if (only !== null) return yield* this.visitOne(only, each);
-    const { starts, last, shift, draws } = this;
-    last.fill(-1);
+    const { starts, shift, draws } = this;
     for (let from = 0; from < draws; from += DRAWS_PER_SLICE) {
       const to = Math.min(draws, from + DRAWS_PER_SLICE);
-      for (let k = from; k < to; k++) {
-        const gfn = this.gfnOf(k);
-        const g = gfn >>> shift;
-        starts[g + 1]! += k - last[g]! < LONG_GAP ? 1 : 3;
-        last[g] = k;
-      }
+      for (let k = from; k < to; k++) starts[(this.gfnOf(k) >>> shift) + 1]!++;
       yield null;
     }
+    // Room for a group's draws and two more units per long gap it can have: no more than
+    // one per LONG_GAP draws of the op. Uniform draws leave a gap that long only in a
+    // group with a sliver of the gfn range, so the room is kept but hardly ever used.
+    const longGaps = Math.floor(draws / LONG_GAP) + 1;
     const groups = starts.length - 1;
-    for (let g = 0; g < groups; g++) starts[g + 1]! += starts[g]!;
+    for (let g = 0; g < groups; g++) {
+      const n = starts[g + 1]!;
+      starts[g + 1] = starts[g]! + n + 2 * Math.min(n, longGaps);
+    }
     const units = starts[groups]!;
     const perPart = units / Math.max(1, Math.ceil(units / this.unitsPerPart));
     for (let first = 0; first < groups;) {
@@ -134,7 +137,7 @@ export class DrawsByGfn {
       this.gaps = new Uint16Array(starts[end]! - offset);
     this.listed = first;
     const gaps = this.gaps;
-    const next = starts.slice(first, end).map((s) => s - offset);
+    const next = (this.ends = starts.slice(first, end).map((s) => s - offset));
     last.fill(-1);
     const groups = end - first;
     for (let from = 0; from < draws; from += DRAWS_PER_SLICE) {
@@ -160,9 +163,8 @@ export class DrawsByGfn {
 
   /** Visits the gfns of group g (listed). */
   private *visitGroup(g: number, each: GfnVisitor): Generator<null> {
-    const offset = this.starts[this.listed]!;
-    const start = this.starts[g]! - offset;
-    const end = this.starts[g + 1]! - offset;
+    const start = this.starts[g]! - this.starts[this.listed]!;
+    const end = this.ends[g - this.listed]!;
     if (start === end) return;
     const { gaps, shift } = this;
     // A group of one gfn (shift 0) needs no sort, so only its keys.
