@@ -1,4 +1,5 @@
 /** Process glue for the headless CLI: `npm run --silent mmu -- run <scenario.json|->`. */
+import './oneShot';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { runCli } from './cli';
 
