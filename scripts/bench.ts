@@ -54,8 +54,15 @@ interface RmapResult {
 
 interface Measurement {
   ms: number;
+  /** CPU time of the op, every thread of the process. */
+  cpuMs: number;
   peakRssMb: number;
   result: RmapResult;
+}
+
+/** The engine's: also the same op run again in the same process, its code already compiled. */
+interface EngineMeasurement extends Measurement {
+  warmMs: number;
 }
 
 const op = (sptes: number) => ({
@@ -88,28 +95,32 @@ function checksum(store: PteListStore, gfns: number): number {
   return h;
 }
 
-/** Child: the engine's rmap model on the op (VmRuntime, as the trace machine drives it). */
-function engineChild(algorithm: RmapAlgorithm, sptes: number): Measurement {
+/** The op on a fresh VmRuntime (as the trace machine drives it): wall and CPU ms. */
+function timeOp(algorithm: RmapAlgorithm, sptes: number) {
   const vm = new VmRuntime(algorithm, 14, DESC_BYTES);
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   for (const _ of vm.run([op(sptes)]));
-  const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(c0);
+  return { vm, ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
+/** Child: the engine's rmap model on the op, then the op again (warm). */
+function engineChild(algorithm: RmapAlgorithm, sptes: number): EngineMeasurement {
+  const { vm, ms, cpuMs } = timeOp(algorithm, sptes);
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   const s = vm.summary();
-  return {
-    ms,
-    peakRssMb,
-    result: {
-      heads: s.heads,
-      sptes: s.sptes,
-      descs: s.descs,
-      bytes: s.bytes,
-      recycled: s.recycled,
-      vcpuCacheDescs: s.vcpuCacheDescs,
-      vcpuCachePageHeaders: s.vcpuCachePageHeaders,
-      checksum: checksum(vm.store, sptes / 16),
-    },
+  const result = {
+    heads: s.heads,
+    sptes: s.sptes,
+    descs: s.descs,
+    bytes: s.bytes,
+    recycled: s.recycled,
+    vcpuCacheDescs: s.vcpuCacheDescs,
+    vcpuCachePageHeaders: s.vcpuCachePageHeaders,
+    checksum: checksum(vm.store, sptes / 16),
   };
+  return { ms, cpuMs, peakRssMb, result, warmMs: timeOp(algorithm, sptes).ms };
 }
 
 /** Child: the whole engine (module load, trace with checkpoints, checker) on the same workload. */
@@ -180,7 +191,10 @@ function main(sizes: string[], runs: number | null, ref: string): void {
     `random op, seed ${SEED}, gfns = sptes/16, ${REMOVE_PERCENT}% removed; engine = VmRuntime in Node (tsx), C = scripts/rmap-ref.c;`,
   );
   console.log(
-    'each run a fresh process, engine and C in turn; ms is the op alone, min / median / max; ÷ is pair by pair',
+    'each run a fresh process, engine and C in turn; ms is the op alone (wall), min / median / max; ÷ is pair by pair',
+  );
+  console.log(
+    "CPU ÷: CPU time (the engine's with its GC and compiler threads); warm ÷: the same op again in the engine's process;",
   );
   console.log(
     'peak RSS is the whole process (Node + tsx ≈ 100 MB of it); whole run = runScenario() on the same workload\n',
@@ -194,6 +208,8 @@ function main(sizes: string[], runs: number | null, ref: string): void {
       'C ms',
       'engine ÷ C',
       'target',
+      'CPU ÷',
+      'warm ÷',
       'engine RSS MB',
       'C RSS MB',
       'descs',
@@ -205,10 +221,10 @@ function main(sizes: string[], runs: number | null, ref: string): void {
   for (const [alg, label] of ALGORITHMS)
     for (const size of sizes) {
       const n = SIZES[size]!;
-      const engine: Measurement[] = [];
+      const engine: EngineMeasurement[] = [];
       const ref: Measurement[] = [];
       for (let r = 0; r < (runs ?? RUNS[size]!); r++) {
-        engine.push(node(['--engine', alg, size]) as Measurement);
+        engine.push(node(['--engine', alg, size]) as EngineMeasurement);
         ref.push(c(alg, n));
       }
       const expected = JSON.stringify(ref[0]!.result);
@@ -218,6 +234,8 @@ function main(sizes: string[], runs: number | null, ref: string): void {
             `${label} ${size}: the engine and C disagree:\n  C      ${expected}\n  engine ${JSON.stringify(m.result)}`,
           );
       const ratios = engine.map((e, i) => e.ms / ref[i]!.ms);
+      const cpuRatios = engine.map((e, i) => e.cpuMs / ref[i]!.cpuMs);
+      const warmRatios = engine.map((e, i) => e.warmMs / ref[i]!.ms);
       const whole = node(['--whole', alg, size]) as { ms: number; peakRssMb: number };
       const target = TARGETS[size];
       const rss = Math.max(...engine.map((e) => e.peakRssMb));
@@ -241,6 +259,8 @@ function main(sizes: string[], runs: number | null, ref: string): void {
           ),
           range(ratios, 2),
           target ? `≤ ${target}` : '—',
+          range(cpuRatios, 2),
+          range(warmRatios, 2),
           range(
             engine.map((e) => e.peakRssMb),
             0,

@@ -6,7 +6,8 @@
  * descriptors of PTE_LIST_EXT 14 32-bit slots, 64 bytes each), the same
  * mulberry32 draws (docs/scenario.md "Workload ops"), applied in the same gfn by
  * gfn order (each gfn's adds in drawn order, then its removals). It prints the
- * same results the engine reaches, and the time the op took, as one JSON line.
+ * same results the engine reaches, and the time the op took (wall and CPU), as
+ * one JSON line.
  *
  *   rmap-ref append|head-insert SPTES GFNS SEED REMOVE_PERCENT DESC_BYTES
  *
@@ -254,8 +255,9 @@ int main(int argc, char **argv)
 	double remove_percent = strtod(argv[5], NULL);
 	uint64_t desc_bytes = strtoull(argv[6], NULL, 10);
 
-	struct timespec t0, t1;
+	struct timespec t0, t1, c0, c1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
 	M_ = M;
 	G_ = G;
 	seed_ = seed;
@@ -314,6 +316,7 @@ int main(int argc, char **argv)
 		vcpu_descs -= (allocated[k >> 3] >> (k & 7)) & 1;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
 
 	/* Every chain in gfn order: gfn, then the spte, or each descriptor's counts and slots. */
 	uint32_t checksum = 2166136261u;
@@ -336,10 +339,11 @@ int main(int argc, char **argv)
 	}
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
-	printf("{\"ms\":%.3f,\"peakRssMb\":%.1f,\"result\":{\"heads\":%llu,\"sptes\":%llu,"
+	printf("{\"ms\":%.3f,\"cpuMs\":%.3f,\"peakRssMb\":%.1f,\"result\":{\"heads\":%llu,\"sptes\":%llu,"
 	       "\"descs\":%llu,\"bytes\":%llu,\"recycled\":%llu,\"vcpuCacheDescs\":%lld,"
 	       "\"vcpuCachePageHeaders\":%lld,\"checksum\":%u}}\n",
-	       (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6, ru.ru_maxrss / 1024.0,
+	       (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6,
+	       (c1.tv_sec - c0.tv_sec) * 1e3 + (c1.tv_nsec - c0.tv_nsec) / 1e6, ru.ru_maxrss / 1024.0,
 	       (unsigned long long)nheads, (unsigned long long)nsptes, (unsigned long long)ndescs,
 	       (unsigned long long)(ndescs * desc_bytes), (unsigned long long)recycled,
 	       (long long)vcpu_descs, (long long)vcpu_page_headers, checksum);
