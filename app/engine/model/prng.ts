@@ -35,3 +35,19 @@ export function uniform(seed: number): () => number {
 export function toUnit(u: number): number {
   return u / 4294967296;
 }
+
+/**
+ * The draws u for which r() × scale < p (as the contract computes it, in doubles)
+ * are exactly those below the number returned: that product only grows with u,
+ * so one comparison of the uint32 tells, without the arithmetic.
+ */
+export function drawsBelow(p: number, scale: number): number {
+  let lo = 0;
+  let hi = 2 ** 32;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (toUnit(mid) * scale < p) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

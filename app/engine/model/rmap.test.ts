@@ -162,6 +162,15 @@ describe('random workload contract (docs/scenario.md)', () => {
         if (ours() !== theirs()) throw new Error(`seed ${seed} differs at ${i}`);
     }
   });
+  it('drawsBelow(p, 100) splits the uint32 draws exactly where r() × 100 < p stops holding', async () => {
+    const { drawsBelow, toUnit } = await import('./prng');
+    for (const p of [0, 1, 7, 33, 50, 99, 100]) {
+      const t = drawsBelow(p, 100);
+      if (t > 0) expect(toUnit(t - 1) * 100 < p).toBe(true);
+      if (t < 2 ** 32) expect(toUnit(t) * 100 < p).toBe(false);
+    }
+    expect([drawsBelow(0, 100), drawsBelow(100, 100)]).toEqual([0, 2 ** 32]);
+  });
   it('mulberry32At(seed, k) is the k-th draw, so draws can be regenerated out of order', async () => {
     const { mulberry32, mulberry32At } = await import('./prng');
     for (const seed of [0, 1, 42, 0xffffffff]) {

@@ -12,7 +12,7 @@ import {
   PTE_LIST_DESC_TOPUP_MIN,
   RMAP_RECYCLE_THRESHOLD,
 } from '../constants';
-import { mulberry32At, toUnit } from '../model/prng';
+import { drawsBelow, mulberry32At } from '../model/prng';
 import { PteListStore, type RmapAlgorithm } from '../model/rmap';
 import type { RmapSummary } from '../model/state';
 import type { WorkloadOp } from '../scenario';
@@ -86,6 +86,13 @@ export class VmRuntime {
     if (this.vcpuPageHeaders < PAGE_HEADER_TOPUP_MIN)
       this.vcpuPageHeaders = KVM_ARCH_NR_OBJS_PER_MEMORY_CACHE;
     this.vcpuDescs -= descs;
+  }
+
+  /** Whether the next fault's kvm_mmu_topup_memory_cache() calls find both caches full enough. */
+  private toppedUp(): boolean {
+    return (
+      this.vcpuDescs >= PTE_LIST_DESC_TOPUP_MIN && this.vcpuPageHeaders >= PAGE_HEADER_TOPUP_MIN
+    );
   }
 
   /** One fault mapping `spte` for `gfn`; returns the count pte_list_add() returned (-1 if recycled). */
@@ -232,6 +239,11 @@ export class VmRuntime {
     for (let from = 0, e = 0; from < M; from += batch, e++) {
       const end = Math.min(M, from + batch);
       for (let k = from; k < end; k++) {
+        // Eight faults that allocate nothing change nothing while the caches need no top-up.
+        if ((k & 7) === 0 && k + 8 <= end && allocated[k >>> 3] === 0 && this.toppedUp()) {
+          k += 7;
+          continue;
+        }
         const descs = (allocated[k >>> 3]! >>> (k & 7)) & 1;
         this.chargeVcpuCache(descs);
         tally.allocated[e]! += descs;
@@ -257,6 +269,8 @@ export class VmRuntime {
     op: Extract<WorkloadOp, { op: 'random' }>,
   ): Generator<WorkloadStep | null> {
     const { seed, removePercent } = op;
+    // A spte is removed when r() × 100 < removePercent: its draw is below this.
+    const removeBelow = drawsBelow(removePercent, 100);
     const M = op.sptes;
     const base = this.nextSpte;
     this.nextSpte += M;
@@ -316,7 +330,7 @@ export class VmRuntime {
     const removals = (gfn: number, keys: Int32Array, from: number, to: number) => {
       for (let j = from; j < to; j++) {
         const k = keys[j]!;
-        if (toUnit(mulberry32At(seed, M + k)) * 100 >= removePercent) continue;
+        if (mulberry32At(seed, M + k) >= removeBelow) continue;
         scanned += len;
         const descs = store.descs;
         if (!store.remove(gfn, base + k)) continue;
@@ -347,7 +361,7 @@ export class VmRuntime {
       let r = 0;
       for (let j = from; j < to; j++) {
         const k = keys[j]!;
-        if (toUnit(mulberry32At(seed, M + k)) * 100 < removePercent) removing[r++] = k;
+        if (mulberry32At(seed, M + k) < removeBelow) removing[r++] = k;
       }
       if (r === 0) return;
       const freed = store.removeRun(gfn, removing, 0, r, base, freeing, 0);
