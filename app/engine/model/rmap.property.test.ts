@@ -89,3 +89,69 @@ describe.each([
     );
   });
 });
+
+describe.each([
+  ['append', 14],
+  ['append', 2],
+  ['head-insert', 14],
+  ['head-insert', 3],
+] as [RmapAlgorithm, number][])(
+  'addRun(), removeRun(): %s, %i sptes per descriptor',
+  (alg, cap) => {
+    it('leave the chain, and log the allocations and frees, as add() and remove() one at a time', () => {
+      fc.assert(
+        fc.property(
+          fc.array(opArb, { maxLength: 150 }), // what the gfns held before, holes and all
+          fc.constantFrom(...GFNS),
+          fc.integer({ min: 1, max: 120 }),
+          fc.array(fc.boolean(), { minLength: 120, maxLength: 120 }),
+          (before: Op[], gfn, n, removes) => {
+            const [runs, single] = [new PteListStore(alg, cap), new PteListStore(alg, cap)];
+            const held = new Map<number, number[]>();
+            let next = 0;
+            for (const op of before) {
+              const sptes = held.get(op.gfn) ?? [];
+              held.set(op.gfn, sptes);
+              if (op.add || !sptes.length) {
+                for (const s of [runs, single]) s.add(op.gfn, next);
+                sptes.push(next++);
+              } else {
+                const [victim] = sptes.splice(op.pick % sptes.length, 1);
+                for (const s of [runs, single]) s.remove(op.gfn, victim!);
+              }
+            }
+            const base = next;
+            const keys = Int32Array.from({ length: n }, (_, i) => 3 * i);
+            const log = new Int32Array(n);
+            const allocated = keys.filter((k) => {
+              const before = single.descAllocations;
+              single.add(gfn, base + k);
+              return single.descAllocations !== before;
+            });
+            expect([...log.subarray(0, runs.addRun(gfn, keys, 0, n, base, log, 0))]).toEqual([
+              ...allocated,
+            ]);
+            const gone = keys.filter((_, i) => removes[i]);
+            const freed = gone.filter((k) => {
+              const before = single.descs;
+              single.remove(gfn, base + k);
+              return single.descs !== before;
+            });
+            const freeing = new Int32Array(n);
+            const logged = runs.removeRun(gfn, gone, 0, gone.length, base, freeing, 0);
+            expect([...freeing.subarray(0, logged)]).toEqual([...freed]);
+            for (const g of GFNS) expect(runs.chain(g)).toEqual(single.chain(g));
+            expect([runs.heads, runs.sptes, runs.descs, runs.lengthOf(gfn)]).toEqual([
+              single.heads,
+              single.sptes,
+              single.descs,
+              single.lengthOf(gfn),
+            ]);
+            expect(runs.histogram()).toEqual(single.histogram());
+          },
+        ),
+        { numRuns: 300, seed: 0x5eed },
+      );
+    });
+  },
+);

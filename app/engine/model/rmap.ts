@@ -167,9 +167,16 @@ export class PteListStore {
    * pte_list_add() of sptes base + keys[from..to) to one gfn, in that order, as a
    * random op applies them: its head is found once and its length, the histogram
    * and the counters are updated once. The caller makes sure the chain stays
-   * within RMAP_RECYCLE_THRESHOLD (nothing to recycle). The key of each add that
-   * allocated a descriptor is written to `allocating` from `logged` on (room for
-   * to − from more); returns the new `logged`.
+   * within RMAP_RECYCLE_THRESHOLD (nothing to recycle), so the counts the adds
+   * return are not needed. The key of each add that allocated a descriptor is
+   * written to `allocating` from `logged` on (room for to − from more); returns
+   * the new `logged`.
+   *
+   * Once the head holds a descriptor, the adds fill slots in order: appending, the
+   * first descriptor that is not full only moves down the chain while nothing is
+   * removed, so it is found once and followed, where pte_list_add() walks to it
+   * from the head every time; inserting at the head, the head fills, then a new
+   * one is pushed. The chain is the same either way.
    */
   addRun(
     gfn: number,
@@ -182,15 +189,64 @@ export class PteListStore {
   ): number {
     const h = this.headSeg(gfn, true)!;
     const at = (gfn & HEAD_SEG_MASK) * 2;
-    for (let j = from; j < to; j++) {
+    let j = from;
+    // Empty → one spte → a descriptor: the head changes form, one add at a time.
+    for (; j < to && h[at]! >= 0; j++) {
       const allocations = this.descAllocations;
       this.push(h, at, base + keys[j]!);
       if (this.descAllocations !== allocations) allocating[logged++] = keys[j]!;
     }
+    if (j < to) logged = this.fillRun(h, at, keys, j, to, base, allocating, logged);
     const len = h[at + 1]!;
     h[at + 1] = len + to - from;
     this.bumpHistogram(len, len + to - from);
     this.sptes += to - from;
+    return logged;
+  }
+
+  /** addRun()'s adds once the head holds a descriptor. */
+  private fillRun(
+    h: Int32Array,
+    at: number,
+    keys: Int32Array,
+    from: number,
+    to: number,
+    base: number,
+    allocating: Int32Array,
+    logged: number,
+  ): number {
+    const cap = this.capacity;
+    let d = -h[at]! - 1;
+    let s = this.seg(d);
+    let b = this.base(d);
+    for (let j = from; j < to; j++) {
+      if (this.algorithm === 'append') {
+        while ((s[b + COUNT]! & 0xff) === cap) {
+          const next = s[b + MORE]! - 1;
+          if (next < 0) {
+            const fresh = this.allocDesc();
+            allocating[logged++] = keys[j]!;
+            s[b + MORE] = fresh + 1;
+            d = fresh;
+          } else d = next;
+          s = this.seg(d);
+          b = this.base(d);
+        }
+      } else if ((s[b + COUNT]! & 0xff) === cap) {
+        const tail = (s[b + COUNT]! >>> 8) + cap;
+        const fresh = this.allocDesc();
+        allocating[logged++] = keys[j]!;
+        s = this.seg(fresh);
+        b = this.base(fresh);
+        s[b + MORE] = d + 1;
+        s[b + COUNT] = tail << 8;
+        h[at] = -(fresh + 1);
+        d = fresh;
+      }
+      const c = s[b + COUNT]! & 0xff;
+      s[b + SLOT0 + c] = base + keys[j]! + 1;
+      s[b + COUNT]!++;
+    }
     return logged;
   }
 

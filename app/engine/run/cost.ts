@@ -82,17 +82,16 @@ function randomCost(
   const M = op.sptes;
   const perGfn = M / op.gfns;
   const recycled = perGfn > LONGEST_CHAIN;
-  // While adding, a chain is on average half its final length (half the longest when recycled).
-  const adding = recycled ? LONGEST_CHAIN / 2 : perGfn / 2;
+  // Recycled chains are applied one spte at a time, each appending add walking the chain: on
+  // average half the longest (shorter chains are applied as runs, which do not walk).
+  const walked = append && recycled ? LONGEST_CHAIN / 2 / capacity : 0;
   // A removal scans to its spte; once recycled, most sptes are gone and scan the whole chain in vain.
   const scanned = !recycled ? perGfn / 2 : op.gfns === 1 ? afterAdds(0, M) : LONGEST_CHAIN / 2;
   const removals = (M * op.removePercent) / 100;
   const gfnsTouched = op.gfns * -Math.expm1(-M / op.gfns);
   const segmentsInRange = Math.ceil(op.gfns / HEAD_SEGMENT_GFNS);
   return {
-    us:
-      M * (COST_US.randomSpte + (append ? adding / capacity : 0) * COST_US.descHop) +
-      removals * scanned * COST_US.slot,
+    us: M * (COST_US.randomSpte + walked * COST_US.descHop) + removals * scanned * COST_US.slot,
     events: randomOpEvents(M),
     transientBytes: DrawsByGfn.bytesFor(M, op.gfns) + M / 8,
     descs: Math.min(M, gfnsTouched * (Math.floor(Math.min(perGfn, LONGEST_CHAIN) / capacity) + 1)),

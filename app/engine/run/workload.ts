@@ -297,7 +297,8 @@ export class VmRuntime {
       pending = 0;
     };
     const store = this.store;
-    // Descriptors an appending add walks past, per slot of the chain it finds.
+    // Descriptors an appending add walks past, per slot of the chain it finds (one spte at
+    // a time: a run of adds finds the first descriptor with room once, see addRun()).
     const hop = store.algorithm === 'append' ? COST_US.descHop / store.capacity : 0;
     // The gfn being applied: its rmap length, and the chain slots its operations passed.
     let len = 0;
@@ -356,7 +357,6 @@ export class VmRuntime {
       if (pending + n > allocating.length) setAllocated();
       pending = store.addRun(gfn, keys, from, to, base, allocating, pending);
       for (let j = from; j < to; j++) tally!.count((keys[j]! / batch) | 0, len + j - from);
-      walked += n * len + (n * (n - 1)) / 2;
       len += n;
       let r = 0;
       for (let j = from; j < to; j++) {
