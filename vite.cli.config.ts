@@ -7,10 +7,17 @@
  */
 import { defineConfig } from 'vite';
 
-/** Packages that find their own assets (e.g. a .wasm next to their module file) at run time. */
+/**
+ * Packages that find their own assets (e.g. a .wasm next to their module file) at run
+ * time: they stay imports, resolved from node_modules by plain node. The CLI's own code
+ * finds such files with createRequire(import.meta.url).resolve('pkg/file.wasm'), which
+ * resolves from dist-cli/ up to the same node_modules as from app/.
+ */
 export const EXTERNAL = ['web-tree-sitter'];
 
 export default defineConfig({
+  // The app's public/ files (icons, the social image) are not the CLI's.
+  publicDir: false,
   build: {
     ssr: 'app/cli/mmu.ts',
     outDir: 'dist-cli',

@@ -4,7 +4,7 @@
  * process, it must answer like the source does.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +34,7 @@ describe('the built CLI (node dist-cli/mmu.js)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('is one self-contained file that plain node runs', () => {
+    expect(readdirSync(dir)).toEqual(['mmu.js']);
     const source = readFileSync(mmu, 'utf8');
     expect(source.startsWith('#!/usr/bin/env node\n')).toBe(true);
     // Only Node's own modules (and packages that load their own files) are imported at run time.
