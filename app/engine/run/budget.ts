@@ -23,11 +23,11 @@ export const DEFAULT_BUDGET: Budget = { us: 5_000_000, bytes: 2 ** 30 };
 /** Reference costs in µs, measured on the development machine. */
 export const COST_US = {
   /** One spte of a random op: its draws, grouping, pte_list_add() and removal draw, chains short. */
-  randomSpte: 0.2,
+  randomSpte: 0.15,
   /** One pte_list_add() of a map op. */
   mapSpte: 0.1,
   /** One descriptor walked past by an appending pte_list_add(). */
-  descHop: 0.012,
+  descHop: 0.006,
   /** One slot compared while looking for an spte (pte_list_remove(), an unmap's newest spte). */
   slot: 0.002,
   /** One trace event: built, recorded with its state, checked, sent to the page. */
