@@ -196,57 +196,44 @@ export class PteListStore {
       this.push(h, at, base + keys[j]!);
       if (this.descAllocations !== allocations) allocating[logged++] = keys[j]!;
     }
-    if (j < to) logged = this.fillRun(h, at, keys, j, to, base, allocating, logged);
+    if (j < to) {
+      const cap = this.capacity;
+      let d = -h[at]! - 1;
+      let s = this.seg(d);
+      let b = this.base(d);
+      for (; j < to; j++) {
+        if (this.algorithm === 'append') {
+          while ((s[b + COUNT]! & 0xff) === cap) {
+            const next = s[b + MORE]! - 1;
+            if (next < 0) {
+              const fresh = this.allocDesc();
+              allocating[logged++] = keys[j]!;
+              s[b + MORE] = fresh + 1;
+              d = fresh;
+            } else d = next;
+            s = this.seg(d);
+            b = this.base(d);
+          }
+        } else if ((s[b + COUNT]! & 0xff) === cap) {
+          const tail = (s[b + COUNT]! >>> 8) + cap;
+          const fresh = this.allocDesc();
+          allocating[logged++] = keys[j]!;
+          s = this.seg(fresh);
+          b = this.base(fresh);
+          s[b + MORE] = d + 1;
+          s[b + COUNT] = tail << 8;
+          h[at] = -(fresh + 1);
+          d = fresh;
+        }
+        const c = s[b + COUNT]! & 0xff;
+        s[b + SLOT0 + c] = base + keys[j]! + 1;
+        s[b + COUNT]!++;
+      }
+    }
     const len = h[at + 1]!;
     h[at + 1] = len + to - from;
     this.bumpHistogram(len, len + to - from);
     this.sptes += to - from;
-    return logged;
-  }
-
-  /** addRun()'s adds once the head holds a descriptor. */
-  private fillRun(
-    h: Int32Array,
-    at: number,
-    keys: Int32Array,
-    from: number,
-    to: number,
-    base: number,
-    allocating: Int32Array,
-    logged: number,
-  ): number {
-    const cap = this.capacity;
-    let d = -h[at]! - 1;
-    let s = this.seg(d);
-    let b = this.base(d);
-    for (let j = from; j < to; j++) {
-      if (this.algorithm === 'append') {
-        while ((s[b + COUNT]! & 0xff) === cap) {
-          const next = s[b + MORE]! - 1;
-          if (next < 0) {
-            const fresh = this.allocDesc();
-            allocating[logged++] = keys[j]!;
-            s[b + MORE] = fresh + 1;
-            d = fresh;
-          } else d = next;
-          s = this.seg(d);
-          b = this.base(d);
-        }
-      } else if ((s[b + COUNT]! & 0xff) === cap) {
-        const tail = (s[b + COUNT]! >>> 8) + cap;
-        const fresh = this.allocDesc();
-        allocating[logged++] = keys[j]!;
-        s = this.seg(fresh);
-        b = this.base(fresh);
-        s[b + MORE] = d + 1;
-        s[b + COUNT] = tail << 8;
-        h[at] = -(fresh + 1);
-        d = fresh;
-      }
-      const c = s[b + COUNT]! & 0xff;
-      s[b + SLOT0 + c] = base + keys[j]! + 1;
-      s[b + COUNT]!++;
-    }
     return logged;
   }
 
