@@ -191,9 +191,9 @@ const WORDS: { [K in EffectKind]: EffectWords<Extract<Effect, { kind: K }>> } = 
   },
   register_shrinker: {
     label: (e) =>
-      e.api === 'register_shrinker'
-        ? 'register_shrinker(&mmu_shrinker, "x86-mmu")'
-        : 'mmu_shrinker = shrinker_alloc(0, "x86-mmu"); shrinker_register()',
+      e.api === 'shrinker_alloc'
+        ? 'mmu_shrinker = shrinker_alloc(0, "x86-mmu"); shrinker_register()'
+        : `register_shrinker(&mmu_shrinker${e.named ? ', "x86-mmu"' : ''})`,
     text: () =>
       'Registers the MMU shrinker (seeks = 10 * DEFAULT_SEEKS) so memory pressure can zap shadow pages of idle VMs.',
   },

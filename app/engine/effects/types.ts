@@ -44,7 +44,8 @@ export type Effect =
   | { kind: 'kmem_cache_destroy'; cache: CacheName }
   | { kind: 'percpu_counter_init' }
   | { kind: 'percpu_counter_destroy' }
-  | { kind: 'register_shrinker'; api: 'register_shrinker' | 'shrinker_alloc' }
+  /** `named`: register_shrinker() takes the "x86-mmu" name too (v6.0+; shrinker_alloc() always does). */
+  | { kind: 'register_shrinker'; api: 'register_shrinker' | 'shrinker_alloc'; named: boolean }
   | { kind: 'unregister_shrinker'; api: 'unregister_shrinker' | 'shrinker_free' }
   | { kind: 'ops_update' }
   | { kind: 'ops_clear'; field: 'hardware_enable' | 'enable_virtualization_cpu' }

@@ -25,6 +25,7 @@ import {
   valuesOf,
   type Era,
 } from './era';
+import { effectLabel } from '../effects/labels';
 import { eraEffects } from './eraEffects';
 import type { VariantDef } from './types';
 
@@ -49,6 +50,7 @@ describe('what changed between two eras, with the commit', () => {
     expect(changeLines(ERA_5_19, ERA_6_0)).toEqual([
       'mmioReevaluate: false → true (c3e0c8c2e8b1)',
       'memtypeMask: false → true (38bf9d7bf277)',
+      'shrinkerName: false → true (no id)',
       'sevAfterMmio: false → true (0c29397ac1fd)',
       'rmapAddStack: ["rmap_add","pte_list_add"] → ["__rmap_add","pte_list_add"] (no id)',
       'rmapRemoveStack: ["pte_list_remove","__pte_list_remove"] → ["kvm_zap_one_rmap_spte","pte_list_remove"] (no id)',
@@ -177,6 +179,19 @@ const titles = (r: RunResult) => r.trace.events.map((e) => e.title);
 
 /** v6.12 as the kernel importer will add it: only facts change. No 6.12 line table is in sources.ts, so its functions link to v6.6.87's. */
 const ERA_6_12_SKETCH = laterEra(ERA_6_6, 'v6.6.87', CHANGED_BY_6_12);
+
+describe('each era spells its steps as its tree does', () => {
+  // v5.19 mmu.c L6320 passes the shrinker alone (include/linux/shrinker.h L93 takes one
+  // argument); v6.0.19 mmu.c L6706 also passes "x86-mmu" (shrinker.h L99, printf-style).
+  it.each([
+    [ERA_5_19, 'register_shrinker(&mmu_shrinker)'],
+    [ERA_SEED_P3, 'register_shrinker(&mmu_shrinker)'],
+    [ERA_6_0, 'register_shrinker(&mmu_shrinker, "x86-mmu")'],
+    [ERA_6_6, 'register_shrinker(&mmu_shrinker, "x86-mmu")'],
+  ])('%#: %s', (era, label) => {
+    expect(effectLabel(eraEffects(valuesOf(era)).registerShrinker!)).toBe(label);
+  });
+});
 
 describe('a variant built from an era object alone', () => {
   const v612 = shippedVariant(ERA_6_12_SKETCH, {

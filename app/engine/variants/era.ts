@@ -59,6 +59,8 @@ export interface CoreFacts {
   percpuCounter: boolean;
   /** How the MMU shrinker is registered; null: there is none. */
   shrinker: 'register_shrinker' | 'shrinker_alloc' | null;
+  /** register_shrinker() takes a printf-style name after the shrinker (shown in debugfs). */
+  shrinkerName: boolean;
   /** How pte_list_desc_cache is created (KMEM_CACHE() takes the struct's name and alignment). */
   pteListDescCache: 'kmem_cache_create' | 'KMEM_CACHE';
   /** The kvm_x86_ops member whose being set means a vendor module is loaded. */
@@ -155,6 +157,12 @@ export const CHANGES = {
     release: 'v6.0',
     what: 'SEV-ES is disabled when MMIO caching is off, so svm_adjust_mmio_mask() moved before sev_hardware_setup()',
     seen: at('v6.0.19', 'svm_hardware_setup', FILES.svm),
+  },
+  shrinkerName: {
+    commit: null,
+    release: 'v6.0',
+    what: 'register_shrinker() takes a name after the shrinker (Roman Gushchin’s shrinker debugfs series); KVM passes "x86-mmu". In v5.19 it takes the shrinker alone (include/linux/shrinker.h L93, mmu.c L6320)',
+    seen: at('v6.0.19', 'kvm_mmu_vendor_module_init'),
   },
   percpuLeakFix: {
     commit: null,
@@ -321,6 +329,7 @@ export const ERA_5_19: Era = {
     tdpMmuGlobal: base(false),
     percpuCounter: base(true),
     shrinker: base('register_shrinker'),
+    shrinkerName: base(false),
     pteListDescCache: base('kmem_cache_create'),
     opsField: base('hardware_enable'),
     sevAfterMmio: base(false),
@@ -364,6 +373,7 @@ export const ERA_6_0 = laterEra(ERA_5_19, 'v6.0.19', {
   mmioReevaluate: [true, CHANGES.mmioReevaluate],
   memtypeMask: [true, CHANGES.memtypeMask],
   patCheck: [true, CHANGES.patCheck],
+  shrinkerName: [true, CHANGES.shrinkerName],
   sevAfterMmio: [true, CHANGES.sevAfterMmio],
   rmapAddStack: [['__rmap_add', 'pte_list_add'], CHANGES.rmapAddSplit],
   rmapRemoveStack: [['kvm_zap_one_rmap_spte', 'pte_list_remove'], CHANGES.zapRenames],

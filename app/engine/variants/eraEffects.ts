@@ -61,7 +61,11 @@ export function eraEffects(f: CoreFacts): EraEffects {
         ? { macro: true as const }
         : {}),
     }),
-    registerShrinker: f.shrinker && { kind: 'register_shrinker', api: f.shrinker },
+    registerShrinker: f.shrinker && {
+      kind: 'register_shrinker',
+      api: f.shrinker,
+      named: f.shrinkerName,
+    },
     unregisterShrinker: f.shrinker && {
       kind: 'unregister_shrinker',
       api: f.shrinker === 'shrinker_alloc' ? 'shrinker_free' : 'unregister_shrinker',

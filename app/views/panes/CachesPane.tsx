@@ -68,7 +68,7 @@ function pointerText(
 
 const LIFECYCLE_LABEL: Record<string, string> = {
   kvm_total_used_mmu_pages: 'percpu counter kvm_total_used_mmu_pages',
-  mmu_shrinker: 'shrinker mmu_shrinker ("x86-mmu")',
+  mmu_shrinker: 'shrinker mmu_shrinker',
 };
 
 export function CachesPane({ className }: { className: string }) {
