@@ -143,6 +143,7 @@ export function applyEdits(base: VariantDef, edits: readonly Edit[]): Result<App
     if (
       moved.onError &&
       moved.onError !== 'return' &&
+      moved.onError !== 'continue' &&
       !to.labels.some((l) => l.name === moved.onError)
     ) {
       if (to.returns === 'int') {

@@ -143,6 +143,36 @@ describe('VMX load order', () => {
   });
 });
 
+describe('VMX error path', () => {
+  // A failed alloc_kvm_area() is kept in r: the nested unsetup and the posted-interrupt
+  // wakeup handler still run before hardware_setup() returns it (v5.19 vmx.c L8180-L8186,
+  // v6.0.19 L8413-L8417, v6.6.87 L8647-L8651, v6.19 L8682-L8686); v7.1 has no
+  // alloc_kvm_area() and returns from a failed nested_vmx_hardware_setup() at once (L8778).
+  it.each(['v5.19', 'v6.0', 'v6.6', 'latest'] as const)(
+    '%s: hardware_setup() runs its tail after alloc_kvm_area() fails, then returns -ENOMEM',
+    (kernel) => {
+      const r = mustRun(kernel, 'intel', { fail: [{ at: 'hardware_setup' }] });
+      const fn = kernel === 'latest' ? 'vmx_hardware_setup' : 'hardware_setup';
+      const from = at(r, `${fn}/hardware_setup_tail`);
+      const after = r.trace.events.slice(from, from + 4).map((e) => e.title);
+      expect(after).toEqual([
+        'r = alloc_kvm_area()',
+        'nested_vmx_hardware_unsetup()',
+        'kvm_set_posted_intr_wakeup_handler()',
+        `${fn}() returns -ENOMEM`,
+      ]);
+      // On success the unsetup does not run.
+      const ok = mustRun(kernel, 'intel');
+      expect(ok.trace.events.some((e) => e.title === 'nested_vmx_hardware_unsetup()')).toBe(false);
+    },
+  );
+  it('v7.1: a failed nested_vmx_hardware_setup() returns at once', () => {
+    const r = mustRun('v7.1', 'intel', { fail: [{ at: 'hardware_setup' }] });
+    const from = at(r, 'vmx_hardware_setup/hardware_setup_tail');
+    expect(r.trace.events[from + 1]!.title).toBe('vmx_hardware_setup() returns -ENOMEM');
+  });
+});
+
 describe('SVM load order', () => {
   it('SVM configures the MMU first, then sets the C-bit and the MMIO mask [svm.c svm_hardware_setup]', () => {
     for (const kernel of ['v5.19', 'v6.0', 'v6.6', 'latest', 'v7.1'] as const)

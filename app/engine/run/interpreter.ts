@@ -214,11 +214,18 @@ export class Machine {
     const frame: Frame = { fn: f, label: null };
     this.stack.push(frame);
     let errno: Errno | null = null;
+    /** An error the function keeps going with ('continue') and returns at its end. */
+    let kept: Errno | null = null;
     for (const step of f.body) {
+      if (step.ifError && !kept) continue;
       const r = this.execStep(f, step);
       if (!r) continue;
       if (f.returns === 'void') {
         this.notes.push(`${step.id}: its -${r} was ignored because ${f.name} returns void.`);
+        continue;
+      }
+      if (step.onError === 'continue') {
+        kept ??= r;
         continue;
       }
       errno = r;
@@ -231,6 +238,7 @@ export class Machine {
         }
       break;
     }
+    errno ??= kept;
     if (errno)
       this.emit({
         kind: 'return',

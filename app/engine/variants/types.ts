@@ -18,8 +18,14 @@ export interface StepDef {
   /** Stable identity: "<function>/<what>", or "<function>@<label>/<what>" in error paths. */
   id: string;
   op: StepOp;
-  /** Where an error goes: a label of the enclosing function, or 'return'. Absent: errors propagate. */
+  /**
+   * Where an error goes: a label of the enclosing function, 'return', or 'continue' (the
+   * error is kept, as in `r = f(); … return r;`: the function goes on and returns it at its
+   * end). Absent: errors propagate.
+   */
   onError?: string;
+  /** Runs only when an earlier step's error was kept ('continue'): the C's `if (r)`. */
+  ifError?: true;
   /** Runs only when this config global is true (e.g. "if (enable_ept) kvm_mmu_set_ept_masks()"). */
   when?: string;
   /** Overrides the effect's or callee's explanation. */

@@ -54,12 +54,24 @@ export function vmxHardwareSetup(era: Era, alt: AltMmu): FunctionDef {
           ),
         ]
       : []),
+    // Up to v6.19 a failed alloc_kvm_area() is kept in r: the nested unsetup and the wakeup
+    // handler still run before the return (v5.19 vmx.c L8180-L8186, v6.19 L8682-L8686).
+    // v7.1's nested_vmx_hardware_setup() returns at once (L8778).
     eff(
       vmxon
         ? { kind: 'hardware_setup_tail', vendor: 'vmx' }
         : { kind: 'hardware_setup_tail', vendor: 'vmx', nested: true },
-      { onError: unconfigure ? 'err_unconfigure_mmu' : 'return' },
+      { onError: unconfigure ? 'err_unconfigure_mmu' : vmxon ? 'continue' : 'return' },
     ),
+    ...(vmxon && !unconfigure
+      ? [
+          note(
+            'nested_vmx_hardware_unsetup()',
+            'Only when alloc_kvm_area() failed (and nested is on): frees the nested VMX state set up above.',
+            { ifError: true },
+          ),
+        ]
+      : []),
     note('kvm_set_posted_intr_wakeup_handler()', 'Posted-interrupt wakeups.'),
   ];
   return fn(

@@ -22,7 +22,10 @@ function StepList({ steps, current }: { steps: StepDef[]; current: string | null
         >
           <code>{stepLabel(s)}</code>
           {s.when && <span className="when"> if ({s.when})</span>}
-          {s.onError && s.onError !== 'return' && <span className="goto"> → {s.onError}</span>}
+          {s.ifError && <span className="when"> if (r)</span>}
+          {s.onError && s.onError !== 'return' && s.onError !== 'continue' && (
+            <span className="goto"> → {s.onError}</span>
+          )}
         </li>
       ))}
     </ol>

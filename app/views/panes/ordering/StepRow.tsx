@@ -88,7 +88,8 @@ function StepRowView({ step, place }: { step: StepDef; place: RowPlace }) {
   const [moving, setMoving] = useState(false);
   const [hint, setHint] = useState<'before' | 'after' | null>(null);
   const label = stepLabel(step);
-  const goto = step.onError && step.onError !== 'return' ? step.onError : null;
+  const goto =
+    step.onError && step.onError !== 'return' && step.onError !== 'continue' ? step.onError : null;
   const onKeyDown = (e: KeyboardEvent<HTMLLIElement>) => {
     if (e.target !== e.currentTarget || !e.altKey) return;
     if (e.key !== 'ArrowUp' && e.key !== 'ArrowDown') return;
