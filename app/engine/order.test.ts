@@ -182,6 +182,20 @@ describe('SVM load order', () => {
         'svm_adjust_mmio_mask/kvm_mmu_set_mmio_spte_mask:svm',
       ]);
   });
+  it('the IOPM comes first up to v6.12, after svm_adjust_mmio_mask() in v6.19 and v7.1 [svm.c v6.6.87 L5227, v6.19 L5392, v7.1.3 L5636]', () => {
+    const titles = (kernel: VariantId) => mustRun(kernel, 'amd').trace.events.map((e) => e.title);
+    const v66 = titles('v6.6');
+    expect(v66.findIndex((t) => t.includes('IOPM'))).toBeLessThan(
+      v66.indexOf('kvm_configure_mmu()'),
+    );
+    for (const kernel of ['latest', 'v7.1'] as const) {
+      const t = titles(kernel);
+      const iopm = t.findIndex((x) => x.includes('svm_alloc_permissions_map()'));
+      expect(iopm).toBeGreaterThan(t.indexOf('svm_adjust_mmio_mask()'));
+      expect(iopm).toBeLessThan(t.indexOf('sev_hardware_setup()'));
+      expect(t.filter((x) => x.includes('IOPM'))).toEqual([]);
+    }
+  });
   it('v5.19: sev_hardware_setup() runs before svm_adjust_mmio_mask(); v6.0 swaps them (0c29397ac1fd)', () => {
     expectOrder(mustRun('v5.19', 'amd'), [
       'sev_hardware_setup/sev_hardware_setup',

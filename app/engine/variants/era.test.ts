@@ -85,6 +85,7 @@ describe('what changed between two eras, with the commit', () => {
       'vmcsConfigIn: "hardware_setup" → "vmx_init" (no id)',
       'svmMaxphyaddrAfterConfigure: false → true (no id)',
       'svmCpuInitLast: false → true (no id)',
+      'svmIopmAfterMmio: false → true (no id)',
     ]);
   });
   it('v6.19 → v7.1', () => {

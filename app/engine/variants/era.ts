@@ -106,6 +106,8 @@ export interface TreeFacts {
   svmMaxphyaddrAfterConfigure: boolean;
   /** svm_hardware_setup() runs svm_cpu_init() after the feature decisions (AVIC, vGIF, …), not before. */
   svmCpuInitLast: boolean;
+  /** svm_hardware_setup() allocates the IOPM after kvm_configure_mmu() and svm_adjust_mmio_mask(), not first. */
+  svmIopmAfterMmio: boolean;
 }
 
 export type AllFacts = CoreFacts & TreeFacts;
@@ -287,6 +289,12 @@ export const CHANGES = {
     what: 'svm_hardware_setup() sets allow_smaller_maxphyaddr right after kvm_configure_mmu() and runs svm_cpu_init() after the feature decisions',
     seen: at('v6.19', 'svm_hardware_setup', FILES.svm),
   },
+  svmIopmLate: {
+    commit: null,
+    release: 'after v6.12, by v6.19',
+    what: 'svm_hardware_setup() allocates the IOPM with svm_alloc_permissions_map() after kvm_configure_mmu() and svm_adjust_mmio_mask() (v6.19 svm.c L5359, L5381, L5392), no longer before them (v6.12.118 L5488, v6.6.87 L5227)',
+    seen: at('v6.19', 'svm_hardware_setup', FILES.svm),
+  },
   tdxInHardwareSetup: {
     commit: 'f630de1f8d70',
     msgid: '20260214012702.2368778-17-seanjc@google.com',
@@ -351,6 +359,7 @@ export const ERA_5_19: Era = {
     allocatesVmxon: base(true),
     svmMaxphyaddrAfterConfigure: base(false),
     svmCpuInitLast: base(false),
+    svmIopmAfterMmio: base(false),
   },
 };
 
@@ -417,6 +426,7 @@ export const ERA_6_19 = laterEra(ERA_6_6, 'v6.19', {
   userReturnMsrs: ['destroyed-before-mmu-exit', CHANGES.userReturnMsrs],
   svmMaxphyaddrAfterConfigure: [true, CHANGES.svmSetupOrder],
   svmCpuInitLast: [true, CHANGES.svmSetupOrder],
+  svmIopmAfterMmio: [true, CHANGES.svmIopmLate],
 });
 
 /** v7.1 keeps v6.19's MMU init and mask code (docs/kernel-model.md, "v7.1"). */

@@ -9,9 +9,15 @@ const ALT = { src: ALT_SRC };
 
 export function svmHardwareSetup(era: Era, alt: AltMmu): FunctionDef {
   const f = valuesOf(era);
+  // v6.19 allocates the IOPM only after the MMU masks (svm.c L5392), v6.6 first (L5227).
+  const iopm = note(
+    'NRIPS, LBRV; iopm_va = svm_alloc_permissions_map()',
+    'The I/O permission map, allocated here since v6.19; its failure returns -ENOMEM at once.',
+  );
   const mmioThenSev = f.sevAfterMmio
     ? [
         call('svm_adjust_mmio_mask'),
+        ...(f.svmIopmAfterMmio ? [iopm] : []),
         call('sev_hardware_setup'),
         note('svm_hv_hardware_setup()', 'Hyper-V enlightenments.'),
       ]
@@ -26,10 +32,12 @@ export function svmHardwareSetup(era: Era, alt: AltMmu): FunctionDef {
   );
   const tail = eff({ kind: 'hardware_setup_tail', vendor: 'svm' }, { onError: 'err' });
   const body: StepSpec[] = [
-    note(
-      'NX required; IOPM pages; nested, NRIPS, TSC scaling',
-      'SVM prerequisites and early allocations.',
-    ),
+    f.svmIopmAfterMmio
+      ? note('NX required; TSC scaling, pause filter, nested', 'SVM prerequisites.')
+      : note(
+          'NX required; IOPM pages; nested, NRIPS, TSC scaling',
+          'SVM prerequisites and early allocations.',
+        ),
     eff({ kind: 'svm_decide_npt' }),
     call('kvm_configure_mmu', {
       ...(alt === 'none' ? {} : { onError: 'err', ...ALT }),
