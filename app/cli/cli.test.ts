@@ -65,6 +65,9 @@ describe('mmu run', () => {
     expect(out.stdout).toContain('[clobber]');
     expect(out.stdout).toContain('kernel: Shipped kernels');
     expect(out.stdout).toMatch(/see: https:\/\/elixir\.bootlin\.com\//);
+    // The caches are shown unmerged and their slab counts are a lower bound (kernel-facts.md §4).
+    expect(out.stdout).toContain('Slab counts are a lower bound');
+    expect(out.stdout).toContain('merges pte_list_desc into a shared cache');
   });
   it('--fail-on-findings exits 1 when the checker finds something', () => {
     expect(

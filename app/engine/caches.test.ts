@@ -3,6 +3,7 @@
  * (mm/slub.c calculate_order), and the per-vCPU top-up cost that motivated [PATCH 3/4].
  */
 import { describe, expect, it } from 'vitest';
+import { runScenario } from './runner';
 import { slubLayout } from './model/slub';
 import { finalOf, mustRun } from './testing';
 import { VARIANT_IDS, type VariantId } from './ids';
@@ -62,6 +63,24 @@ describe('SLUB layout [mm/slub.c calculate_order(), v6.6.87]', () => {
     [184, 1, 0, 22],
   ])('%i-byte objects, %i CPUs: order %i, %i per slab', (size, cpus, order, perSlab) => {
     expect(slubLayout(size, cpus)).toEqual({ size, order, objectsPerSlab: perSlab });
+  });
+  // With one present CPU calculate_order() takes nr_cpu_ids (v6.19 mm/slub.c L7625-L7627,
+  // v6.6.87 L4170-L4172, v5.19 L3868-L3870): min_objects = 4 * (fls(64) + 1) = 32.
+  it('one present CPU: the slab order follows nr_cpu_ids, not the present count', () => {
+    expect(slubLayout(184, 1, 64)).toEqual({ size: 184, order: 1, objectsPerSlab: 44 });
+    expect(slubLayout(184, 2, 64)).toEqual({ size: 184, order: 0, objectsPerSlab: 22 });
+    const r = mustRun('v6.6', 'intel', { params: { hostCpus: 1, possibleCpus: 64 } });
+    const header = Object.values(finalOf(r).caches).find((c) => c.name === 'kvm_mmu_page_header');
+    expect(header?.objectsPerSlab).toBe(44);
+  });
+  it('nr_cpu_ids below the present CPUs is refused with a message', () => {
+    const r = runScenario({
+      v: 1,
+      kernel: 'v6.6',
+      vendor: 'intel',
+      params: { hostCpus: 8, possibleCpus: 4 },
+    });
+    expect(r.ok ? '' : r.error).toMatch(/possibleCpus \(nr_cpu_ids, 4\) cannot be below/);
   });
   it('object sizes are rounded up to 8 bytes (calculate_alignment with align 0)', () => {
     expect(slubLayout(20, 8).size).toBe(24);

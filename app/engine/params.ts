@@ -22,4 +22,6 @@ export const DEFAULT_PARAM_VALUES = {
   tdx: false,
   itlbMultihit: false,
   hostCpus: 8,
+  /** nr_cpu_ids; undefined: the same as hostCpus. */
+  possibleCpus: undefined as number | undefined,
 };

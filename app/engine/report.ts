@@ -5,6 +5,7 @@
 import { hex } from './bits';
 import type { RunResult } from './runner';
 import type { MmuState } from './model/state';
+import { SLAB_NOTES } from './model/slub';
 
 export interface JsonReport {
   ok: true;
@@ -116,6 +117,7 @@ export function toTextReport(r: RunResult): string {
           ]),
         )
       : '  (none created)',
+    ...(j.final.caches.length ? SLAB_NOTES.map((n) => `  ${n}`) : []),
   );
   const m = j.final.rmap;
   out.push(

@@ -58,6 +58,8 @@ export const ParamsSchema = z.strictObject({
   itlbMultihit: z.boolean().default(D.itlbMultihit),
   /** Present CPUs; SLUB picks the slab order from it. */
   hostCpus: int(1, 8192).default(D.hostCpus),
+  /** nr_cpu_ids (possible CPUs); SLUB uses it when only one CPU is present. Default: hostCpus. */
+  possibleCpus: int(1, 8192).optional(),
 });
 export type Params = z.infer<typeof ParamsSchema>;
 export const DEFAULT_PARAMS: Params = ParamsSchema.parse({});
@@ -185,6 +187,12 @@ export function validateScenario(input: unknown): Result<Scenario> {
     return { ok: false, error: `invalid scenario: ${shown.join('; ')}` };
   }
   const s = parsed.data;
+  const { hostCpus, possibleCpus } = s.params;
+  if (possibleCpus !== undefined && possibleCpus < hostCpus)
+    return {
+      ok: false,
+      error: `invalid scenario: params.possibleCpus (nr_cpu_ids, ${possibleCpus}) cannot be below params.hostCpus (present CPUs, ${hostCpus})`,
+    };
   const modules = (s.modules ?? ['load kvm', `load ${vendorModule(s.vendor)}`]).map(parseModuleOp);
   const orderError = checkModuleOrder(modules);
   if (orderError) return { ok: false, error: `invalid scenario: ${orderError}` };

@@ -43,7 +43,11 @@ export const kmemCacheCreate: Spec<'kmem_cache_create'> = {
       ? PTE_LIST_DESC_HEADER_BYTES +
         POINTER_BYTES * Number(ctx.w.get('config', 'nr_sptes_per_pte_list') ?? 0)
       : e.size;
-    const layout = slubLayout(struct, ctx.params.hostCpus);
+    const layout = slubLayout(
+      struct,
+      ctx.params.hostCpus,
+      ctx.params.possibleCpus ?? ctx.params.hostCpus,
+    );
     const cache: KmemCache = {
       id: ctx.newCacheId(),
       name: e.cache,

@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import type { KmemCache, MmuState } from '../../engine/view';
+import { SLAB_NOTES, type KmemCache, type MmuState } from '../../engine/view';
 import { selectCaches, selectEvent, selectLifecycle, selectPointers } from '../../state/selectors';
 import { useAppStore } from '../../state/store';
 import { formatCount } from '../../viz/format';
@@ -89,6 +89,13 @@ export function CachesPane({ className }: { className: string }) {
         <ul className="cache-list">
           {caches.map((c) => (
             <CacheCard key={c.id} cache={c} changed={touched.has(String(c.id))} />
+          ))}
+        </ul>
+      )}
+      {caches.length > 0 && (
+        <ul className="slab-notes">
+          {SLAB_NOTES.map((n) => (
+            <li key={n}>{n}</li>
           ))}
         </ul>
       )}
