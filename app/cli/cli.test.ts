@@ -45,6 +45,24 @@ describe('mmu run', () => {
       expect(f.links.length).toBeGreaterThan(0);
     }
   });
+  it('final.config lists only the globals of modules the run loads', () => {
+    const config = (vendor: string, modules?: string[]) =>
+      Object.keys(
+        JSON.parse(
+          run(['run', 's.json'], {
+            's.json': JSON.stringify({ v: 1, kernel: 'v6.0', vendor, modules }),
+          }).stdout,
+        ).final.config,
+      );
+    expect(config('intel')).toContain('enable_ept');
+    expect(config('intel')).not.toContain('npt_enabled');
+    expect(config('intel')).not.toContain('sev_es_enabled');
+    expect(config('amd')).toContain('npt_enabled');
+    expect(config('amd')).not.toContain('enable_ept');
+    expect(config('amd')).toContain('tdp_enabled');
+    const swap = ['load kvm', 'load kvm_intel', 'unload kvm_intel', 'load kvm_amd'];
+    expect(config('intel', swap)).toEqual(expect.arrayContaining(['enable_ept', 'npt_enabled']));
+  });
   it('reads stdin with "-" and reports the rmap after a workload', () => {
     const out = run(['run', '-'], {
       '-': scenario('v6.6', { workload: [{ op: 'map', gfn: 4096, sptes: 20 }] }),

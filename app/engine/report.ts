@@ -4,6 +4,7 @@
  */
 import { hex } from './bits';
 import type { RunResult } from './runner';
+import { configShown } from './model/globals';
 import type { MmuState } from './model/state';
 import { SLAB_NOTES } from './model/slub';
 
@@ -54,7 +55,9 @@ export function toJsonReport(r: RunResult): JsonReport {
     final: {
       modules: Object.keys(s.modules).filter((m) => s.modules[m]),
       masks: Object.fromEntries(Object.entries(s.masks).map(([k, v]) => [k, hex(v)])),
-      config: { ...s.config },
+      config: Object.fromEntries(
+        Object.entries(s.config).filter(([k]) => configShown(k, r.scenario.modules)),
+      ),
       caches: Object.values(s.caches)
         .sort((a, b) => a.id - b.id)
         .map((c) => ({

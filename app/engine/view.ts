@@ -9,7 +9,7 @@ export { hex, setBits } from './bits';
 export { LEGEND, fieldOf, type BitField, type PagingFormat } from './legend';
 export { sourceUrl, sourceLabel } from './variants/sources';
 export { reachable, moduleEntry } from './variants/graph';
-export { MASK_NAMES, configOwner } from './model/globals';
+export { MASK_NAMES, configShown } from './model/globals';
 export { SLAB_NOTES } from './model/slub';
 export * from './ids';
 export type { MmuState, KmemCache, RmapSummary, Change, ConfigValue } from './model/state';

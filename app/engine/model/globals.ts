@@ -100,6 +100,15 @@ export const CONFIG: Record<string, ConfigSpec> = {
 /** The module whose load sets up a config global (kvm, kvm_intel or kvm_amd). */
 export const configOwner = (name: string): ModuleName | undefined => CONFIG[name]?.owner;
 
+/**
+ * Whether a run shows a config global: kvm.ko's always, a vendor module's only when the
+ * module sequence loads that module (npt_enabled does not exist in an Intel-only run).
+ */
+export function configShown(name: string, modules: readonly { module: ModuleName }[]): boolean {
+  const owner = configOwner(name);
+  return owner === undefined || owner === 'kvm' || modules.some((m) => m.module === owner);
+}
+
 export function configNames(shape: GlobalsShape): string[] {
   return Object.keys(CONFIG).filter((k) => CONFIG[k]!.when?.(shape) ?? true);
 }

@@ -1,6 +1,6 @@
 import { memo, useLayoutEffect, useMemo, useRef } from 'react';
 import {
-  configOwner,
+  configShown,
   fieldOf,
   hex,
   LEGEND,
@@ -141,7 +141,7 @@ export function MasksPane({ className }: { className: string }) {
   const event = useAppStore(selectEvent);
   const format = useAppStore(selectPagingFormat);
   // Vendor module params exist only for vendors this scenario loads.
-  const vendorModules = useAppStore((s) => s.run.scenario?.modules.map((m) => m.module).join(','));
+  const modules = useAppStore((s) => s.run.scenario?.modules);
   const changed = useMemo(() => {
     const masks = new Map<string, bigint>();
     const config = new Set<string>();
@@ -192,12 +192,7 @@ export function MasksPane({ className }: { className: string }) {
           <h3>MMU config</h3>
           <dl className="config">
             {Object.entries(config)
-              .filter(([k]) => {
-                const owner = configOwner(k);
-                return (
-                  owner === undefined || owner === 'kvm' || (vendorModules ?? '').includes(owner)
-                );
-              })
+              .filter(([k]) => configShown(k, modules ?? []))
               .map(([k, v]) => (
                 <div
                   key={k}
