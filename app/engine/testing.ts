@@ -66,7 +66,7 @@ export interface FaultCase {
   why: string;
 }
 
-/** Before v6.1 (and in the v1 series and the alternative, on v5.19) a failed register_shrinker() leaks the percpu counter. */
+/** Before v6.1 (and in the v1 series and the alternative, of the 6.0 cycle) a failed register_shrinker() leaks the percpu counter. */
 const LEAK_PERCPU_ON_SHRINKER_FAILURE: readonly VariantId[] = [
   'v5.19',
   'seed-p2',

@@ -100,7 +100,7 @@ function leak(x: Facts): Advice {
   if (x.whats[0] === 'percpu_counter_init' && x.faultAt.has('register_shrinker'))
     return {
       advice:
-        'Up to v6.0 (and in the v1 series and the alternative, both based on v5.19) the MMU setup returns without destroying the percpu counter when register_shrinker() fails. v6.1 fixed it with an out_shrinker label (“KVM: x86/mmu: fix memoryleak in kvm_mmu_vendor_module_init()”); since v6.13 there is no counter or shrinker at all.',
+        'Up to v6.0 (and in the v1 series and the alternative, posted during the 6.0 cycle) the MMU setup returns without destroying the percpu counter when register_shrinker() fails. v6.1 fixed it with an out_shrinker label (“KVM: x86/mmu: fix memoryleak in kvm_mmu_vendor_module_init()”); since v6.13 there is no counter or shrinker at all.',
       links: [
         elixir('v6.0.19', 'kvm_mmu_vendor_module_init', ' without the fix'),
         elixir('v6.6.87', 'kvm_mmu_vendor_module_init', ' with out_shrinker'),

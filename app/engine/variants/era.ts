@@ -318,14 +318,17 @@ export const CHANGES = {
   nrSptesPerPteList: {
     commit: null,
     msgid: MAIL.p3,
-    release: 'never merged (the v1 series, on v5.19)',
+    release: 'never merged (the v1 series, on kvm/queue of the 6.0 cycle, 4b88b1a518b3)',
     what: 'nr_sptes_per_pte_list, set by kvm_configure_mmu(), sizes pte_list_desc: 2 sptes with TDP, 14 without',
   },
 } as const satisfies Record<string, Change>;
 
 const base = <T>(value: T): Fact<T> => ({ value, since: null });
 
-/** The oldest modelled kernel, which the v1 series was posted against. */
+/**
+ * The oldest modelled kernel. The v1 series was posted against kvm/queue of the 6.0 cycle
+ * (base-commit 4b88b1a518b3); its variants are modelled on this tree, the nearest tag.
+ */
 export const ERA_5_19: Era = {
   tree: 'v5.19',
   facts: {
@@ -436,7 +439,7 @@ export const ERA_7_1 = laterEra(ERA_6_19, 'v7.1.3', {
   eferCapsInCommon: [true, CHANGES.eferCaps],
 });
 
-/** PATCH 3/4 of the v1 series (never merged), on its v5.19 base. */
+/** PATCH 3/4 of the v1 series (never merged), modelled on the v5.19 tree (see ERA_5_19). */
 export const ERA_SEED_P3 = laterEra(ERA_5_19, 'v5.19', {
   rmapCapacity: ['nr_sptes_per_pte_list', CHANGES.nrSptesPerPteList],
 });

@@ -26,7 +26,7 @@ import { ALT_SRC } from './vmx';
 
 const v5_19 = shippedVariant(ERA_5_19, {
   id: 'v5.19',
-  title: 'v5.19 (the series’ base)',
+  title: 'v5.19 (before the series)',
   summary:
     'kvm_arch_init() runs kvm_mmu_vendor_module_init(): the mask reset and the whole MMU setup (kmem caches, percpu counter, shrinker) happen before the vendor’s hardware_setup(). Caches have a fixed size, so nothing depends on TDP yet. A failed register_shrinker() leaks the percpu counter (fixed in v6.1).',
 });
