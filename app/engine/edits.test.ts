@@ -19,7 +19,7 @@ describe('applyEdits', () => {
     if (!r.ok) return;
     expect(r.value.variant.functions).toEqual(VARIANTS['bad-reset-after-setup'].functions);
     expect(r.value.descriptions).toEqual([
-      'moved kvm_mmu_reset_all_pte_masks from kvm_mmu_vendor_module_init into kvm_arch_hardware_setup, after ops->hardware_setup',
+      'moved kvm_mmu_reset_all_pte_masks() from kvm_mmu_vendor_module_init() into kvm_arch_hardware_setup(), after ops->hardware_setup()',
     ]);
   });
   it('does not touch the base variant', () => {
@@ -43,7 +43,7 @@ describe('applyEdits', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value.descriptions[0]).toBe(
-      'moved register_shrinker earlier in kvm_mmu_vendor_module_init, after kvm_mmu_reset_all_pte_masks',
+      'moved register_shrinker(&mmu_shrinker) earlier in kvm_mmu_vendor_module_init(), after kvm_mmu_reset_all_pte_masks()',
     );
     expect(
       findStep(r.value.variant, 'kvm_mmu_vendor_module_exit/percpu_counter_destroy'),
@@ -58,7 +58,7 @@ describe('applyEdits', () => {
       },
     ]);
     expect(r.ok && r.value.warnings[0]).toMatch(
-      /has no label "out", so an error now returns straight from kvm_arch_hardware_setup/,
+      /kvm_arch_hardware_setup\(\) has no out label, so an error now returns straight from kvm_arch_hardware_setup\(\)/,
     );
   });
   it('a failing step moved into a void function loses its error, and says so', () => {
@@ -103,7 +103,7 @@ describe('applyEdits', () => {
           index: 5,
         },
       ],
-      'leaves register_shrinker where it is',
+      'leaves register_shrinker(&mmu_shrinker) where it is',
     ],
     [
       [

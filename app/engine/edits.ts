@@ -4,9 +4,9 @@
  * cannot make sense is refused with a message that says why.
  */
 import type { Edit, Result } from './scenario';
-import { opSlug } from './variants/dsl';
 import { calleesOf, functionNamed, reachable, stepsOf } from './variants/graph';
 import type { FunctionDef, StepDef, VariantDef } from './variants/types';
+import { placeWords, stepName } from './words';
 
 export interface StepLocation {
   fn: string;
@@ -78,9 +78,6 @@ function parseTarget(to: string): { fn: string; label: string | null } {
   return at < 0 ? { fn: to, label: null } : { fn: to.slice(0, at), label: to.slice(at + 1) };
 }
 
-/** A step label for messages: the callee or effect, e.g. "kvm_mmu_reset_all_pte_masks". */
-export const stepName = (step: StepDef): string => opSlug(step.op);
-
 function describePosition(steps: StepDef[], index: number): string {
   if (steps.length === 0) return 'as its only step';
   if (index === 0) return `at the start, before ${stepName(steps[0]!)}`;
@@ -113,9 +110,10 @@ export function applyEdits(base: VariantDef, edits: readonly Edit[]): Result<App
     const from = functionNamed(v, found.fn)!;
     const fromSteps = containerSteps(from, found.label)!;
     const where = containerName(found.fn, found.label);
+    const whereWords = placeWords(found.fn, found.label);
     if ('remove' in edit) {
       fromSteps.splice(found.index, 1);
-      descriptions.push(`removed ${stepName(found.step)} from ${where}`);
+      descriptions.push(`removed ${stepName(found.step)} from ${whereWords}`);
       continue;
     }
     const target = parseTarget(edit.to);
@@ -137,7 +135,7 @@ export function applyEdits(base: VariantDef, edits: readonly Edit[]): Result<App
     if (edit.index > toSteps.length)
       return {
         ok: false,
-        error: `${at}: index ${edit.index} is past the end of ${containerName(target.fn, target.label)} (${toSteps.length} steps without the moved one)`,
+        error: `${at}: index ${edit.index} is past the end of ${placeWords(target.fn, target.label)} (${toSteps.length} steps without the moved one)`,
       };
     const moved: StepDef = { ...found.step };
     if (
@@ -148,12 +146,12 @@ export function applyEdits(base: VariantDef, edits: readonly Edit[]): Result<App
     ) {
       if (to.returns === 'int') {
         warnings.push(
-          `${stepName(moved)}: ${target.fn} has no label "${moved.onError}", so an error now returns straight from ${target.fn}`,
+          `${stepName(moved)}: ${target.fn}() has no ${moved.onError} label, so an error now returns straight from ${target.fn}()`,
         );
         moved.onError = 'return';
       } else {
         warnings.push(
-          `${stepName(moved)}: ${target.fn} returns void, so an error from it would be ignored`,
+          `${stepName(moved)}: ${target.fn}() returns void, so an error from it would be ignored`,
         );
         delete moved.onError;
       }
@@ -164,8 +162,8 @@ export function applyEdits(base: VariantDef, edits: readonly Edit[]): Result<App
     const position = describePosition(toSteps, edit.index);
     descriptions.push(
       destination === where
-        ? `moved ${stepName(moved)} ${edit.index <= found.index ? 'earlier' : 'later'} in ${where}, ${position}`
-        : `moved ${stepName(moved)} from ${where} into ${destination}, ${position}`,
+        ? `moved ${stepName(moved)} ${edit.index <= found.index ? 'earlier' : 'later'} in ${whereWords}, ${position}`
+        : `moved ${stepName(moved)} from ${whereWords} into ${placeWords(target.fn, target.label)}, ${position}`,
     );
     toSteps.splice(edit.index, 0, moved);
     const cycle = findCycle(v);

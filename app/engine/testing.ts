@@ -14,7 +14,10 @@ import {
   type Vendor,
   type VariantId,
 } from './ids';
+import { EFFECTS } from './effects';
 import type { MmuState } from './model/state';
+import { stepsOf } from './variants/graph';
+import type { VariantDef } from './variants/types';
 import type { ScenarioInput } from './scenario';
 
 export function mustRun(
@@ -155,3 +158,27 @@ export function runFaultCase(c: FaultCase): RunResult {
 
 /** Finding kinds in trace order, each once. */
 export const kindsOf = (r: RunResult): FindingKind[] => [...new Set(r.findings.map((f) => f.kind))];
+
+/**
+ * Model ids in text written for people: step ids, the places edits name ("fn@label"),
+ * effect kinds (unless called, as the kernel functions some of them are named after),
+ * step slugs ("kmem_cache_create:pte_list_desc"), event numbers and cache ids. URLs and
+ * Message-IDs are left out first: their "@" and "/" are the archive's.
+ */
+export function modelIdsIn(text: string, variants: readonly VariantDef[]): string[] {
+  const t = text.replace(/https?:\/\/\S+/g, ' ').replace(/<[^<>\s]+@[^<>\s]+>/g, ' ');
+  const found: string[] = [];
+  for (const v of variants)
+    for (const f of Object.values(v.functions))
+      for (const s of stepsOf(f, true)) if (t.includes(s.id)) found.push(s.id);
+  for (const kind of Object.keys(EFFECTS))
+    if (kind !== 'note' && new RegExp(`\\b${kind}\\b(?!\\()`).test(t)) found.push(kind);
+  const patterns = [
+    /\b\w+@\w+/g,
+    /\b\w+:(?:pte_list_desc|kvm_mmu_page_header|reset|ept|svm)\b/g,
+    /\bevents? \d+/gi,
+    /#\d+/g,
+  ];
+  for (const re of patterns) found.push(...(t.match(re) ?? []));
+  return [...new Set(found)];
+}

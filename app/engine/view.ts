@@ -8,6 +8,7 @@ export type { TraceEvent, Origin, EventKind } from './run/trace';
 export { hex, setBits } from './bits';
 export { LEGEND, fieldOf, type BitField, type PagingFormat } from './legend';
 export { sourceUrl, sourceLabel } from './variants/sources';
+export { FAULT_POINT_WORDS } from './words';
 export { reachable, moduleEntry } from './variants/graph';
 export { MASK_NAMES, configShown } from './model/globals';
 export { SLAB_NOTES } from './model/slub';

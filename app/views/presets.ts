@@ -2,7 +2,15 @@
  * Ready-made module sequences, faults and workloads for the controls. Each is
  * plain scenario data, so whatever the controls pick is what links and files carry.
  */
-import type { FaultPoint, ScenarioInput, Vendor, VariantId, WorkloadOp } from '../engine/view';
+import {
+  FAULT_POINT_WORDS,
+  FAULT_POINTS,
+  type FaultPoint,
+  type ScenarioInput,
+  type Vendor,
+  type VariantId,
+  type WorkloadOp,
+} from '../engine/view';
 
 const other = (v: Vendor): Vendor => (v === 'intel' ? 'amd' : 'intel');
 
@@ -31,13 +39,9 @@ export const MODULE_PRESETS: ModulesPreset[] = [
   },
 ];
 
-export const FAULT_LABELS: Record<FaultPoint, string> = {
-  hardware_setup: 'vendor hardware_setup() fails',
-  'kmem_cache_create:pte_list_desc': 'kmem_cache_create("pte_list_desc") fails',
-  'kmem_cache_create:kvm_mmu_page_header': 'kmem_cache_create("kvm_mmu_page_header") fails',
-  percpu_counter_init: 'percpu_counter_init() fails',
-  register_shrinker: 'register_shrinker() fails',
-};
+export const FAULT_LABELS = Object.fromEntries(
+  FAULT_POINTS.map((p) => [p, `${FAULT_POINT_WORDS[p]} fails`]),
+) as Record<FaultPoint, string>;
 
 export interface WorkloadPreset {
   id: string;

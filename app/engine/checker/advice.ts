@@ -9,7 +9,8 @@ import type { TraceEvent } from '../run/trace';
 import { FILES } from '../variants/dsl';
 import { kernelSource, MAIL, mailSource, sourceLabel, sourceUrl } from '../variants/sources';
 import type { KernelTree, Source } from '../variants/types';
-import { splitStepId, stepPhrase, type CheckContext, type Finding } from './context';
+import { stepPhrase } from '../words';
+import { splitStepId, type CheckContext, type Finding } from './context';
 
 export interface Link {
   label: string;
@@ -50,6 +51,8 @@ interface Facts {
   /** The variant is the reviewer's alternative (kvm_configure_mmu() creates the caches). */
   alt: boolean;
   faultAt: Set<string>;
+  /** A step in words: "kvm_ops_update() in kvm_x86_vendor_init()". */
+  phrase(id: string | null): string;
 }
 
 const NR_SPTES: Advice = {
@@ -91,7 +94,7 @@ function staleRead(x: Facts): Advice {
       ],
     };
   return {
-    advice: `A value a step consumes must be set earlier in the same vendor load; kvm.ko globals survive vendor unloads, so a value an earlier load left behind can look valid. Move ${stepPhrase(x.f.steps[0] ?? null)} after ${stepPhrase(x.f.steps[1] ?? null)}, or have the load recompute the value before it is read.`,
+    advice: `A value a step consumes must be set earlier in the same vendor load; kvm.ko globals survive vendor unloads, so a value an earlier load left behind can look valid. Move ${x.phrase(x.f.steps[0] ?? null)} after ${x.phrase(x.f.steps[1] ?? null)}, or have the load recompute the value before it is read.`,
     links: [],
   };
 }
@@ -157,7 +160,7 @@ function errorReturn(x: Facts): Advice {
       links: [],
     };
   return {
-    advice: `${stepPhrase(x.f.steps[0] ?? null)} refuses the load without an injected fault, and its callers unwind. The steps before it must establish what it checks; the linked source shows the condition.`,
+    advice: `${x.phrase(x.f.steps[0] ?? null)} refuses the load without an injected fault, and its callers unwind. The steps before it must establish what it checks; the linked source shows the condition.`,
     links: [],
   };
 }
@@ -196,10 +199,11 @@ export function adviseFinding(f: Finding, ctx: CheckContext): Advice {
     globals: f.kind === 'stale-read' ? staleGlobals(f, ctx, first) : [],
     alt: 'kvm_unconfigure_mmu' in ctx.variant.functions,
     faultAt: new Set(ctx.scenario.fail.map((x) => x.at)),
+    phrase: (id) => stepPhrase(ctx.variant, id),
   });
   // The step itself comes last: the specific reading first, then where it happens.
   const own = first?.src
-    ? [link(first.src, `${stepPhrase(f.steps[0] ?? null)}: ${sourceLabel(first.src)}`)]
+    ? [link(first.src, `${stepPhrase(ctx.variant, f.steps[0] ?? null)}: ${sourceLabel(first.src)}`)]
     : [];
   const links = [...a.links, ...own].filter(
     (l, i, all) => all.findIndex((m) => m.url === l.url) === i,

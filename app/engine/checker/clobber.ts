@@ -3,7 +3,8 @@
  * load (kernel-facts.md invariant 1: the reset must precede every vendor mask write).
  */
 import { hex } from '../bits';
-import { pushUnique, stepPhrase, type CheckContext, type Finding } from './context';
+import { eventName, placeWords, stepPhrase } from '../words';
+import { pushUnique, type CheckContext, type Finding } from './context';
 
 const VENDOR = { vmx: 'VMX', svm: 'SVM' } as const;
 
@@ -39,7 +40,7 @@ export function checkClobber(ctx: CheckContext): Finding[] {
           steps: [e.stepId!, vendorEvent.stepId!],
           events: [e.index, w],
           message:
-            `${stepPhrase(e.stepId)} resets ${globals.join(', ')} after ${who} set ${globals.length > 1 ? 'them' : 'it'} in ${stepPhrase(vendorEvent.stepId)}` +
+            `${placeWords(e.fn!, e.label)} resets ${globals.join(', ')} (${eventName(e, ctx.variant)}) after ${who} set ${globals.length > 1 ? 'them' : 'it'} (${stepPhrase(ctx.variant, vendorEvent.stepId)})` +
             (changed.length
               ? `: ${changed.map((g) => `${g} ${hex(vendorValues[g]!)} → ${hex(after[g]!)}`).join(', ')}. SPTEs would be built with the wrong bits.`
               : ' (the values happen to match here, but the order is wrong).'),

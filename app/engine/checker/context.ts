@@ -95,10 +95,3 @@ export function splitStepId(stepId: string): { what: string; where: string } {
   const slash = stepId.lastIndexOf('/');
   return { what: stepId.slice(slash + 1).replace(/#\d+$/, ''), where: stepId.slice(0, slash) };
 }
-
-/** "kvm_arch_init/kvm_mmu_vendor_module_init" → "kvm_mmu_vendor_module_init (in kvm_arch_init)". */
-export function stepPhrase(stepId: string | null): string {
-  if (!stepId) return 'this step';
-  const { what, where } = splitStepId(stepId);
-  return `${what} (in ${where})`;
-}

@@ -1,5 +1,6 @@
 /** warn: a kernel WARN fires. error-return: a load fails for a reason other than an injected fault. */
-import { pushUnique, stepPhrase, type CheckContext, type Finding } from './context';
+import { stepPhrase } from '../words';
+import { pushUnique, type CheckContext, type Finding } from './context';
 
 export function checkWarn(ctx: CheckContext): Finding[] {
   const out: Finding[] = [];
@@ -9,7 +10,7 @@ export function checkWarn(ctx: CheckContext): Finding[] {
         kind: 'warn',
         steps: [e.stepId ?? e.title],
         events: [e.index],
-        message: `${stepPhrase(e.stepId)}: ${e.warn}.`,
+        message: `${stepPhrase(ctx.variant, e.stepId)}: ${e.warn}.`,
       });
   return out;
 }
@@ -27,7 +28,7 @@ export function checkErrorReturn(ctx: CheckContext): Finding[] {
       kind: 'error-return',
       steps: [origin.stepId ?? origin.title],
       events: [origin.index, e.index],
-      message: `insmod ${op?.module} fails with -${e.errno}, returned by ${stepPhrase(origin.stepId)}${origin.detail ? ` (${origin.detail})` : ''}; no fault was injected there.`,
+      message: `insmod ${op?.module} fails with -${e.errno}, returned by ${stepPhrase(ctx.variant, origin.stepId)}${origin.detail ? ` (${origin.detail})` : ''}; no fault was injected there.`,
     });
   }
   return out;

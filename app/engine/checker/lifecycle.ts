@@ -9,7 +9,8 @@ import { PERCPU_COUNTER, SHRINKER } from '../model/globals';
 import type { Change } from '../model/state';
 import type { TraceEvent } from '../run/trace';
 import { moduleEntry, reachable } from '../variants/graph';
-import { pushUnique, stepPhrase, type CheckContext, type Finding } from './context';
+import { stepPhrase } from '../words';
+import { pushUnique, type CheckContext, type Finding } from './context';
 
 interface Live {
   key: string;
@@ -21,7 +22,7 @@ interface Live {
 /** The resource a change creates or releases, if any. */
 function resourceChange(c: Change): { key: string; what: string; live: boolean } | null {
   if (c.section === 'caches' && c.after && typeof c.after === 'object' && 'live' in c.after) {
-    const what = `the "${c.after.name}" kmem cache (#${c.after.id})`;
+    const what = `the "${c.after.name}" kmem cache`;
     if (c.after.live && !c.before) return { key: `cache:${c.key}`, what, live: true };
     if (!c.after.live) return { key: `cache:${c.key}`, what, live: false };
     return null;
@@ -59,6 +60,7 @@ export function checkLifecycle(ctx: CheckContext): Finding[] {
   const live = new Map<string, Live>();
   const released = new Map<string, TraceEvent>();
   const { events } = ctx;
+  const phrase = (id: string | null) => stepPhrase(ctx.variant, id);
   for (const e of events) {
     const op = ctx.op(e);
     for (const c of e.changes) {
@@ -76,7 +78,7 @@ export function checkLifecycle(ctx: CheckContext): Finding[] {
         kind: 'leak',
         steps: [e.stepId ?? e.title],
         events: [e.index],
-        message: `${stepPhrase(e.stepId)} runs again while the previous one is still set up: ${e.overwrote}.`,
+        message: `${phrase(e.stepId)} runs again while the previous one is still set up: ${e.overwrote}.`,
       });
     if (e.doubleFree) {
       const first = [...released.values()].find((r) => r.stepId !== e.stepId && r.index < e.index);
@@ -84,7 +86,7 @@ export function checkLifecycle(ctx: CheckContext): Finding[] {
         kind: 'double-free',
         steps: [e.stepId ?? e.title, ...(first?.stepId ? [first.stepId] : [])],
         events: [e.index, ...(first ? [first.index] : [])],
-        message: `${stepPhrase(e.stepId)} releases something already released: ${e.doubleFree}. The kernel does not clear the pointer after kmem_cache_destroy(), so this is a use-after-free.`,
+        message: `${phrase(e.stepId)} releases something already released: ${e.doubleFree}. The kernel does not clear the pointer after kmem_cache_destroy(), so this is a use-after-free.`,
       });
     }
     const endOfOp = e.kind === 'module' && (events[e.index + 1]?.moduleOp ?? -99) !== e.moduleOp;
@@ -97,7 +99,7 @@ export function checkLifecycle(ctx: CheckContext): Finding[] {
             kind: 'leak',
             steps: [r.created.stepId ?? r.created.title],
             events: [r.created.index, e.index],
-            message: `${r.what}, set up by ${stepPhrase(r.created.stepId)}, is still allocated after insmod ${op.module} failed with -${e.errno}: nothing on the error path releases it.`,
+            message: `${r.what}, set up by ${phrase(r.created.stepId)}, is still allocated after insmod ${op.module} failed with -${e.errno}: nothing on the error path releases it.`,
           });
         }
     }
@@ -109,7 +111,7 @@ export function checkLifecycle(ctx: CheckContext): Finding[] {
             kind: 'leak',
             steps: [r.created.stepId ?? r.created.title],
             events: [r.created.index, e.index],
-            message: `${r.what}, set up by ${stepPhrase(r.created.stepId)}, is still allocated after ${op.module} was unloaded: its exit path never releases it.`,
+            message: `${r.what}, set up by ${phrase(r.created.stepId)}, is still allocated after ${op.module} was unloaded: its exit path never releases it.`,
           });
         }
   }
@@ -123,7 +125,7 @@ export function checkLifecycle(ctx: CheckContext): Finding[] {
       kind: 'leak',
       steps: [r.created.stepId ?? r.created.title],
       events: [r.created.index],
-      message: `${r.what}, set up by ${stepPhrase(r.created.stepId)}, will leak when ${r.module} unloads: nothing called from ${exit}() releases it.`,
+      message: `${r.what}, set up by ${phrase(r.created.stepId)}, will leak when ${r.module} unloads: nothing called from ${exit}() releases it.`,
     });
   }
   return out;

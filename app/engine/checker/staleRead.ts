@@ -11,7 +11,8 @@
  */
 import type { CellValue } from '../model/state';
 import type { TraceEvent } from '../run/trace';
-import { pushUnique, stepPhrase, type CheckContext, type Finding } from './context';
+import { stepPhrase } from '../words';
+import { pushUnique, type CheckContext, type Finding } from './context';
 
 const show = (v: CellValue | undefined): string =>
   typeof v === 'bigint' ? `0x${v.toString(16)}` : v === undefined ? 'unset' : JSON.stringify(v);
@@ -29,6 +30,7 @@ const writes = (e: TraceEvent) =>
 export function checkStaleRead(ctx: CheckContext): Finding[] {
   const out: Finding[] = [];
   const { events } = ctx;
+  const phrase = (id: string | null) => stepPhrase(ctx.variant, id);
   /** Module op → global → indices of events writing it. */
   const writers = new Map<number, Map<string, number[]>>();
   for (const e of events)
@@ -60,7 +62,7 @@ export function checkStaleRead(ctx: CheckContext): Finding[] {
             kind: 'stale-read',
             steps: [e.stepId ?? e.title, later.stepId!],
             events: [e.index, later.index],
-            message: `${stepPhrase(e.stepId)} reads ${g} = ${show(value)} before ${stepPhrase(later.stepId)} gives it its final value in the same load.`,
+            message: `${phrase(e.stepId)} reads ${g} = ${show(value)}, but ${g} gets its final value later in the same load, from ${phrase(later.stepId)}.`,
           });
         continue;
       }
@@ -73,7 +75,7 @@ export function checkStaleRead(ctx: CheckContext): Finding[] {
           kind: 'stale-read',
           steps: [e.stepId ?? e.title, staticWriter],
           events: later ? [e.index, later.index] : [e.index],
-          message: `${stepPhrase(e.stepId)} reads ${g} before anything set it (still ${show(value)}): ${stepPhrase(staticWriter)} sets it, but only ${later ? 'later in this load' : 'on a path this load had not reached'}.`,
+          message: `${phrase(e.stepId)} reads ${g} before anything set it (still ${show(value)}); it is set by ${phrase(staticWriter)}, but only ${later ? 'later in this load' : 'on a path this load had not reached'}.`,
         });
         continue;
       }
@@ -90,7 +92,7 @@ export function checkStaleRead(ctx: CheckContext): Finding[] {
           kind: 'stale-read',
           steps: [e.stepId ?? e.title, writer.stepId ?? writer.title],
           events: [e.index, prior.at],
-          message: `${stepPhrase(e.stepId)} reads ${g} = ${show(value)}, left over from the earlier ${from.action} of ${from.module} (${stepPhrase(writer.stepId)}); a fresh load would read ${show(ctx.pristine(g))}.`,
+          message: `${phrase(e.stepId)} reads ${g} = ${show(value)}, left over from the earlier ${from.action} of ${from.module} (${phrase(writer.stepId)}); a fresh load would read ${show(ctx.pristine(g))}.`,
         });
       }
     }

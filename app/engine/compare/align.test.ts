@@ -154,14 +154,15 @@ describe('align on runs', () => {
     expect(removed).toEqual([
       expect.objectContaining({
         kind: 'left-only',
-        what: 'register_shrinker',
+        what: 'register_shrinker(&mmu_shrinker)',
+        step: 'kvm_mmu_vendor_module_init/register_shrinker',
         from: 'kvm_mmu_vendor_module_init',
-        afterLeft: 'percpu_counter_init',
+        afterLeft: 'percpu_counter_init(&kvm_total_used_mmu_pages)',
       }),
     ]);
     const inserted = orderingChanges(align(cut, full), cut, full);
     expect(inserted).toEqual([
-      expect.objectContaining({ kind: 'right-only', what: 'register_shrinker' }),
+      expect.objectContaining({ kind: 'right-only', what: 'register_shrinker(&mmu_shrinker)' }),
     ]);
   });
 
@@ -181,7 +182,8 @@ describe('align on runs', () => {
     expect(changes.filter((c) => c.significant)).toEqual([
       expect.objectContaining({
         kind: 'moved',
-        what: 'tdx_gate',
+        what: 'the enable_tdx check',
+        step: 'tdx_bringup/tdx_gate',
         from: 'tdx_bringup',
         to: 'tdx_hardware_setup',
       }),
@@ -202,15 +204,15 @@ describe('align on runs', () => {
     const changes = orderingChanges(align(l, r), l, r);
     const moves = changes.filter((c) => c.kind === 'moved' && c.significant);
     expect(moves.filter((c) => c.from === 'kvm_mmu_hardware_setup').map((c) => c.what)).toEqual([
-      'kmem_cache_create:pte_list_desc',
-      'kmem_cache_create:kvm_mmu_page_header',
-      'percpu_counter_init',
-      'register_shrinker',
+      'kmem_cache_create("pte_list_desc")',
+      'kmem_cache_create("kvm_mmu_page_header")',
+      'percpu_counter_init(&kvm_total_used_mmu_pages)',
+      'register_shrinker(&mmu_shrinker)',
       // the second load
-      'kmem_cache_create:pte_list_desc',
-      'kmem_cache_create:kvm_mmu_page_header',
-      'percpu_counter_init',
-      'register_shrinker',
+      'kmem_cache_create("pte_list_desc")',
+      'kmem_cache_create("kvm_mmu_page_header")',
+      'percpu_counter_init(&kvm_total_used_mmu_pages)',
+      'register_shrinker(&mmu_shrinker)',
     ]);
     for (const c of moves.filter((x) => x.from === 'kvm_mmu_hardware_setup'))
       expect(c.to).toBe('kvm_mmu_vendor_module_init');

@@ -9,6 +9,7 @@ import type { RunResult } from '../runner';
 import type { TraceEvent } from '../run/trace';
 import { functionNamed } from '../variants/graph';
 import type { VariantDef } from '../variants/types';
+import { eventName } from '../words';
 
 export type RowKind = 'same' | 'left-only' | 'right-only';
 
@@ -160,14 +161,16 @@ export interface OrderingChange {
   kind: 'moved' | 'left-only' | 'right-only';
   /** Its rows, the first one's event first: a move's two halves and what ran inside it. */
   rows: number[];
-  /** The step as the kernel names it: "kvm_mmu_reset_all_pte_masks()", "set_ept_masks". */
+  /** The step as the kernel names it: "kvm_mmu_reset_all_pte_masks()", "the EPT shadow_* masks". */
   what: string;
+  /** Its step id (null for module, return and VM events), for tools. */
+  step: string | null;
   left: number | null;
   right: number | null;
-  /** Function (and error label) the step sits in, on each side. */
+  /** Function (and error label) the step sits in, on each side, as edits name it ("kvm_init@out_irqfd"). */
   from: string | null;
   to: string | null;
-  /** The step just before it in the same function, on each side (null: the first step). */
+  /** The step just before it in the same function, in words, on each side (null: the first step). */
   afterLeft: string | null;
   afterRight: string | null;
   /** For a move: whether it now runs later than before. */
@@ -210,22 +213,16 @@ function callers(events: readonly TraceEvent[]): number[] {
   });
 }
 
-/** A call or effect by its step name ("kvm_configure_mmu()", "set_ept_masks"); the rest by title. */
-export const eventName = (e: TraceEvent): string =>
-  e.kind === 'call' || (e.kind === 'effect' && !isNote(e))
-    ? `${splitStepId(e.stepId!).what}${e.kind === 'call' ? '()' : ''}`
-    : e.title;
-
 /** Where the step ran; not its id's prefix, which an ordering edit leaves as it was. */
 const whereOf = (e: TraceEvent): string | null => e.fn && containerName(e.fn, e.label);
 
 /** The step before event i in the same function call, skipping what its callees ran. */
-function stepBefore(events: readonly TraceEvent[], i: number): string | null {
+function stepBefore(events: readonly TraceEvent[], i: number, v: VariantDef): string | null {
   const e = events[i]!;
   for (let k = i - 1; k >= 0; k--) {
     const p = events[k]!;
     if (p.stack.length < e.stack.length || p.moduleOp !== e.moduleOp) return null;
-    if (p.stack.length === e.stack.length) return p.fn === e.fn ? eventName(p) : null;
+    if (p.stack.length === e.stack.length) return p.fn === e.fn ? eventName(p, v) : null;
   }
   return null;
 }
@@ -287,13 +284,14 @@ export function orderingChanges(
     byHead.set(head, {
       kind: row.moved ? 'moved' : row.kind,
       rows: halves,
-      what: eventName(e),
+      what: eventName(e, l ? left.variant : right.variant),
+      step: e.stepId,
       left: l?.index ?? null,
       right: r?.index ?? null,
       from: l && whereOf(l),
       to: r && whereOf(r),
-      afterLeft: l && stepBefore(le, l.index),
-      afterRight: r && stepBefore(re, r.index),
+      afterLeft: l && stepBefore(le, l.index, left.variant),
+      afterRight: r && stepBefore(re, r.index, right.variant),
       later: row.moved === true && row.partner! > k,
       significant,
     });

@@ -7,7 +7,9 @@ import { hex } from '../bits';
 import { splitStepId } from '../checker/context';
 import type { Finding } from '../checker';
 import type { RunResult } from '../runner';
+import { configShown } from '../model/globals';
 import { applyChange, cloneState, type KmemCache, type MmuState } from '../model/state';
+import type { Scenario } from '../scenario';
 import { finalState } from '../report';
 import type { TraceEvent } from '../run/trace';
 import { align, orderingChanges, type AlignedRow, type OrderingChange } from './align';
@@ -36,10 +38,12 @@ function cacheValue(c: KmemCache, leaked: number): string {
   return `${c.objectSize} B, ${c.objects} objects${c.live ? '' : ', destroyed'}${older}`;
 }
 
-function cellsOf(s: MmuState): Cells {
+/** `modules`: the run's module sequence; a vendor module's globals count only if it loads. */
+function cellsOf(s: MmuState, modules: Scenario['modules']): Cells {
   const out: Cells = new Map();
   for (const [k, v] of Object.entries(s.masks)) out.set(`masks:${k}`, hex(v));
-  for (const [k, v] of Object.entries(s.config)) out.set(`config:${k}`, String(v));
+  for (const [k, v] of Object.entries(s.config))
+    if (configShown(k, modules)) out.set(`config:${k}`, String(v));
   // A reload creates a new cache under the same name: the latest one is the one in use.
   const latest = new Map<string, KmemCache>();
   for (const c of Object.values(s.caches))
@@ -88,11 +92,12 @@ export function diffStates(
   a: MmuState,
   b: MmuState,
 ): CellDiff[] {
+  const [lm, rm] = [left.scenario.modules, right.scenario.modules];
   return diffCells(
-    cellsOf(a),
-    cellsOf(b),
-    cellsOf(left.trace.initial),
-    cellsOf(right.trace.initial),
+    cellsOf(a, lm),
+    cellsOf(b, rm),
+    cellsOf(left.trace.initial, lm),
+    cellsOf(right.trace.initial, rm),
   );
 }
 
@@ -129,8 +134,9 @@ export function stateDiffs(
   const re = right.trace.events;
   const ls = cloneState(left.trace.initial);
   const rs = cloneState(right.trace.initial);
-  const lStart = cellsOf(ls);
-  const rStart = cellsOf(rs);
+  const [lm, rm] = [left.scenario.modules, right.scenario.modules];
+  const lStart = cellsOf(ls, lm);
+  const rStart = cellsOf(rs, rm);
   let li = -1;
   let ri = -1;
   let dirty = true;
@@ -147,7 +153,7 @@ export function stateDiffs(
     }
     if (row.kind !== 'same' || !dirty) return;
     dirty = false;
-    const cells = diffCells(cellsOf(ls), cellsOf(rs), lStart, rStart);
+    const cells = diffCells(cellsOf(ls, lm), cellsOf(rs, rm), lStart, rStart);
     const key = JSON.stringify(cells);
     if (key === previous) return;
     previous = key;

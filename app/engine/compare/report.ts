@@ -8,8 +8,11 @@ import type { Finding, Link } from '../checker';
 import { DEFAULT_PARAM_VALUES } from '../params';
 import type { RunResult } from '../runner';
 import type { Params } from '../scenario';
+import { functionNamed } from '../variants/graph';
 import { sourceLabel, sourceUrl } from '../variants/sources';
-import { eventName, type OrderingChange } from './align';
+import type { VariantDef } from '../variants/types';
+import { citeSource, containerWords, eventPhrase, FAULT_POINT_WORDS } from '../words';
+import type { OrderingChange } from './align';
 import { compareRuns, shownValue, type CellDiff, type Comparison, type StateDiff } from './diff';
 
 // ---- the two scenarios --------------------------------------------------------------------
@@ -26,7 +29,7 @@ const paramLines = (r: RunResult): string[] =>
 const faultLines = (r: RunResult): string[] =>
   r.faults.map(
     (f) =>
-      `${f.at} -${f.errno}${f.nth > 1 ? ` (visit ${f.nth})` : ''}: ${f.firedAt === null ? 'never reached' : `fired at event ${f.firedAt}`}`,
+      `${FAULT_POINT_WORDS[f.at]} fails with -${f.errno}${f.nth > 1 ? ` on visit ${f.nth}` : ''}: ${f.firedAt === null ? 'never reached' : `at ${eventPhrase(r.trace.events[f.firedAt]!, r.variant)}`}`,
   );
 
 const workloadLines = (r: RunResult): string[] =>
@@ -120,13 +123,17 @@ function renderText(blocks: Block[]): string {
 
 const escapeMarkdown = (text: string): string => text.replace(/[\\*[\]<>|`]/g, '\\$&');
 
-/** Identifiers in running text (names with "_", "->" or a call's "()") become code spans. */
-const IDENTIFIER = /[A-Za-z_][\w.]*(?:->\w+)*(?:\(\))?/g;
+/**
+ * Identifiers in running text (names with "_" or "->", calls with their arguments,
+ * "shadow_*" patterns, file:line) become code spans.
+ */
+const IDENTIFIER =
+  /(?:[\w.-]+\/)+[\w.-]+\.[ch](?::\d+)?|[A-Za-z_][\w.]*(?:->\w+)*\*?(?:\([^()\s]*(?: [^()\s]+)*\))?/g;
 function markdownText(text: string): string {
   let out = '';
   let done = 0;
   for (const m of text.matchAll(IDENTIFIER)) {
-    if (!/_|->|\(\)$/.test(m[0])) continue;
+    if (!/_|->|\/|\(.*\)$/.test(m[0])) continue;
     out += `${escapeMarkdown(text.slice(done, m.index))}\`${m[0]}\``;
     done = m.index + m[0].length;
   }
@@ -203,24 +210,32 @@ function groupChanges(changes: OrderingChange[]): OrderingChange[][] {
   return groups;
 }
 
-function changeItem(group: OrderingChange[], names: [string, string]): Item {
+/** "kvm_init() at its out_irqfd label (virt/kvm/kvm_main.c:5701 in v5.19)": where, and its line in that side's tree. */
+function placeSpans(container: string, v: VariantDef): Span[] {
+  const fn = functionNamed(v, container.split('@')[0]!);
+  return [containerWords(container), ...(fn ? [` (${citeSource(fn.src)})`] : [])];
+}
+
+function changeItem(group: OrderingChange[], names: [string, string], c: Comparison): Item {
   const first = group[0]!;
-  const whats: Span[] = group.flatMap((g, i) => [...(i ? [', '] : []), { code: g.what }]);
+  const whats: Span[] = group.flatMap((g, i) => [...(i ? [', '] : []), g.what]);
   const inner = (first.kind === 'moved' ? first.rows.length / 2 : first.rows.length) - 1;
-  const inFn = (fn: string | null, word = ' in '): Span[] => (fn ? [word, { code: fn }] : []);
+  const inFn = (where: string | null, v: VariantDef, word = ' in '): Span[] =>
+    where ? [word, ...placeSpans(where, v)] : [];
+  const [lv, rv] = [c.left.variant, c.right.variant];
   const head: Span[] =
     first.kind === 'left-only'
-      ? [`only in ${names[0]}: `, ...whats, ...inFn(first.from)]
+      ? [`only in ${names[0]}: `, ...whats, ...inFn(first.from, lv)]
       : first.kind === 'right-only'
-        ? [`only in ${names[1]}: `, ...whats, ...inFn(first.to)]
+        ? [`only in ${names[1]}: `, ...whats, ...inFn(first.to, rv)]
         : first.from === first.to
-          ? [...whats, ` now runs ${first.later ? 'later' : 'earlier'}`, ...inFn(first.to)]
-          : [...whats, ' moved', ...inFn(first.from, ' from '), ...inFn(first.to, ' to ')];
+          ? [...whats, ` now runs ${first.later ? 'later' : 'earlier'}`, ...inFn(first.to, rv)]
+          : [...whats, ' moved', ...inFn(first.from, lv, ' from '), ...inFn(first.to, rv, ' to ')];
   const after = first.kind === 'left-only' ? first.afterLeft : first.afterRight;
   return {
     spans: [
       ...head,
-      ...(after ? [', after ', { code: after }] : [', at its start']),
+      ...(after ? [', after ', after] : [', at its start']),
       ...(group.length === 1 && inner > 0
         ? [` (and the ${inner === 1 ? 'step' : `${inner} steps`} it runs)`]
         : []),
@@ -252,7 +267,7 @@ function orderingBlocks(c: Comparison, names: [string, string]): Block[] {
     { kind: 'heading', text: 'Ordering' },
     { kind: 'para', spans: [summary] },
     ...(shown.length
-      ? [{ kind: 'list', items: groupChanges(shown).map((g) => changeItem(g, names)) } as Block]
+      ? [{ kind: 'list', items: groupChanges(shown).map((g) => changeItem(g, names, c)) } as Block]
       : []),
   ];
 }
@@ -296,10 +311,10 @@ function stateBlocks(c: Comparison, names: [string, string]): Block[] {
         kind: 'para',
         spans: [
           'The MMU state first differs after ',
-          { code: eventName(at) },
-          ` (${names[0]} event ${d.left}, ${names[1]} event ${d.right})`,
+          eventPhrase(at, c.left.variant),
+          ...sourcesOf(c, d, names),
           ...(why.length
-            ? [', because of ', ...why.flatMap((o, i) => [...(i ? [', '] : []), { code: o.what }])]
+            ? [', because of ', ...why.flatMap((o, i) => [...(i ? [', '] : []), o.what])]
             : [', where the same step gives different values']),
           ':',
         ],
@@ -348,6 +363,14 @@ function findingBlocks(c: Comparison, names: [string, string]): Block[] {
   ];
 }
 
+/** Where a shared row's step is, in each side's tree: " (…:6675 in v6.0.19)" once when both agree. */
+function sourcesOf(c: Comparison, d: StateDiff, names: [string, string]): Span[] {
+  const [l, r] = [c.left.trace.events[d.left]!.src, c.right.trace.events[d.right]!.src];
+  if (!l || !r) return [];
+  const [a, b] = [citeSource(l), citeSource(r)];
+  return [a === b ? ` (${a})` : ` (${names[0]}: ${a}; ${names[1]}: ${b})`];
+}
+
 /** Sources of the steps listed above and the findings' references, each once. */
 function links(c: Comparison): Link[] {
   const all: Link[] = [];
@@ -358,7 +381,7 @@ function links(c: Comparison): Link[] {
     ] as const) {
       const e = i === null ? null : r.trace.events[i]!;
       const src = e?.stepId ? e.src : null;
-      const what = where ? `${o.what} (in ${where})` : o.what;
+      const what = where ? `${o.what} in ${containerWords(where)}` : o.what;
       if (src) all.push({ label: `${what}: ${sourceLabel(src)}`, url: sourceUrl(src) });
     }
   for (const f of [...c.left.findings, ...c.right.findings]) all.push(...f.links);
@@ -401,8 +424,8 @@ export function reviewBoth(c: Comparison): { text: string; markdown: string } {
 }
 
 /** One ordering change as the review words it, in plain text. */
-export const changeSentence = (o: OrderingChange, names: [string, string]): string =>
-  plain(changeItem([o], names).spans);
+export const changeSentence = (o: OrderingChange, names: [string, string], c: Comparison): string =>
+  plain(changeItem([o], names, c).spans);
 
 // ---- JSON for scripts ------------------------------------------------------------------------
 
@@ -419,6 +442,7 @@ const sideJson = (r: RunResult) => ({
 
 const changeJson = (o: OrderingChange) => ({
   what: o.what,
+  step: o.step,
   from: o.from,
   to: o.to,
   afterLeft: o.afterLeft,

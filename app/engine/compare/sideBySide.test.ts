@@ -31,7 +31,7 @@ describe('sideBySide', () => {
     expect(view.changes).toHaveLength(1);
     const move = view.changes[0]!;
     expect(move.text).toMatch(
-      /^kvm_mmu_reset_all_pte_masks\(\) moved from kvm_mmu_vendor_module_init to kvm_arch_hardware_setup/,
+      /^kvm_mmu_reset_all_pte_masks\(\) moved from kvm_mmu_vendor_module_init\(\) \(arch\/x86\/kvm\/mmu\/mmu\.c:6675 in v6\.0\.19\) to kvm_arch_hardware_setup\(\) \(arch\/x86\/kvm\/x86\.c:12060 in v6\.0\.19\)/,
     );
     const [from, to] = move.rows;
     expect(view.rows[from!]).toMatchObject({ kind: 'left-only', moved: true, partner: to });
@@ -79,10 +79,10 @@ describe('sideBySide on the thread’s pair', () => {
     expect(v.sides.map((s) => s.name)).toEqual(['seed-p2', 'alt-configure-mmu']);
     const moved = v.changes.filter((c) => c.kind === 'moved').map((c) => c.text);
     expect(moved).toContain(
-      'kmem_cache_create:pte_list_desc moved from kvm_mmu_hardware_setup to kvm_configure_mmu, after configure_mmu',
+      'kmem_cache_create("pte_list_desc") moved from kvm_mmu_hardware_setup() ([PATCH 2/4]) to kvm_configure_mmu() (reconstructed from the review), after tdp_enabled = enable_tdp',
     );
     expect(v.changes.map((c) => c.text)).toContain(
-      'only in alt-configure-mmu: kvm_unconfigure_mmu() in vmx_hardware_unsetup, after posted-interrupt wakeup handler, nested unsetup, free_kvm_area()',
+      'only in alt-configure-mmu: kvm_unconfigure_mmu() in vmx_hardware_unsetup() (arch/x86/kvm/vmx/vmx.c:7783 in v5.19), after posted-interrupt wakeup handler, nested unsetup, free_kvm_area()',
     );
     expect(v.findings).toEqual([]);
   });

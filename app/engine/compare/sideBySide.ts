@@ -4,11 +4,12 @@
  * finding already placed on the aligned rows, so the UI only looks things up.
  */
 import type { Finding, Link } from '../checker';
-import { containerName } from '../edits';
+
 import type { FindingKind } from '../ids';
 import type { RunResult } from '../runner';
 import type { EventKind } from '../run/trace';
-import { eventName, type RowKind } from './align';
+import { eventName, placeWords } from '../words';
+import type { RowKind } from './align';
 import type { CellDiff, Comparison } from './diff';
 import { changeSentence, reviewBoth, sideNames } from './report';
 
@@ -28,7 +29,7 @@ export interface RowHalf {
   kind: EventKind;
   /** The step as the kernel names it ("kvm_configure_mmu()"), or the event's title. */
   name: string;
-  /** The function it ran in, as the ordering editor names it (function@label while unwinding). */
+  /** The function it ran in, in words ("kvm_init() at its out_irqfd label" while unwinding). */
   where: string | null;
   depth: number;
 }
@@ -93,8 +94,8 @@ function half(r: RunResult, index: number | null): RowHalf | null {
   return {
     index,
     kind: e.kind,
-    name: eventName(e),
-    where: e.fn && containerName(e.fn, e.label),
+    name: eventName(e, r.variant),
+    where: e.fn && placeWords(e.fn, e.label),
     depth: e.stack.length,
   };
 }
@@ -144,7 +145,7 @@ export function sideBySide(c: Comparison): CompareView {
     rows,
     changes: c.ordering
       .filter((o) => o.significant)
-      .map((o) => ({ kind: o.kind, text: changeSentence(o, names), rows: o.rows })),
+      .map((o) => ({ kind: o.kind, text: changeSentence(o, names, c), rows: o.rows })),
     stateDiffs: c.stateDiffs.map((d) => ({ row: d.row, cells: d.cells })),
     firstDivergence: c.firstDivergence?.row ?? null,
     final: c.final,

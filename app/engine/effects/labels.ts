@@ -10,64 +10,84 @@ import type { Effect, EffectKind } from './types';
 interface EffectWords<E extends Effect> {
   /** How the step reads in a call stack: usually the kernel call it stands for. */
   label(e: E): string;
+  /**
+   * How a sentence names it: the kernel call that makes it ("kvm_ops_update()"), or what
+   * the statements it stands for set ("the default shadow_* masks"), as the kernel spells them.
+   */
+  name(e: E): string;
   /** What the step does and why, in plain words, independent of values. */
   text(e: E): string;
 }
 
+/** Label, what it sets up, and the call a sentence names. */
 const TAILS = {
-  vmx: ['r = alloc_kvm_area()', 'per-CPU VMXON regions'],
+  vmx: ['r = alloc_kvm_area()', 'per-CPU VMXON regions', 'alloc_kvm_area()'],
   // v7.1: VMXON moved to the core kernel, so nested setup is the last step that can fail.
-  nested: ['r = nested_vmx_hardware_setup()', 'nested VMX capabilities'],
-  svm: ['r = svm_cpu_init(cpu) for each CPU', 'per-CPU save areas'],
+  nested: [
+    'r = nested_vmx_hardware_setup()',
+    'nested VMX capabilities',
+    'nested_vmx_hardware_setup()',
+  ],
+  svm: ['r = svm_cpu_init(cpu) for each CPU', 'per-CPU save areas', 'svm_cpu_init()'],
 } as const;
 const tailOf = (e: { vendor: VendorOps; nested?: true }) => TAILS[e.nested ? 'nested' : e.vendor];
 
 const WORDS: { [K in EffectKind]: EffectWords<Extract<Effect, { kind: K }>> } = {
   note: {
     label: (e) => e.label,
+    name: (e) => e.label,
     text: (e) => e.text,
   },
   nx_huge_pages_resolve: {
     label: () => 'nx_huge_pages: resolve "auto"',
+    name: () => '__set_nx_huge_pages()',
     text: () =>
       'Turns the nx_huge_pages=auto default into on or off: on when the CPU has the iTLB multihit erratum (and mitigations are on). Done at kvm.ko load since 1d0e84806047 so the value is fixed before any VM exists.',
   },
   tdp_mmu_allowed_snapshot: {
     label: () => 'tdp_mmu_allowed = tdp_mmu_enabled',
+    name: () => 'tdp_mmu_allowed = tdp_mmu_enabled',
     text: () =>
       'Snapshots the user’s kvm.tdp_mmu choice (read-only since v6.3) so that each vendor load can recompute tdp_mmu_enabled from it in kvm_configure_mmu().',
   },
   mmio_caching_snapshot: {
     label: () => 'allow_mmio_caching = enable_mmio_caching',
+    name: () => 'allow_mmio_caching = enable_mmio_caching',
     text: () =>
       'Snapshots the user’s kvm.mmio_caching choice at kvm.ko load. Vendor loads may turn enable_mmio_caching off; every kvm_mmu_set_mmio_spte_mask() starts again from this snapshot (c3e0c8c2e8b1).',
   },
   maxphyaddr_snapshot: {
     label: () => 'kvm_host.maxphyaddr = kvm_get_host_maxphyaddr()',
+    name: () => 'kvm_host.maxphyaddr = kvm_get_host_maxphyaddr()',
     text: () =>
       'Records the raw MAXPHYADDR once at kvm.ko load (it replaced the per-vendor-load shadow_phys_bits).',
   },
   vendor_exclusive_check: {
     label: (e) => `if (kvm_x86_ops.${e.field}) return -EEXIST`,
+    name: (e) => `the kvm_x86_ops.${e.field} check`,
     text: () =>
       'Only one vendor module can drive KVM at a time: if the other vendor’s ops are installed, the load stops here before touching any MMU state.',
   },
   vmx_decide_ept: {
     label: () => 'enable_ept: keep only with 4-level EPT, WB memtype, global INVEPT',
+    name: () => 'the enable_ept check',
     text: () =>
       'setup_vmcs_config() has read the EPT capabilities; EPT stays on only if the CPU has everything KVM needs (the model assumes it does) and the ept module param allows it.',
   },
   vmx_decide_ept_ad: {
     label: () => 'enable_ept_ad_bits: needs EPT and the A/D capability',
+    name: () => 'the enable_ept_ad_bits check',
     text: () => 'EPT accessed/dirty bits are used only when EPT is on and the CPU supports them.',
   },
   svm_decide_npt: {
     label: () => 'npt_enabled: cleared without NPT support',
+    name: () => 'the npt_enabled check',
     text: () =>
       'Nested paging stays on if the CPU has it (the model assumes it does) and the npt module param allows it.',
   },
   configure_mmu: {
     label: () => 'tdp_enabled, root levels, max_huge_page_level',
+    name: () => 'tdp_enabled = enable_tdp',
     text: (e) =>
       `The vendor tells the MMU whether it pages with TDP (EPT/NPT) or shadow page tables, how deep the TDP root is and the largest page it may map${
         e.tdpMmuGlobal ? '; since v6.3 this also decides tdp_mmu_enabled for every VM' : ''
@@ -75,25 +95,30 @@ const WORDS: { [K in EffectKind]: EffectWords<Extract<Effect, { kind: K }>> } = 
   },
   nr_sptes_check: {
     label: () => 'if (WARN_ON_ONCE(!nr_sptes_per_pte_list)) return -EIO',
+    name: () => 'WARN_ON_ONCE(!nr_sptes_per_pte_list)',
     text: () =>
       'The v1 series sizes pte_list_desc from nr_sptes_per_pte_list, which only kvm_configure_mmu() sets. This WARN is how the series catches a caller that runs the MMU setup before the vendor configured it.',
   },
   ops_update: {
     label: () => 'kvm_ops_update(ops)',
+    name: () => 'kvm_ops_update()',
     text: () =>
       'Copies the vendor’s runtime ops into kvm_x86_ops and patches the static calls: from here on common code calls into this vendor.',
   },
   ops_clear: {
     label: (e) => `kvm_x86_ops.${e.field} = NULL`,
+    name: (e) => `kvm_x86_ops.${e.field} = NULL`,
     text: () => 'Marks no vendor as loaded, so the other vendor module may load later.',
   },
   hardware_setup_tail: {
     label: (e) => tailOf(e)[0],
+    name: (e) => tailOf(e)[2],
     text: (e) =>
       `The last part of the vendor’s hardware_setup() that can fail (${tailOf(e)[1]}), after the masks and kvm_configure_mmu() are done. The “hardware_setup” fault point fails here.`,
   },
   sev_hardware_setup: {
     label: () => 'decide SEV / SEV-ES support (sev_es_enabled)',
+    name: () => 'sev_es_enabled = sev_es_supported',
     text: (e) =>
       e.gatedOnMmioCaching
         ? 'SEV-ES guests need MMIO SPTEs to fault with PFEC.RSVD, so SEV-ES is turned off when MMIO caching ended up off. It must therefore run after svm_adjust_mmio_mask() (0c29397ac1fd).'
@@ -101,26 +126,31 @@ const WORDS: { [K in EffectKind]: EffectWords<Extract<Effect, { kind: K }>> } = 
   },
   tdx_gate: {
     label: () => 'decide whether TDX stays enabled (enable_tdx)',
+    name: () => 'the enable_tdx check',
     text: () =>
       'TDX is usable only with EPT, the TDP MMU, MMIO caching and EPT A/D bits, so it reads values fixed by the mask setup and kvm_configure_mmu(). (Initialising the TDX module itself is not modelled.)',
   },
   shadow_phys_bits_probe: {
     label: () => 'shadow_phys_bits = kvm_get_shadow_phys_bits()',
+    name: () => 'kvm_get_shadow_phys_bits()',
     text: () =>
       'Records the CPU’s MAXPHYADDR (CPUID 0x80000008), which decides whether a reserved physical-address bit is left for MMIO SPTEs.',
   },
   kvm_ad_enabled_reset: {
     label: () => 'kvm_ad_enabled = true',
+    name: () => 'kvm_ad_enabled = true',
     text: () =>
       'Assumes hardware accessed/dirty bits until a vendor says otherwise (VMX may clear it for EPT without A/D).',
   },
   reset_l1tf_masks: {
     label: () => 'L1TF masks (shadow_nonpresent_or_rsvd_*)',
+    name: () => 'the L1TF shadow_nonpresent_or_rsvd_* masks',
     text: () =>
       'On CPUs with the L1TF bug, non-present SPTEs keep the upper GFN bits in a 5-bit window below the cache’s address width so a speculative L1D load cannot hit host memory; otherwise the window is empty and the lower-GFN mask covers every physical-address bit.',
   },
   reset_default_masks: {
     label: () => 'default shadow_* masks',
+    name: () => 'the default shadow_* masks',
     text: (e) =>
       `Puts every SPTE mask back to its value for ordinary x86 page tables: P/U/A/D at bits 0/2/5/6, NX at bit 63, no X bit, no access tracking, no memory-encryption bits, host/MMU-writable at software bits 9/10${e.memtype ? ', no memtype bits' : ''}. A vendor module loaded earlier may have left EPT values here.`,
   },
@@ -131,6 +161,7 @@ const WORDS: { [K in EffectKind]: EffectWords<Extract<Effect, { kind: K }>> } = 
         : e.from === 'ept'
           ? 'kvm_mmu_set_mmio_spte_mask(VMX_EPT_MISCONFIG_WX_VALUE, VMX_EPT_RWX_MASK, 0)'
           : 'kvm_mmu_set_mmio_spte_mask(reserved bits above x86_phys_bits)',
+    name: () => 'kvm_mmu_set_mmio_spte_mask()',
     text: (e) =>
       `Chooses how MMIO SPTEs are marked so a guest MMIO access faults straight into KVM’s emulator. ${
         !e.reevaluate
@@ -140,6 +171,7 @@ const WORDS: { [K in EffectKind]: EffectWords<Extract<Effect, { kind: K }>> } = 
   },
   set_ept_masks: {
     label: () => 'EPT values for the shadow_* masks',
+    name: () => 'the EPT shadow_* masks',
     text: (e) =>
       `EPT entries have no U/NX bits: R (bit 0) stands in for “user”, X (bit 2) for executable, and A/D live at bits 8/9. ${
         e.alwaysAd
@@ -154,6 +186,7 @@ const WORDS: { [K in EffectKind]: EffectWords<Extract<Effect, { kind: K }>> } = 
       e.from === 'vmx'
         ? 'kvm_mmu_set_me_spte_mask(0, KeyID bits)'
         : 'kvm_mmu_set_me_spte_mask(sme_me_mask, sme_me_mask)',
+    name: () => 'kvm_mmu_set_me_spte_mask()',
     text: (e) =>
       e.from === 'vmx'
         ? 'Marks the MKTME/TDX KeyID bits (between x86_phys_bits and MAXPHYADDR) as the memory-encryption mask, so SPTE checks treat them as reserved. Empty when no address bits are taken.'
@@ -168,6 +201,7 @@ const WORDS: { [K in EffectKind]: EffectWords<Extract<Effect, { kind: K }>> } = 
               ? '16 + nr_sptes_per_pte_list * 8'
               : `sizeof(struct ${e.cache === 'pte_list_desc' ? 'pte_list_desc' : 'kvm_mmu_page'})`
           })`,
+    name: (e) => (e.macro ? `KMEM_CACHE(${e.cache})` : `kmem_cache_create("${e.cache}")`),
     text: (e) =>
       e.cache === 'pte_list_desc'
         ? e.sizedByNrSptes
@@ -177,16 +211,19 @@ const WORDS: { [K in EffectKind]: EffectWords<Extract<Effect, { kind: K }>> } = 
   },
   kmem_cache_destroy: {
     label: (e) => `kmem_cache_destroy(${CACHE_POINTER[e.cache]})`,
+    name: (e) => `kmem_cache_destroy(${CACHE_POINTER[e.cache]})`,
     text: () =>
       'Destroys the cache. NULL is accepted and ignored, but the global pointer is not cleared afterwards, so a second destroy of the same cache is a use-after-free.',
   },
   percpu_counter_init: {
     label: () => 'percpu_counter_init(&kvm_total_used_mmu_pages, 0)',
+    name: () => 'percpu_counter_init(&kvm_total_used_mmu_pages)',
     text: () =>
       'Allocates the per-CPU counter of shadow pages in use across all VMs; the shrinker reads it to decide whether there is anything to reclaim.',
   },
   percpu_counter_destroy: {
     label: () => 'percpu_counter_destroy(&kvm_total_used_mmu_pages)',
+    name: () => 'percpu_counter_destroy(&kvm_total_used_mmu_pages)',
     text: () => 'Frees the per-CPU counter; a counter that holds no storage is left alone.',
   },
   register_shrinker: {
@@ -194,11 +231,17 @@ const WORDS: { [K in EffectKind]: EffectWords<Extract<Effect, { kind: K }>> } = 
       e.api === 'shrinker_alloc'
         ? 'mmu_shrinker = shrinker_alloc(0, "x86-mmu"); shrinker_register()'
         : `register_shrinker(&mmu_shrinker${e.named ? ', "x86-mmu"' : ''})`,
+    name: (e) =>
+      e.api === 'shrinker_alloc' ? 'shrinker_alloc()' : 'register_shrinker(&mmu_shrinker)',
     text: () =>
       'Registers the MMU shrinker (seeks = 10 * DEFAULT_SEEKS) so memory pressure can zap shadow pages of idle VMs.',
   },
   unregister_shrinker: {
     label: (e) =>
+      e.api === 'shrinker_free'
+        ? 'shrinker_free(mmu_shrinker)'
+        : 'unregister_shrinker(&mmu_shrinker)',
+    name: (e) =>
       e.api === 'shrinker_free'
         ? 'shrinker_free(mmu_shrinker)'
         : 'unregister_shrinker(&mmu_shrinker)',
@@ -212,3 +255,4 @@ const wordsOf = <E extends Effect>(e: E): EffectWords<E> =>
 
 export const effectLabel = (e: Effect): string => wordsOf(e).label(e);
 export const effectText = (e: Effect): string => wordsOf(e).text(e);
+export const effectName = (e: Effect): string => wordsOf(e).name(e);

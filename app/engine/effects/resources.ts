@@ -28,7 +28,7 @@ export const kmemCacheCreate: Spec<'kmem_cache_create'> = {
     const pointer = CACHE_POINTER[e.cache];
     const previous = cacheOf(ctx, ctx.w.get('pointers', pointer));
     const overwrote = previous?.live
-      ? `the live "${previous.name}" cache #${previous.id} it pointed to is lost`
+      ? `the live "${previous.name}" cache it pointed to is lost`
       : undefined;
     if (ctx.fault(`kmem_cache_create:${e.cache}`)) {
       ctx.w.set('pointers', pointer, null);
@@ -81,7 +81,7 @@ export const kmemCacheDestroy: Spec<'kmem_cache_destroy'> = {
     if (!cache) return { skipped: true, detail: `${pointer} is NULL: nothing to destroy` };
     if (!cache.live)
       return {
-        doubleFree: `${pointer} still points at cache #${cache.id}, destroyed earlier`,
+        doubleFree: `${pointer} still points at the "${cache.name}" cache destroyed earlier`,
         detail: `${pointer} was already destroyed: use-after-free`,
       };
     ctx.w.set('caches', String(cache.id), { ...cache, live: false, objects: 0, slabs: 0 });

@@ -17,6 +17,7 @@ import { functionNamed, moduleEntry } from '../variants/graph';
 import type { FunctionDef, StepDef, VariantDef } from '../variants/types';
 import { originOf, phaseOf, type Frame, type Position } from './classify';
 import { Trace, type EventInput } from './trace';
+import { FAULT_POINT_WORDS, stepName } from '../words';
 import { Vm } from './vm';
 import type { VmRuntime } from './workload';
 
@@ -110,7 +111,7 @@ export class Machine {
     for (const f of this.faults)
       if (!f.fired)
         this.notes.push(
-          `fail: ${f.at} was reached ${f.visits} time${f.visits === 1 ? '' : 's'} in ${this.variant.id}, so the fault on visit ${f.nth} never fired${f.visits === 0 ? ' — this variant never reaches that point' : ''}.`,
+          `fail: ${FAULT_POINT_WORDS[f.at]} was reached ${f.visits} time${f.visits === 1 ? '' : 's'} in ${this.variant.id}, so the fault on visit ${f.nth} never fired${f.visits === 0 ? ' — this variant never reaches that point' : ''}.`,
         );
     return {
       trace: this.trace,
@@ -221,7 +222,9 @@ export class Machine {
       const r = this.execStep(f, step);
       if (!r) continue;
       if (f.returns === 'void') {
-        this.notes.push(`${step.id}: its -${r} was ignored because ${f.name} returns void.`);
+        this.notes.push(
+          `${stepName(step)} in ${f.name}(): its -${r} was ignored because ${f.name}() returns void.`,
+        );
         continue;
       }
       if (step.onError === 'continue') {
