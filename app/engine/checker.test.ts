@@ -100,6 +100,99 @@ describe('teaching variants yield their finding', () => {
   });
 });
 
+describe('invariants: end states the kernel never reaches', () => {
+  const only = (kernel: VariantId, vendor: Vendor, extra: Partial<ScenarioInput>) =>
+    mustRun(kernel, vendor, extra).findings;
+  it.each([
+    ['v6.0', 'intel', 'hardware_setup/kvm_configure_mmu', 'VMX decided enable_ept = 1'],
+    ['v6.0', 'amd', 'svm_hardware_setup/kvm_configure_mmu', 'SVM decided npt_enabled = 1'],
+    ['v7.1', 'intel', 'vmx_hardware_setup/kvm_configure_mmu', 'VMX decided enable_ept = 1'],
+  ] as [VariantId, Vendor, string, string][])(
+    'TDP decided by the vendor, kvm_configure_mmu() never called (%s on %s): tdp_enabled ≠ the vendor’s flag',
+    (kernel, vendor, step, says) => {
+      const [f, ...rest] = only(kernel, vendor, { edits: [{ remove: step }] });
+      expect(rest).toEqual([]);
+      expect(f).toMatchObject({ kind: 'missing-step', invariants: ['tdp'] });
+      expect(f!.steps[0]).toBe(step);
+      expect(f!.message).toMatch(/^kvm_configure_mmu\(\) in \w+\(\) never ran in insmod kvm_\w+: /);
+      expect(f!.message).toContain(`${says}, but tdp_enabled is 0`);
+      expect(f!.message).toContain('max_huge_page_level 0, a level kvm_configure_mmu() never sets');
+      expect(f!.advice).toContain('kvm_configure_mmu() is the only writer of tdp_enabled');
+      expect(f!.links[0]!.url).toMatch(/\/arch\/x86\/kvm\/mmu\/mmu\.c#L(5661|6620)$/);
+    },
+  );
+  it('the issue’s example: v6.0 on Intel without kvm_configure_mmu() is reported, and --fail-on-findings would fail', () => {
+    const r = mustRun('v6.0', 'intel', { edits: [{ remove: 'hardware_setup/kvm_configure_mmu' }] });
+    expect(r.findings.map((f) => f.kind)).toEqual(['missing-step']);
+  });
+  it('a VM created without the caches it allocates from', () => {
+    const fs = only('v6.0', 'intel', {
+      edits: [{ remove: 'kvm_mmu_vendor_module_init/kmem_cache_create:pte_list_desc' }],
+      workload: [{ op: 'map', gfn: 1, sptes: 3 }],
+    });
+    expect(fs.map((f) => f.kind)).toEqual(['missing-step', 'vm-setup']);
+    const vm = fs[1]!;
+    expect(vm.invariants).toEqual(['caches']);
+    expect(vm.message).toContain('pte_list_desc_cache is NULL or destroyed');
+    expect(vm.advice).toContain('mmu_topup_memory_caches()');
+    expect(vm.links.map((l) => l.url)).toContain(
+      'https://elixir.bootlin.com/linux/v6.0.19/source/arch/x86/kvm/mmu/mmu.c#L645',
+    );
+  });
+  it.each([
+    ['v6.0', 'kvm_arch_hardware_setup/ops_update'],
+    ['v6.6', '__kvm_x86_vendor_init/ops_update'],
+  ] as [VariantId, string][])('vendor ops never installed (%s)', (kernel, step) => {
+    const [f, ...rest] = only(kernel, 'intel', { edits: [{ remove: step }] });
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ kind: 'missing-step', invariants: ['ops'], steps: [step] });
+    expect(f!.message).toContain('kvm_x86_ops = null, where');
+    expect(f!.message).toContain('kvm_x86_ops are not kvm_intel');
+    expect(f!.advice).toContain('kvm_ops_update() copies the vendor’s runtime ops');
+  });
+  it('masks left at their reset values although VMX’s setup ran', () => {
+    const [f, ...rest] = only('v6.0', 'intel', {
+      edits: [{ remove: 'hardware_setup/kvm_mmu_set_ept_masks' }],
+    });
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ kind: 'missing-step', invariants: ['masks'] });
+    expect(f!.message).toContain('shadow_x_mask = 0x0');
+    expect(f!.message).toContain(
+      "still hold the values kvm_mmu_reset_all_pte_masks() gave them, although VMX's hardware_setup() ran",
+    );
+    expect(f!.advice).toContain('with EPT, kvm_mmu_set_ept_masks()');
+  });
+  it('and on SVM with SME: the C-bit never set', () => {
+    const [f] = only('v6.6', 'amd', {
+      params: { sme: true },
+      edits: [{ remove: 'svm_hardware_setup/kvm_mmu_set_me_spte_mask' }],
+    });
+    expect(f).toMatchObject({ kind: 'missing-step', invariants: ['masks'] });
+    expect(f!.message).toContain('shadow_me_value = 0x0');
+  });
+  it('a second vendor module loads because the -EEXIST check is gone', () => {
+    const fs = only('latest', 'intel', {
+      modules: ['load kvm', 'load kvm_intel', 'load kvm_amd'],
+      edits: [{ remove: 'kvm_x86_vendor_init/vendor_exclusive_check' }],
+    });
+    const f = fs.find((x) => x.kind === 'missing-step')!;
+    expect(f.message).toContain('the load succeeds, where v6.19 fails it with -EEXIST');
+  });
+  it('a harmless reordering is no finding: the reference ends every op the same way', () => {
+    const r = mustRun('v6.0', 'intel', {
+      edits: [
+        {
+          move: 'kvm_mmu_vendor_module_init/register_shrinker',
+          to: 'kvm_mmu_vendor_module_init',
+          index: 4,
+        },
+      ],
+    });
+    expect(r.edits).toHaveLength(1);
+    expect(r.findings).toEqual([]);
+  });
+});
+
 describe('fault injection unwinds', () => {
   // Where the kernel's own unwind is wrong, or a proposal's is, FAULT_CASES says so and why
   // (testing.ts): e.g. <= v6.0 and the v1 series leave the percpu counter allocated when

@@ -57,6 +57,12 @@ export const FINDING_KINDS = [
   'double-free',
   'warn',
   'error-return',
+  /** A step the kernel runs never ran, so the module op ends in a state the kernel never reaches. */
+  'missing-step',
+  /** Every step ran, yet the op ends in a state the kernel never reaches (and no other finding says why). */
+  'end-state',
+  /** KVM_CREATE_VM finds the MMU not set up (no caches to allocate from). */
+  'vm-setup',
 ] as const;
 export type FindingKind = (typeof FINDING_KINDS)[number];
 

@@ -3,7 +3,7 @@
  * checker over its trace. Pure and deterministic: the same scenario always gives
  * the same trace.
  */
-import { check, type Finding } from './checker';
+import { check, type Finding, type Reference } from './checker';
 import { applyEdits } from './edits';
 import { PTE_LIST_EXT } from './constants';
 import { initialState } from './model/globals';
@@ -62,6 +62,19 @@ export interface RunStream {
 const refusal = (e: OverBudget) => ({ ok: false as const, error: e.message, overBudget: e.factor });
 
 /**
+ * The ordering the edits started from — the run's base without the scenario's edits, or
+ * a teaching variant's own base — run on the same scenario without its workload, so the
+ * checker can say which step the edits left out (checker/endState.ts). Null: no edits.
+ */
+function referenceRun(scenario: Scenario, base: VariantDef): Reference | null {
+  const unedited = base.edits && base.base ? VARIANTS[base.base] : base;
+  if (unedited === base && scenario.edits.length === 0) return null;
+  const s: Scenario = { ...scenario, workload: [], edits: [] };
+  const trace = new Machine(unedited, s, initialState(unedited.shape, s.params)).run().trace;
+  return { variant: unedited, trace };
+}
+
+/**
  * Starts a run within `budget`: refused at once when its estimated cost is over
  * it, metered while it runs (see run/budget.ts). `base`: the variant to run
  * instead of the built-in one the scenario names (e.g. an imported kernel).
@@ -107,7 +120,7 @@ export function startRun(
         scenario,
         variant,
         trace: m.trace,
-        findings: check(variant, scenario, m.trace),
+        findings: check(variant, scenario, m.trace, referenceRun(scenario, base)),
         faults: m.faults,
         edits: applied.value.descriptions,
         notes: [...applied.value.warnings, ...m.notes],

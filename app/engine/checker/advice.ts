@@ -9,8 +9,9 @@ import type { TraceEvent } from '../run/trace';
 import { FILES } from '../variants/dsl';
 import { kernelSource, MAIL, mailSource, sourceLabel, sourceUrl } from '../variants/sources';
 import type { KernelTree, Source } from '../variants/types';
-import { stepPhrase } from '../words';
-import { splitStepId, type CheckContext, type Finding } from './context';
+import { functionNamed } from '../variants/graph';
+import { locateStep, stepPhrase } from '../words';
+import { splitStepId, type CheckContext, type Finding, type Invariant } from './context';
 
 export interface Link {
   label: string;
@@ -53,6 +54,8 @@ interface Facts {
   faultAt: Set<string>;
   /** A step in words: "kvm_ops_update() in kvm_x86_vendor_init()". */
   phrase(id: string | null): string;
+  /** The hardware_setup op of the vendor module whose op the finding ends (null: kvm.ko's). */
+  hardwareSetup: string | null;
 }
 
 const NR_SPTES: Advice = {
@@ -165,6 +168,52 @@ function errorReturn(x: Facts): Advice {
   };
 }
 
+/** What the kernel does about each invariant an end state breaks (checker/endState.ts). */
+const INVARIANT: Record<Invariant, (x: Facts) => Advice> = {
+  tdp: (x) => ({
+    advice:
+      'kvm_configure_mmu() is the only writer of tdp_enabled, the TDP root levels and max_huge_page_level, and every vendor’s hardware_setup() calls it once it has decided EPT or NPT: VMX after its mask edits, SVM before them (kernel-facts.md §3.6). Without it KVM would build shadow page tables on a host that asked for TDP, with no huge-page level at all.',
+    links: [
+      elixir(x.tree, 'kvm_configure_mmu'),
+      ...(x.hardwareSetup ? [elixir(x.tree, x.hardwareSetup)] : []),
+    ],
+  }),
+  ops: () => ({
+    advice:
+      'kvm_ops_update() copies the vendor’s runtime ops into kvm_x86_ops and patches the static calls right after ops->hardware_setup() returns (in kvm_arch_hardware_setup() up to v6.2, in kvm_x86_vendor_init() since v6.3). Until it runs common code cannot call the vendor, and the next vendor load’s -EEXIST check cannot see this one.',
+    links: [],
+  }),
+  masks: (x) => ({
+    advice:
+      'kvm_mmu_reset_all_pte_masks() gives every shadow_* mask its x86 default at each vendor load, and the vendor’s hardware_setup() then replaces what its hardware needs: with EPT, kvm_mmu_set_ept_masks() (before kvm_configure_mmu()); with memory encryption, kvm_mmu_set_me_spte_mask() and SVM’s svm_adjust_mmio_mask(). SPTEs built from the x86 defaults under EPT would carry the wrong permission bits.',
+    links: [elixir(x.tree, 'kvm_mmu_set_ept_masks'), elixir(x.tree, 'kvm_mmu_reset_all_pte_masks')],
+  }),
+  caches: (x) => ({
+    advice:
+      'KVM_CREATE_VM and each vCPU’s mmu_topup_memory_caches() allocate from pte_list_desc_cache and mmu_page_header_cache, so both must exist before /dev/kvm does: shipped kernels create them in kvm_mmu_vendor_module_init(), before ops->hardware_setup(), and the v1 series in kvm_mmu_hardware_setup(), right after it. /dev/kvm appears only once the vendor load has succeeded.',
+    links: [
+      elixir(x.tree, 'mmu_topup_memory_caches'),
+      elixir(x.tree, 'kvm_mmu_vendor_module_init'),
+    ],
+  }),
+};
+
+function endState(x: Facts): Advice {
+  const invariant = x.f.invariants?.[0];
+  if (invariant) return INVARIANT[invariant](x);
+  return x.f.kind === 'missing-step'
+    ? {
+        advice:
+          'Every step of the kernel’s module load runs on the way to a working MMU; one left out leaves what it sets at whatever the module’s load or an earlier vendor load left there. The linked source shows the step where the kernel runs it.',
+        links: [],
+      }
+    : {
+        advice:
+          'Every step ran, but not in the kernel’s order, and the module op ends with values the kernel never leaves. The linked source shows where the kernel sets them.',
+        links: [],
+      };
+}
+
 const BY_KIND: Record<Finding['kind'], (x: Facts) => Advice> = {
   clobber,
   'stale-read': staleRead,
@@ -172,6 +221,9 @@ const BY_KIND: Record<Finding['kind'], (x: Facts) => Advice> = {
   'double-free': doubleFree,
   warn,
   'error-return': errorReturn,
+  'missing-step': endState,
+  'end-state': endState,
+  'vm-setup': endState,
 };
 
 /** Globals the reader consumes that the finding's writer step sets. */
@@ -189,8 +241,19 @@ function staleGlobals(f: Finding, ctx: CheckContext, reader: TraceEvent | undefi
   return reads.filter((g) => writes.has(g));
 }
 
+/** Where a step the run left out sits in the ordering it was left out of. */
+function referenceLink(f: Finding, ctx: CheckContext): Link[] {
+  const ref = ctx.reference;
+  const at = ref && f.steps[0] ? locateStep(ref.variant, f.steps[0]) : null;
+  const src = at && (at.step.src ?? functionNamed(ref!.variant, at.fn)?.src);
+  return src ? [link(src, `${stepPhrase(ref!.variant, f.steps[0]!)}: ${sourceLabel(src)}`)] : [];
+}
+
 export function adviseFinding(f: Finding, ctx: CheckContext): Advice {
   const first = ctx.events[f.events[0]!];
+  const module = first ? ctx.op(first)?.module : undefined;
+  const vendor =
+    module === 'kvm_intel' ? ctx.variant.intel : module === 'kvm_amd' ? ctx.variant.amd : null;
   const a = BY_KIND[f.kind]({
     f,
     tree: ctx.variant.tree,
@@ -200,11 +263,20 @@ export function adviseFinding(f: Finding, ctx: CheckContext): Advice {
     alt: 'kvm_unconfigure_mmu' in ctx.variant.functions,
     faultAt: new Set(ctx.scenario.fail.map((x) => x.at)),
     phrase: (id) => stepPhrase(ctx.variant, id),
+    hardwareSetup: vendor?.ops.hardware_setup ?? null,
   });
   // The step itself comes last: the specific reading first, then where it happens.
-  const own = first?.src
-    ? [link(first.src, `${stepPhrase(ctx.variant, f.steps[0] ?? null)}: ${sourceLabel(first.src)}`)]
-    : [];
+  const own =
+    f.kind === 'missing-step' || f.kind === 'end-state'
+      ? referenceLink(f, ctx)
+      : first?.src
+        ? [
+            link(
+              first.src,
+              `${stepPhrase(ctx.variant, f.steps[0] ?? null)}: ${sourceLabel(first.src)}`,
+            ),
+          ]
+        : [];
   const links = [...a.links, ...own].filter(
     (l, i, all) => all.findIndex((m) => m.url === l.url) === i,
   );

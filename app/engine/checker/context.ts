@@ -8,6 +8,9 @@ import type { Trace, TraceEvent } from '../run/trace';
 import { moduleEntry, reachable, stepsOf } from '../variants/graph';
 import type { VariantDef } from '../variants/types';
 
+/** Kernel invariants an end state can break (end-state.ts); the advice answers each. */
+export type Invariant = 'tdp' | 'ops' | 'masks' | 'caches';
+
 /** A hazard as a check reports it; check() adds the advice (see index.ts). */
 export interface Finding {
   kind: FindingKind;
@@ -15,10 +18,20 @@ export interface Finding {
   steps: string[];
   events: number[];
   message: string;
+  /** For missing-step, end-state and vm-setup: the invariants the end state breaks. */
+  invariants?: Invariant[];
+}
+
+/** The same scenario on the ordering the edits started from, without its workload. */
+export interface Reference {
+  variant: VariantDef;
+  trace: Trace;
 }
 
 export interface CheckContext {
   variant: VariantDef;
+  /** What the unedited ordering does (null when the run has no edits): end-state.ts compares with it. */
+  reference: Reference | null;
   scenario: Scenario;
   trace: Trace;
   events: readonly TraceEvent[];
@@ -33,7 +46,12 @@ export interface CheckContext {
   staticWriters(module: ModuleName, entry: 'init' | 'exit'): Map<string, Set<string>>;
 }
 
-export function makeContext(variant: VariantDef, scenario: Scenario, trace: Trace): CheckContext {
+export function makeContext(
+  variant: VariantDef,
+  scenario: Scenario,
+  trace: Trace,
+  reference: Reference | null = null,
+): CheckContext {
   const events = trace.events;
   const states: MmuState[] = [];
   const running = cloneState(trace.initial);
@@ -44,6 +62,7 @@ export function makeContext(variant: VariantDef, scenario: Scenario, trace: Trac
   const writerCache = new Map<string, Map<string, Set<string>>>();
   return {
     variant,
+    reference,
     scenario,
     trace,
     events,

@@ -4,7 +4,8 @@ import type { Trace } from '../run/trace';
 import type { VariantDef } from '../variants/types';
 import { adviseFinding, type Advice } from './advice';
 import { checkClobber } from './clobber';
-import { makeContext, type Finding as CheckFinding } from './context';
+import { makeContext, type Finding as CheckFinding, type Reference } from './context';
+import { checkEndState, checkVmSetup } from './endState';
 import { checkErrorReturn, checkWarn } from './errors';
 import { checkLifecycle } from './lifecycle';
 import { checkStaleRead } from './staleRead';
@@ -12,16 +13,24 @@ import { checkStaleRead } from './staleRead';
 /** A hazard as the engine reports it: what a check found, plus what the kernel does about it. */
 export type Finding = CheckFinding & Advice;
 export type { Advice, Link } from './advice';
+export type { Invariant, Reference } from './context';
 
-export function check(variant: VariantDef, scenario: Scenario, trace: Trace): Finding[] {
-  const ctx = makeContext(variant, scenario, trace);
-  const findings = [
+/** `reference`: the same scenario on the unedited ordering, for the end-state check. */
+export function check(
+  variant: VariantDef,
+  scenario: Scenario,
+  trace: Trace,
+  reference: Reference | null = null,
+): Finding[] {
+  const ctx = makeContext(variant, scenario, trace, reference);
+  const ordering = [
     ...checkClobber(ctx),
     ...checkStaleRead(ctx),
     ...checkLifecycle(ctx),
     ...checkWarn(ctx),
     ...checkErrorReturn(ctx),
   ];
+  const findings = [...ordering, ...checkEndState(ctx, ordering), ...checkVmSetup(ctx)];
   return findings
     .sort((a, b) => a.events[0]! - b.events[0]!)
     .map((f) => ({ ...f, ...adviseFinding(f, ctx) }));

@@ -8,6 +8,9 @@ export const KIND_LABEL: Record<string, string> = {
   'double-free': 'double free',
   warn: 'WARN',
   'error-return': 'error return',
+  'missing-step': 'missing step',
+  'end-state': 'end state',
+  'vm-setup': 'VM setup',
 };
 
 /** What the real kernel does about a finding, with its sources; folded until asked for. */
