@@ -13,6 +13,7 @@ import { sourceLabel, sourceUrl } from '../variants/sources';
 import type { VariantDef } from '../variants/types';
 import { citeSource, containerWords, eventPhrase, FAULT_POINT_WORDS } from '../words';
 import type { OrderingChange } from './align';
+import { vendorCost, type VendorCost } from './vendorCost';
 import { compareRuns, shownValue, type CellDiff, type Comparison, type StateDiff } from './diff';
 
 // ---- the two scenarios --------------------------------------------------------------------
@@ -332,7 +333,69 @@ function stateBlocks(c: Comparison, names: [string, string]): Block[] {
   return out;
 }
 
-function findingBlocks(c: Comparison, names: [string, string]): Block[] {
+/** Items of `a` that `b` does not have, each as often as `a` has it more often. */
+function without(a: readonly string[], b: readonly string[]): string[] {
+  const left = [...b];
+  return a.filter((x) => {
+    const i = left.indexOf(x);
+    if (i < 0) return true;
+    left.splice(i, 1);
+    return false;
+  });
+}
+
+/**
+ * What each ordering asks of VMX and SVM code, counted from the two variants (vendorCost.ts):
+ * the thread's "cost" arguments as numbers. Shown when the two differ.
+ */
+function vendorCodeBlocks(c: Comparison, names: [string, string]): Block[] {
+  const [l, r] = [vendorCost(c.left.variant), vendorCost(c.right.variant)];
+  if (JSON.stringify(l) === JSON.stringify(r)) return [];
+  const counted = (what: string, pick: (v: VendorCost) => string[]): Item => {
+    const [a, b] = [pick(l), pick(r)];
+    const only = [
+      ...(without(a, b).length ? [`only in ${names[0]}: ${without(a, b).join(', ')}`] : []),
+      ...(without(b, a).length ? [`only in ${names[1]}: ${without(b, a).join(', ')}`] : []),
+    ];
+    return {
+      spans: [
+        `${what}: ${names[0]} ${a.length}, ${names[1]} ${b.length}${only.length ? `; ${only.join('; ')}` : ''}`,
+      ],
+    };
+  };
+  const undo = (v: VendorCost, name: string): string => {
+    if (!v.configureSetsUp) return `${name} none (its kvm_configure_mmu() sets nothing up)`;
+    const done = v.mustUndo.filter((u) => u.undoes).length;
+    const of =
+      done === v.mustUndo.length
+        ? 'all of which do'
+        : done === 0
+          ? 'none of which does'
+          : `${done} of which do`;
+    return `${name} ${v.mustUndo.length}, ${of} (${v.mustUndo.map((u) => `${u.what}${u.undoes ? '' : ', which does not'}`).join('; ')})`;
+  };
+  return [
+    { kind: 'heading', text: 'Vendor code' },
+    {
+      kind: 'para',
+      spans: ['What each ordering asks of VMX and SVM code, counted in the two variants:'],
+    },
+    {
+      kind: 'list',
+      items: [
+        counted('calls into MMU code', (v) => v.mmuCalls),
+        counted('error labels', (v) => v.labels),
+        {
+          spans: [
+            `error paths and teardowns that must undo kvm_configure_mmu(): ${undo(l, names[0])}; ${undo(r, names[1])}`,
+          ],
+        },
+      ],
+    },
+  ];
+}
+
+function findingBlocks(c: Comparison, names: [string, string], costly: boolean): Block[] {
   const { both, onlyLeft, onlyRight } = c.findings;
   const advised = new Set<string>();
   /** The kernel's side of it, said once even when several findings share it. */
@@ -359,7 +422,14 @@ function findingBlocks(c: Comparison, names: [string, string]): Block[] {
     { kind: 'heading', text: 'Findings' },
     items.length
       ? { kind: 'list', items }
-      : { kind: 'para', spans: ['The checker finds nothing in either run.'] },
+      : {
+          kind: 'para',
+          spans: [
+            costly
+              ? 'The checker finds nothing in either run: both orderings work, and what sets them apart is the vendor code above.'
+              : 'The checker finds nothing in either run.',
+          ],
+        },
   ];
 }
 
@@ -391,6 +461,7 @@ function links(c: Comparison): Link[] {
 function review(c: Comparison): Block[] {
   const names = sideNames(c.left, c.right);
   const refs = links(c);
+  const cost = vendorCodeBlocks(c, names);
   return [
     {
       kind: 'title',
@@ -399,7 +470,8 @@ function review(c: Comparison): Block[] {
     scenarioBlock(c, names),
     ...orderingBlocks(c, names),
     ...stateBlocks(c, names),
-    ...findingBlocks(c, names),
+    ...cost,
+    ...findingBlocks(c, names, cost.length > 0),
     ...(refs.length
       ? [{ kind: 'heading', text: 'Links' } as Block, { kind: 'links', links: refs } as Block]
       : []),
@@ -481,6 +553,7 @@ export function compareJson(left: RunResult, right: RunResult) {
     stateDiffs: c.stateDiffs,
     firstDivergence: c.firstDivergence,
     final: c.final,
+    vendorCode: { left: vendorCost(left.variant), right: vendorCost(right.variant) },
     findings: {
       both: c.findings.both.map((b) => ({ ...findingJson(b.left), rightMessage: b.right.message })),
       onlyLeft: c.findings.onlyLeft.map(findingJson),
