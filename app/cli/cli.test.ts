@@ -115,6 +115,26 @@ describe('mmu compare', () => {
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(/^### Patch-ordering review: `v6\.0` vs `bad-reset-after-setup`/);
   });
+  it('--format mail prints a reply: In-Reply-To from the scenario, the quoted ordering, Link: lines', () => {
+    const out = run(['compare', 'a.json', 'b.json', '--format', 'mail'], {
+      ...pair,
+      'a.json': scenario('v6.0', { inReplyTo: '20220624232735.3090056-3-seanjc@google.com' }),
+    });
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/^In-Reply-To: <20220624232735\.3090056-3-seanjc@google\.com>\n/);
+    expect(out.stdout).toMatch(/^> kvm_mmu_vendor_module_init\(\):$/m);
+    expect(out.stdout).toMatch(/^Link: https:\/\/lore\.kernel\.org\/all\//m);
+  });
+  it('refuses a scenario whose inReplyTo is not a Message-ID, naming the file', () => {
+    const out = run(['compare', 'a.json', 'b.json', '--format', 'mail'], {
+      ...pair,
+      'a.json': scenario('v6.0', { inReplyTo: 'PATCH 2/4' }),
+    });
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(
+      /^error: a\.json: invalid scenario: inReplyTo: expected a Message-ID/,
+    );
+  });
   it('--format json prints one object for scripts; "-" reads stdin', () => {
     const out = run(['compare', '-', 'b.json', '--format=json'], { '-': pair['a.json'], ...pair });
     const j = JSON.parse(out.stdout);
@@ -135,7 +155,10 @@ describe('mmu compare', () => {
     [['compare', 'a.json', 'b.json', 'c.json'], 'usage: mmu run'],
     [['compare', 'a.json', 'missing.json'], 'missing.json: cannot read (no such file)'],
     [['compare', 'a.json', 'bad.json'], 'bad.json: invalid scenario: kernel: expected one of'],
-    [['compare', 'a.json', 'b.json', '--format', 'xml'], '--format must be text, markdown or json'],
+    [
+      ['compare', 'a.json', 'b.json', '--format', 'xml'],
+      '--format must be text, markdown, mail or json',
+    ],
     [['compare', 'a.json', 'b.json', '--fail-on-findings'], '--fail-on-findings is for mmu run'],
   ] as [string[], string][])('%j: {"ok":false,…} and exit 2', (argv, message) => {
     const out = run(argv, { ...pair, 'bad.json': scenario('v9.9') });

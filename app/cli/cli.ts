@@ -21,7 +21,7 @@ import { traceCheckJson, traceCheckText } from '../engine/ftrace/report';
 import { toJsonReport, toTextReport } from '../engine/report';
 
 export const USAGE = `usage: mmu run <scenario.json|-> [--format json|text] [--fail-on-findings] [--budget <n>]
-       mmu compare <left.json|-> <right.json|-> [--format text|markdown|json] [--budget <n>]
+       mmu compare <left.json|-> <right.json|-> [--format text|markdown|mail|json] [--budget <n>]
        mmu trace-check <trace.txt|-> --kernel <id> --vendor <intel|amd> [--params k=v,...]
                        [--fail <point>[:<nth>]] [--forced <function>] [--format text|json]
        mmu variants [--format json|text]
@@ -47,7 +47,7 @@ export interface CliOutput {
 /** Output formats per command, the default first (variants takes run's). */
 const FORMATS = {
   run: ['json', 'text'],
-  compare: ['text', 'markdown', 'json'],
+  compare: ['text', 'markdown', 'mail', 'json'],
   'trace-check': ['text', 'json'],
 } as const;
 
@@ -264,7 +264,9 @@ function execute(argv: string[], io: CliIo): { out: string; code: number } {
 
 export function runCli(argv: string[], io: CliIo): CliOutput {
   // Errors are JSON unless a format for people was asked for.
-  const text = ['text', 'markdown'].some((f) => argv.includes(f) || argv.includes(`--format=${f}`));
+  const text = ['text', 'markdown', 'mail'].some(
+    (f) => argv.includes(f) || argv.includes(`--format=${f}`),
+  );
   try {
     const { out, code } = execute(argv, io);
     return { stdout: out + '\n', stderr: '', code };

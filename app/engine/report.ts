@@ -4,7 +4,9 @@
  */
 import { hex } from './bits';
 import type { RunResult } from './runner';
+import type { FindingKind } from './ids';
 import { configShown } from './model/globals';
+import { FINDING_WORDS } from './words';
 import type { MmuState } from './model/state';
 import { SLAB_NOTES } from './model/slub';
 
@@ -130,7 +132,7 @@ export function toTextReport(r: RunResult): string {
   out.push('', j.findings.length ? `Findings (${j.findings.length}):` : 'Findings: none');
   for (const f of j.findings)
     out.push(
-      `  [${f.kind}] ${f.message}`,
+      `  [${FINDING_WORDS[f.kind as FindingKind]}] ${f.message}`,
       `      steps: ${f.steps.join(', ')}`,
       `      kernel: ${f.advice}`,
       ...f.links.map((l, i) => `      ${i ? '    ' : 'see:'} ${l.url}`),

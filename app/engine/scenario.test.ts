@@ -43,7 +43,21 @@ describe('validateScenario', () => {
     });
     expect(r.ok).toBe(true);
   });
+  it('takes the Message-ID a review answers, with or without angle brackets', () => {
+    for (const id of [
+      '20220624232735.3090056-3-seanjc@google.com',
+      '<20220624232735.3090056-3-seanjc@google.com>',
+    ]) {
+      const r = validateScenario({ ...base, inReplyTo: id });
+      expect(r.ok && r.value.inReplyTo).toBe('20220624232735.3090056-3-seanjc@google.com');
+    }
+    const none = validateScenario(base);
+    expect(none.ok && none.value.inReplyTo).toBeUndefined();
+  });
   it.each([
+    [{ ...base, inReplyTo: 'not a message id' }, 'inReplyTo: expected a Message-ID such as'],
+    [{ ...base, inReplyTo: '<a@b' }, 'inReplyTo: expected a Message-ID'],
+    [{ ...base, inReplyTo: 'x'.repeat(300) + '@y' }, 'inReplyTo: Too big'],
     [{ ...base, extra: 1 }, '(top level): unknown field "extra"'],
     [{ ...base, params: { tdp: 'yes' } }, 'params.tdp: expected boolean'],
     [{ ...base, params: { ept: false } }, 'params: unknown field "ept"'],

@@ -98,6 +98,17 @@ const EditSchema = z.union([
   z.strictObject({ remove: editedStep }),
 ]);
 
+/** A Message-ID, with or without its angle brackets: "20220624232735.3090056-3-seanjc@google.com". */
+const MESSAGE_ID = /^(?:<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/;
+const MessageIdSchema = z
+  .string()
+  .max(LIMITS.maxIdLength)
+  .regex(MESSAGE_ID, {
+    message:
+      'expected a Message-ID such as "20220624232735.3090056-3-seanjc@google.com" (angle brackets optional)',
+  })
+  .transform((id) => id.replace(/^<|>$/g, ''));
+
 export const ScenarioSchema = z.strictObject({
   v: z.literal(1),
   kernel: z.enum(VARIANT_IDS),
@@ -107,6 +118,8 @@ export const ScenarioSchema = z.strictObject({
   fail: z.array(FaultSchema).max(LIMITS.maxFaults).default([]),
   workload: z.array(WorkloadOpSchema).max(LIMITS.maxWorkloadOps).default([]),
   edits: z.array(EditSchema).max(LIMITS.maxEdits).default([]),
+  /** The message a review of this scenario answers: the mail review's In-Reply-To. */
+  inReplyTo: MessageIdSchema.optional(),
 });
 
 export type ScenarioInput = z.input<typeof ScenarioSchema>;

@@ -7,8 +7,8 @@ export { Trace, CHECKPOINT_EVERY } from './run/trace';
 export type { TraceEvent, Origin, EventKind } from './run/trace';
 export { hex, setBits } from './bits';
 export { LEGEND, fieldOf, type BitField, type PagingFormat } from './legend';
-export { sourceUrl, sourceLabel } from './variants/sources';
-export { FAULT_POINT_WORDS } from './words';
+export { MAIL, sourceUrl, sourceLabel } from './variants/sources';
+export { FAULT_POINT_WORDS, FINDING_WORDS } from './words';
 export { reachable, moduleEntry } from './variants/graph';
 export { MASK_NAMES, configShown } from './model/globals';
 export { SLAB_NOTES } from './model/slub';
@@ -27,13 +27,4 @@ export { cellsAt } from './compare/sideBySide';
 export type { CompareView, CompareRow, CompareFinding, RowHalf } from './compare/sideBySide';
 export { shownValue } from './compare/diff';
 export type { CellDiff } from './compare/diff';
-
-import { effectLabel } from './effects/labels';
-import type { StepDef } from './variants/types';
-
-/** How a step reads in a listing: the call it makes or the kernel statement its effect stands for. */
-export function stepLabel(step: StepDef): string {
-  if ('call' in step.op)
-    return step.op.call.startsWith('@') ? `ops->${step.op.call.slice(1)}()` : `${step.op.call}()`;
-  return effectLabel(step.op.effect);
-}
+export { stepLabel } from './words';

@@ -4,18 +4,22 @@
  * kvm_x86_vendor_init()"). Reviews, findings, edits and notes say this; model ids (step
  * ids, effect kinds, event numbers) stay in JSON, where tools need them.
  */
-import { effectName } from './effects/labels';
-import type { FaultPoint } from './ids';
+import { effectLabel, effectName } from './effects/labels';
+import type { FaultPoint, FindingKind } from './ids';
 import type { TraceEvent } from './run/trace';
 import { sourceLabel } from './variants/sources';
 import type { Source, StepDef, VariantDef } from './variants/types';
 
-/** The call a step makes or the statement its effect stands for: "kvm_ops_update()". */
-export function stepName(step: StepDef): string {
-  if ('call' in step.op)
-    return step.op.call.startsWith('@') ? `ops->${step.op.call.slice(1)}()` : `${step.op.call}()`;
-  return effectName(step.op.effect);
-}
+const callName = (call: string): string =>
+  call.startsWith('@') ? `ops->${call.slice(1)}()` : `${call}()`;
+
+/** The call a step makes or the statement its effect stands for, short: "kvm_ops_update()". */
+export const stepName = (step: StepDef): string =>
+  'call' in step.op ? callName(step.op.call) : effectName(step.op.effect);
+
+/** How a step reads in a listing, in full: "kvm_ops_update(ops)", "pte_list_desc_cache = kmem_cache_create(…)". */
+export const stepLabel = (step: StepDef): string =>
+  'call' in step.op ? callName(step.op.call) : effectLabel(step.op.effect);
 
 /** A function, or one of its error labels: "kvm_init()", "kvm_init() at its out_irqfd label". */
 export const placeWords = (fn: string, label: string | null): string =>
@@ -85,4 +89,17 @@ export const FAULT_POINT_WORDS: Record<FaultPoint, string> = {
   'kmem_cache_create:kvm_mmu_page_header': 'kmem_cache_create("kvm_mmu_page_header")',
   percpu_counter_init: 'percpu_counter_init()',
   register_shrinker: 'register_shrinker()',
+};
+
+/** What each finding kind is called where people read it (JSON keeps the kind). */
+export const FINDING_WORDS: Record<FindingKind, string> = {
+  clobber: 'clobber',
+  'stale-read': 'stale read',
+  leak: 'leak',
+  'double-free': 'double free',
+  warn: 'WARN',
+  'error-return': 'error return',
+  'missing-step': 'missing step',
+  'end-state': 'end state',
+  'vm-setup': 'VM setup',
 };

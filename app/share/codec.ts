@@ -42,6 +42,7 @@ export function minimalScenario(s: ScenarioInput): ScenarioInput {
   if (s.fail?.length) out.fail = s.fail;
   if (s.workload?.length) out.workload = s.workload;
   if (s.edits?.length) out.edits = s.edits;
+  if (s.inReplyTo) out.inReplyTo = s.inReplyTo;
   return out;
 }
 

@@ -5,6 +5,7 @@
 import {
   FAULT_POINT_WORDS,
   FAULT_POINTS,
+  MAIL,
   type FaultPoint,
   type ScenarioInput,
   type Vendor,
@@ -91,7 +92,8 @@ export const workloadPresetOf = (input: Pick<ScenarioInput, 'workload'>): string
 
 /**
  * The arguments of the review thread the project grew out of, each as a
- * comparison that shows it (see docs/compare.md).
+ * comparison that shows it (see docs/compare.md). Each left scenario names the
+ * message it answers, so "Copy as reply" gives a reply in that thread.
  */
 export interface ThreadArgument {
   id: string;
@@ -100,48 +102,49 @@ export interface ThreadArgument {
   right: VariantId;
 }
 
-const intel = (kernel: VariantId, more: Partial<ScenarioInput> = {}): ScenarioInput => ({
-  v: 1,
-  kernel,
-  vendor: 'intel',
-  ...more,
-});
+const intel = (
+  kernel: VariantId,
+  inReplyTo: string,
+  more: Partial<ScenarioInput> = {},
+): ScenarioInput => ({ v: 1, kernel, vendor: 'intel', ...more, inReplyTo });
 
 export const THREAD_ARGUMENTS: ThreadArgument[] = [
   {
     id: 'reset-stays-first',
     label: 'The mask reset must stay before vendor setup',
-    left: intel('v6.0'),
+    left: intel('v6.0', MAIL.p2),
     right: 'bad-reset-after-setup',
   },
   {
     id: 'create-after-configure',
     label: 'The caches must be created after kvm_configure_mmu()',
-    left: intel('seed-p3', { params: { tdp: false } }),
+    left: intel('seed-p3', MAIL.p3, { params: { tdp: false } }),
     right: 'bad-create-before-configure',
   },
   {
     id: 'alternative-teardown',
     label: 'The alternative’s cost on teardown (unload kvm_intel)',
-    left: intel('seed-p2', { modules: ['load kvm', 'load kvm_intel', 'unload kvm_intel'] }),
+    left: intel('seed-p2', MAIL.matlackAlt, {
+      modules: ['load kvm', 'load kvm_intel', 'unload kvm_intel'],
+    }),
     right: 'alt-configure-mmu',
   },
   {
     id: 'alternative-error-path',
     label: 'The alternative’s cost on the error path (hardware_setup() fails)',
-    left: intel('seed-p2', { fail: [{ at: 'hardware_setup' }] }),
+    left: intel('seed-p2', MAIL.matlackAlt, { fail: [{ at: 'hardware_setup' }] }),
     right: 'alt-configure-mmu',
   },
   {
     id: 'never-merged',
     label: 'What shipped instead: v7.1 still creates the caches before hardware_setup()',
-    left: intel('seed-p2'),
+    left: intel('seed-p2', MAIL.cover),
     right: 'v7.1',
   },
   {
     id: 'alternative-forgotten',
     label: 'What a forgotten kvm_unconfigure_mmu() leaks',
-    left: intel('alt-configure-mmu', {
+    left: intel('alt-configure-mmu', MAIL.seanReply, {
       modules: ['load kvm', 'load kvm_intel', 'unload kvm_intel'],
     }),
     right: 'bad-alt-no-unconfigure',

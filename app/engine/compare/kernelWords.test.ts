@@ -11,14 +11,14 @@ import { compareReport } from './report';
 
 const UNLOAD = (v: string) => ({ modules: ['load kvm', `load kvm_${v}`, `unload kvm_${v}`] });
 
-describe('every variant × vendor pair, reviewed in plain text and Markdown', () => {
+describe('every variant × vendor pair, reviewed in plain text, Markdown and mail', () => {
   it.each(VENDORS)('%s: each variant against every other', (vendor) => {
     const runs = VARIANT_IDS.map((k) => mustRun(k, vendor, UNLOAD(vendor)));
     for (const l of runs)
       for (const r of runs) {
         if (l === r) continue;
         const variants = [l.variant, r.variant];
-        for (const format of ['text', 'markdown'] as const)
+        for (const format of ['text', 'markdown', 'mail'] as const)
           expect(
             modelIdsIn(compareReport(l, r, { format }), variants),
             `${l.scenario.kernel} vs ${r.scenario.kernel} (${format})`,

@@ -70,6 +70,16 @@ describe('review snapshots', () => {
   });
 });
 
+describe('the reply to the 2022 thread (the mask reset must stay before vendor setup)', () => {
+  it('as mail, answering PATCH 2/4', async () => {
+    const l = mustRun('v6.0', 'intel', { inReplyTo: '20220624232735.3090056-3-seanjc@google.com' });
+    const r = mustRun('bad-reset-after-setup', 'intel');
+    await expect(compareReport(l, r, { format: 'mail' })).toMatchFileSnapshot(
+      '__golden__/reset-moved.mail.txt',
+    );
+  });
+});
+
 describe('format promises', () => {
   it.each(CASES)('$name: plain text fits 72 columns and carries no Markdown', (c) => {
     const [l, r] = runs(c);

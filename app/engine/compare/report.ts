@@ -6,13 +6,21 @@
  */
 import type { Finding, Link } from '../checker';
 import { DEFAULT_PARAM_VALUES } from '../params';
+import { plain, renderMarkdown, renderText, type Block, type Item, type Span } from './document';
 import type { RunResult } from '../runner';
 import type { Params } from '../scenario';
 import { functionNamed } from '../variants/graph';
 import { sourceLabel, sourceUrl } from '../variants/sources';
-import type { VariantDef } from '../variants/types';
-import { citeSource, containerWords, eventPhrase, FAULT_POINT_WORDS } from '../words';
+import type { Source, VariantDef } from '../variants/types';
+import {
+  citeSource,
+  containerWords,
+  eventPhrase,
+  FAULT_POINT_WORDS,
+  FINDING_WORDS,
+} from '../words';
 import type { OrderingChange } from './align';
+import { comparedSentence, linkTrailer, mailHeaders, quotedOrdering } from './mail';
 import { vendorCost, type VendorCost } from './vendorCost';
 import { compareRuns, shownValue, type CellDiff, type Comparison, type StateDiff } from './diff';
 
@@ -49,136 +57,9 @@ export function sideNames(l: RunResult, r: RunResult): [string, string] {
   return [`${a.kernel} (left)`, `${b.kernel} (right)`];
 }
 
-// ---- a small document model, rendered as text or Markdown ------------------------------------
-
-type Span = string | { code: string };
-interface Item {
-  spans: Span[];
-  sub?: Span[][];
-}
-type Block =
-  | { kind: 'title'; spans: Span[] }
-  | { kind: 'heading'; text: string }
-  | { kind: 'para'; spans: Span[] }
-  | { kind: 'list'; items: Item[] }
-  | { kind: 'sides'; names: [string, string]; rows: [string, string, string][] }
-  | { kind: 'links'; links: Link[] };
-
-const WIDTH = 72;
-
-function wrap(text: string, first: string, rest: string): string[] {
-  const lines: string[] = [];
-  let line = first;
-  let empty = true;
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (!empty && line.length + 1 + word.length > WIDTH) {
-      lines.push(line);
-      line = rest + word;
-    } else line += (empty ? '' : ' ') + word;
-    empty = false;
-  }
-  lines.push(line);
-  return lines;
-}
-
-const plain = (spans: Span[]): string =>
-  spans.map((s) => (typeof s === 'string' ? s : s.code)).join('');
-
-function renderText(blocks: Block[]): string {
-  const out: string[] = [];
-  for (const b of blocks) {
-    if (out.length) out.push('');
-    switch (b.kind) {
-      case 'title':
-      case 'para':
-        out.push(...wrap(plain(b.spans), '', ''));
-        break;
-      case 'heading':
-        out.push(b.text);
-        break;
-      case 'list':
-        for (const item of b.items) {
-          out.push(...wrap(plain(item.spans), '  - ', '    '));
-          for (const sub of item.sub ?? []) out.push(...wrap(plain(sub), '    ', '    '));
-        }
-        break;
-      case 'sides':
-        b.names.forEach((name, side) => {
-          const head = side === 0 ? 'Left:  ' : 'Right: ';
-          out.push(`${head}${name}`);
-          for (const row of b.rows) {
-            const label = `${' '.repeat(head.length)}${row[0]}: `;
-            out.push(...wrap(row[side + 1]!, label, ' '.repeat(label.length)));
-          }
-        });
-        break;
-      case 'links':
-        b.links.forEach((l, i) =>
-          out.push(...wrap(l.label, `[${i + 1}] `, '    '), `    ${l.url}`),
-        );
-        break;
-    }
-  }
-  return out.join('\n');
-}
-
-const escapeMarkdown = (text: string): string => text.replace(/[\\*[\]<>|`]/g, '\\$&');
-
-/**
- * Identifiers in running text (names with "_" or "->", calls with their arguments,
- * "shadow_*" patterns, file:line) become code spans.
- */
-const IDENTIFIER =
-  /(?:[\w.-]+\/)+[\w.-]+\.[ch](?::\d+)?|[A-Za-z_][\w.]*(?:->\w+)*\*?(?:\([^()\s]*(?: [^()\s]+)*\))?/g;
-function markdownText(text: string): string {
-  let out = '';
-  let done = 0;
-  for (const m of text.matchAll(IDENTIFIER)) {
-    if (!/_|->|\/|\(.*\)$/.test(m[0])) continue;
-    out += `${escapeMarkdown(text.slice(done, m.index))}\`${m[0]}\``;
-    done = m.index + m[0].length;
-  }
-  return out + escapeMarkdown(text.slice(done));
-}
-
-const md = (spans: Span[]): string =>
-  spans.map((s) => (typeof s === 'string' ? markdownText(s) : `\`${s.code}\``)).join('');
-
-function renderMarkdown(blocks: Block[]): string {
-  const out: string[] = [];
-  for (const b of blocks) {
-    if (out.length) out.push('');
-    switch (b.kind) {
-      case 'title':
-        out.push(`### ${md(b.spans)}`);
-        break;
-      case 'heading':
-        out.push(`#### ${b.text}`);
-        break;
-      case 'para':
-        out.push(md(b.spans));
-        break;
-      case 'list':
-        for (const item of b.items) {
-          out.push(`- ${md(item.spans)}`);
-          for (const sub of item.sub ?? []) out.push(`  - ${md(sub)}`);
-        }
-        break;
-      case 'sides':
-        out.push(`| | ${b.names.map(escapeMarkdown).join(' | ')} |`, '| --- | --- | --- |');
-        for (const row of b.rows) out.push(`| ${row.map(escapeMarkdown).join(' | ')} |`);
-        break;
-      case 'links':
-        for (const l of b.links) out.push(`- [${escapeMarkdown(l.label)}](${l.url})`);
-        break;
-    }
-  }
-  return out.join('\n');
-}
-
 // ---- the review ------------------------------------------------------------------------------
 
-function scenarioBlock(c: Comparison, names: [string, string]): Block {
+function scenarioBlock(c: Comparison, names: [string, string]): Extract<Block, { kind: 'sides' }> {
   const both = (f: (r: RunResult) => string[], none: string, sep = '; '): [string, string] => [
     f(c.left).join(sep) || none,
     f(c.right).join(sep) || none,
@@ -212,17 +93,23 @@ function groupChanges(changes: OrderingChange[]): OrderingChange[][] {
 }
 
 /** "kvm_init() at its out_irqfd label (virt/kvm/kvm_main.c:5701 in v5.19)": where, and its line in that side's tree. */
-function placeSpans(container: string, v: VariantDef): Span[] {
+function placeSpans(container: string, v: VariantDef, cited: Source[]): Span[] {
   const fn = functionNamed(v, container.split('@')[0]!);
+  if (fn) cited.push(fn.src);
   return [containerWords(container), ...(fn ? [` (${citeSource(fn.src)})`] : [])];
 }
 
-function changeItem(group: OrderingChange[], names: [string, string], c: Comparison): Item {
+function changeItem(
+  group: OrderingChange[],
+  names: [string, string],
+  c: Comparison,
+  cited: Source[] = [],
+): Item {
   const first = group[0]!;
   const whats: Span[] = group.flatMap((g, i) => [...(i ? [', '] : []), g.what]);
   const inner = (first.kind === 'moved' ? first.rows.length / 2 : first.rows.length) - 1;
   const inFn = (where: string | null, v: VariantDef, word = ' in '): Span[] =>
-    where ? [word, ...placeSpans(where, v)] : [];
+    where ? [word, ...placeSpans(where, v, cited)] : [];
   const [lv, rv] = [c.left.variant, c.right.variant];
   const head: Span[] =
     first.kind === 'left-only'
@@ -244,7 +131,7 @@ function changeItem(group: OrderingChange[], names: [string, string], c: Compari
   };
 }
 
-function orderingBlocks(c: Comparison, names: [string, string]): Block[] {
+function orderingBlocks(c: Comparison, names: [string, string], cited: Source[]): Block[] {
   const shown = c.ordering.filter((o) => o.significant);
   const notes = c.ordering.length - shown.length;
   const same = c.rows.filter((r) => r.kind === 'same').length;
@@ -268,7 +155,12 @@ function orderingBlocks(c: Comparison, names: [string, string]): Block[] {
     { kind: 'heading', text: 'Ordering' },
     { kind: 'para', spans: [summary] },
     ...(shown.length
-      ? [{ kind: 'list', items: groupChanges(shown).map((g) => changeItem(g, names, c)) } as Block]
+      ? [
+          {
+            kind: 'list',
+            items: groupChanges(shown).map((g) => changeItem(g, names, c, cited)),
+          } as Block,
+        ]
       : []),
   ];
 }
@@ -300,7 +192,7 @@ function causes(c: Comparison, d: StateDiff): OrderingChange[] {
   return c.ordering.filter((o) => o.significant && o.rows.some((k) => k > previous && k < d.row));
 }
 
-function stateBlocks(c: Comparison, names: [string, string]): Block[] {
+function stateBlocks(c: Comparison, names: [string, string], cited: Source[]): Block[] {
   const out: Block[] = [{ kind: 'heading', text: 'State' }];
   const d = c.firstDivergence;
   if (!d) out.push({ kind: 'para', spans: ['The MMU state agrees after every shared step.'] });
@@ -313,7 +205,7 @@ function stateBlocks(c: Comparison, names: [string, string]): Block[] {
         spans: [
           'The MMU state first differs after ',
           eventPhrase(at, c.left.variant),
-          ...sourcesOf(c, d, names),
+          ...sourcesOf(c, d, names, cited),
           ...(why.length
             ? [', because of ', ...why.flatMap((o, i) => [...(i ? [', '] : []), o.what])]
             : [', where the same step gives different values']),
@@ -403,7 +295,7 @@ function findingBlocks(c: Comparison, names: [string, string], costly: boolean):
     const fresh = !advised.has(f.advice);
     advised.add(f.advice);
     return {
-      spans: [`${prefix}: [${f.kind}] ${f.message}`],
+      spans: [`${prefix}: [${FINDING_WORDS[f.kind]}] ${f.message}`],
       sub: [...sub, ...(fresh ? [[`Kernel: ${f.advice}`]] : [])],
     };
   };
@@ -434,9 +326,10 @@ function findingBlocks(c: Comparison, names: [string, string], costly: boolean):
 }
 
 /** Where a shared row's step is, in each side's tree: " (…:6675 in v6.0.19)" once when both agree. */
-function sourcesOf(c: Comparison, d: StateDiff, names: [string, string]): Span[] {
+function sourcesOf(c: Comparison, d: StateDiff, names: [string, string], cited: Source[]): Span[] {
   const [l, r] = [c.left.trace.events[d.left]!.src, c.right.trace.events[d.right]!.src];
   if (!l || !r) return [];
+  cited.push(l, r);
   const [a, b] = [citeSource(l), citeSource(r)];
   return [a === b ? ` (${a})` : ` (${names[0]}: ${a}; ${names[1]}: ${b})`];
 }
@@ -458,41 +351,63 @@ function links(c: Comparison): Link[] {
   return all.filter((l, i) => all.findIndex((m) => m.url === l.url) === i);
 }
 
-function review(c: Comparison): Block[] {
+/** The review's parts, and the sources its sentences cite (file:line on each side). */
+function review(c: Comparison) {
   const names = sideNames(c.left, c.right);
-  const refs = links(c);
+  const cited: Source[] = [];
+  const ordering = orderingBlocks(c, names, cited);
+  const state = stateBlocks(c, names, cited);
   const cost = vendorCodeBlocks(c, names);
+  const body = [...ordering, ...state, ...cost, ...findingBlocks(c, names, cost.length > 0)];
+  return { names, body, cited, refs: links(c) };
+}
+
+type Review = ReturnType<typeof review>;
+
+function reviewText(c: Comparison, { names, body, refs }: Review): Block[] {
   return [
     {
       kind: 'title',
       spans: ['Patch-ordering review: ', { code: names[0] }, ' vs ', { code: names[1] }],
     },
     scenarioBlock(c, names),
-    ...orderingBlocks(c, names),
-    ...stateBlocks(c, names),
-    ...cost,
-    ...findingBlocks(c, names, cost.length > 0),
+    ...body,
     ...(refs.length
       ? [{ kind: 'heading', text: 'Links' } as Block, { kind: 'links', links: refs } as Block]
       : []),
   ];
 }
 
-export type CompareFormat = 'text' | 'markdown';
+/** The review as a reply: headers, the quoted ordering, the review, Link: trailers (mail.ts). */
+function reviewMail(c: Comparison, { names, body, cited, refs }: Review): Block[] {
+  return [
+    ...mailHeaders(c),
+    ...quotedOrdering(c),
+    { kind: 'para', spans: [comparedSentence(scenarioBlock(c, names))] },
+    ...body,
+    linkTrailer(c, refs, cited),
+  ];
+}
+
+export type CompareFormat = 'text' | 'markdown' | 'mail';
 
 export function compareReport(
   left: RunResult,
   right: RunResult,
   o: { format: CompareFormat } = { format: 'text' },
 ): string {
-  const blocks = review(compareRuns(left, right));
-  return o.format === 'markdown' ? renderMarkdown(blocks) : renderText(blocks);
+  return reviewOf(compareRuns(left, right))[o.format];
 }
 
-/** The review of a comparison already made, in both formats from one document. */
-export function reviewBoth(c: Comparison): { text: string; markdown: string } {
-  const blocks = review(c);
-  return { text: renderText(blocks), markdown: renderMarkdown(blocks) };
+/** The review of a comparison already made, in every format (text and Markdown from one document). */
+export function reviewOf(c: Comparison): Record<CompareFormat, string> {
+  const parts = review(c);
+  const blocks = reviewText(c, parts);
+  return {
+    text: renderText(blocks),
+    markdown: renderMarkdown(blocks),
+    mail: renderText(reviewMail(c, parts)),
+  };
 }
 
 /** One ordering change as the review words it, in plain text. */

@@ -11,7 +11,7 @@ import type { EventKind } from '../run/trace';
 import { eventName, placeWords } from '../words';
 import type { RowKind } from './align';
 import type { CellDiff, Comparison } from './diff';
-import { changeSentence, reviewBoth, sideNames } from './report';
+import { changeSentence, reviewOf, sideNames, type CompareFormat } from './report';
 
 export interface CompareSide {
   kernel: string;
@@ -76,7 +76,8 @@ export interface CompareView {
   /** Cells that differ once both runs have finished. */
   final: CellDiff[];
   findings: CompareFinding[];
-  report: { text: string; markdown: string };
+  /** The review as plain text, Markdown and a reply to send. */
+  report: Record<CompareFormat, string>;
 }
 
 const side = (r: RunResult, name: string): CompareSide => ({
@@ -154,7 +155,7 @@ export function sideBySide(c: Comparison): CompareView {
       ...c.findings.onlyLeft.map((f) => finding('left', f, 0)),
       ...c.findings.onlyRight.map((f) => finding('right', f, 1)),
     ],
-    report: reviewBoth(c),
+    report: reviewOf(c),
   };
 }
 

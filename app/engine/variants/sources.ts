@@ -249,9 +249,20 @@ export const MAIL = {
 } as const;
 
 export const SUBJECTS: Record<string, string> = {
+  [MAIL.cover]: '[PATCH 0/4] KVM: x86/mmu: pte_list_desc fix and cleanups',
   [MAIL.p2]: '[PATCH 2/4] KVM: x86/mmu: Defer "full" MMU setup until after vendor hardware_setup()',
   [MAIL.p3]: '[PATCH 3/4] KVM: x86/mmu: Shrink pte_list_desc size when KVM is using TDP',
 };
+
+/** Replies in a patch's thread, by the patch they answer (kernel-facts.md §1.2: David's review and Sean's answer are on patch 2). */
+const IN_THREAD_OF: Record<string, string> = {
+  [MAIL.matlackAlt]: MAIL.p2,
+  [MAIL.seanReply]: MAIL.p2,
+};
+
+/** The subject of the thread a message belongs to, when known. */
+export const threadSubject = (msgid: string): string | undefined =>
+  own(SUBJECTS, msgid) ?? own(SUBJECTS, own(IN_THREAD_OF, msgid) ?? '');
 
 export function kernelSource(tree: KernelTree, fn: string, fallbackFile: string): Source {
   const def = own<readonly [string, number]>(DEFINITIONS[tree], fn);

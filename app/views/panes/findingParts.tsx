@@ -1,17 +1,7 @@
 /** Pieces every list of findings shares (the single run's and compare mode's). */
-import type { Link } from '../../engine/view';
+import { FINDING_WORDS, type Link } from '../../engine/view';
 
-export const KIND_LABEL: Record<string, string> = {
-  clobber: 'clobber',
-  'stale-read': 'stale read',
-  leak: 'leak',
-  'double-free': 'double free',
-  warn: 'WARN',
-  'error-return': 'error return',
-  'missing-step': 'missing step',
-  'end-state': 'end state',
-  'vm-setup': 'VM setup',
-};
+export const KIND_LABEL = FINDING_WORDS;
 
 /** What the real kernel does about a finding, with its sources; folded until asked for. */
 export function Advice({ advice, links }: { advice: string; links: readonly Link[] }) {
