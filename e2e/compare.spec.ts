@@ -16,7 +16,7 @@ test('seed-p2 vs alt-configure-mmu: a moved step makes its finding appear, undo 
 }) => {
   await expect(page.getByLabel('Right kernel variant')).toHaveValue('alt-configure-mmu');
   await expect(app.region('Differences')).toContainText(
-    'kmem_cache_create:pte_list_desc moved from kvm_mmu_hardware_setup to kvm_configure_mmu',
+    'kmem_cache_create("pte_list_desc") moved from kvm_mmu_hardware_setup() ([PATCH 2/4]) to kvm_configure_mmu() (reconstructed from the review)',
   );
   await expect(app.region('Findings')).toContainText('finds nothing on either side');
 
@@ -34,7 +34,7 @@ test('seed-p2 vs alt-configure-mmu: a moved step makes its finding appear, undo 
   await expect(clobber).toHaveAttribute('data-side', 'left');
   await expect(clobber).toContainText('only on the left (seed-p2)');
   await expect(app.region('Differences')).toContainText(
-    'kvm_mmu_reset_all_pte_masks() moved from kvm_arch_hardware_setup to kvm_mmu_vendor_module_init',
+    'kvm_mmu_reset_all_pte_masks() moved from kvm_arch_hardware_setup() (arch/x86/kvm/x86.c:11710 in v5.19) to kvm_mmu_vendor_module_init() ([PATCH 2/4])',
   );
   await expect(app.region('Review summary').locator('pre')).toContainText(
     'only in seed-p2: [clobber]',

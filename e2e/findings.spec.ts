@@ -30,3 +30,45 @@ test('each teaching variant yields its kind of finding', async ({ app }) => {
     'will leak when kvm_intel unloads',
   );
 });
+
+test('removing kvm_configure_mmu() from hardware_setup() is reported, and the review copies as a reply', async ({
+  app,
+  page,
+  context,
+}) => {
+  await app.open(); // seed-p2 on Intel, the app's default
+  await page.getByRole('tab', { name: 'Ordering' }).click();
+  const configure = page.locator('.ordering [data-step="hardware_setup/kvm_configure_mmu"]');
+  await configure.hover();
+  await app.rerun(() =>
+    configure.getByRole('button', { name: 'Remove kvm_configure_mmu()' }).click(),
+  );
+  await expect(page.getByRole('list', { name: 'Edits' })).toContainText(
+    'removed kvm_configure_mmu() from hardware_setup()',
+  );
+  const missing = app.region('Findings').locator('[data-kind="missing-step"]');
+  await expect(missing).toHaveCount(1);
+  await expect(missing).toContainText('kvm_configure_mmu() in hardware_setup() never ran');
+  await expect(missing).toContainText('VMX decided enable_ept = 1, but tdp_enabled is 0');
+  await missing.getByText('What the kernel does about it').click();
+  await expect(missing.getByRole('link').first()).toHaveAttribute(
+    'href',
+    'https://elixir.bootlin.com/linux/v5.19/source/arch/x86/kvm/mmu/mmu.c#L5510',
+  );
+
+  // The same finding in a comparison with the unedited ordering, copied as a reply.
+  await app.button('Compare…').click();
+  await app.waitForComparison();
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await app.region('Review summary').getByRole('button', { name: 'Copy as reply' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Reply copied' })).toBeVisible();
+  const reply = await page.evaluate(() => navigator.clipboard.readText());
+  for (const line of reply.split('\n'))
+    if (!line.startsWith('Link: ')) expect(line.length, line).toBeLessThanOrEqual(72);
+  const words = reply.replace(/\s+/g, ' ');
+  expect(words).toContain('> hardware_setup(): ');
+  expect(words).toContain('[missing step] kvm_configure_mmu() in hardware_setup() never ran');
+  expect(reply).toContain(
+    'Link: https://elixir.bootlin.com/linux/v5.19/source/arch/x86/kvm/mmu/mmu.c#L5510',
+  );
+});

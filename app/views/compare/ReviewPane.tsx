@@ -8,16 +8,19 @@ const FORMATS = [
   { id: 'markdown', label: 'Markdown', ext: 'md', type: 'text/markdown' },
 ] as const;
 
-/** The comparison as a review to paste into a mailing-list reply (the same text as `mmu compare`). */
+/**
+ * The comparison as a review (the same text as `mmu compare`), and as a reply to send
+ * (`mmu compare --format mail`).
+ */
 export function ReviewPane({ className }: { className: string }) {
   const view = useAppStore((s) => s.comparison.view);
   const [format, setFormat] = useState<(typeof FORMATS)[number]>(FORMATS[0]);
   const [status, say] = useTransientStatus();
   if (!view) return null;
   const text = view.report[format.id];
-  const copy = () =>
-    navigator.clipboard.writeText(text).then(
-      () => say(`${format.label} review copied`),
+  const copy = (what: string, copied: string) =>
+    navigator.clipboard.writeText(what).then(
+      () => say(copied),
       () => say('Copying is blocked here: select the text and copy it'),
     );
   const [l, r] = view.sides;
@@ -38,8 +41,15 @@ export function ReviewPane({ className }: { className: string }) {
             </label>
           ))}
         </div>
-        <button type="button" onClick={() => void copy()}>
+        <button type="button" onClick={() => void copy(text, `${format.label} review copied`)}>
           Copy review
+        </button>
+        <button
+          type="button"
+          title="The review as a mail reply: 72 columns, the ordering it answers quoted, In-Reply-To and Link: lines"
+          onClick={() => void copy(view.report.mail, 'Reply copied')}
+        >
+          Copy as reply
         </button>
         <button
           type="button"
