@@ -2,6 +2,7 @@ import { memo, useEffect, useRef } from 'react';
 import type { CompareRow, RowHalf } from '../../engine/view';
 import { seek } from '../../state/actions';
 import { useAppStore } from '../../state/store';
+import { KIND_LABEL } from '../panes/findingParts';
 
 const KIND_TEXT = {
   same: 'on both sides',
@@ -139,7 +140,7 @@ export function AlignedRowsPane({ className }: { className: string }) {
     );
   const findingRows = new Map<number, string[]>();
   for (const f of view?.findings ?? [])
-    for (const r of f.rows) findingRows.set(r, [...(findingRows.get(r) ?? []), f.kind]);
+    for (const r of f.rows) findingRows.set(r, [...(findingRows.get(r) ?? []), KIND_LABEL[f.kind]]);
   const keys = view ? rowKeys(view.rows) : [];
   return (
     <section
