@@ -3,6 +3,6 @@
  * object schema (new Function, on the first parse) costs more than it saves, so
  * the CLI turns it off. Imported first by mmu.ts, before any schema is built.
  */
-import { config } from 'zod';
+import { config } from 'zod/mini';
 
 config({ jitless: true });

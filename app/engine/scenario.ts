@@ -2,7 +2,8 @@
  * Scenario contract v1 (docs/scenario.md): the one JSON shape that files, links,
  * the CLI and the worker accept. Unknown fields are errors, never ignored.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
+import { en } from 'zod/locales';
 import {
   ERRNO_NAMES,
   FAULT_POINTS,
@@ -18,62 +19,68 @@ import { DEFAULT_PARAM_VALUES as D } from './params';
 
 export { LIMITS };
 
-const int = (min: number, max: number) => z.number().int().min(min).max(max);
+// The English messages are not part of zod/mini by default; the errors users read need them.
+z.config(en());
+
+const int = (min: number, max: number) => z.int().check(z.gte(min), z.lte(max));
+const bool = (value: boolean) => z._default(z.boolean(), value);
 
 /** Every parameter is optional; the defaults are what a default module load on a modern host does. */
 export const ParamsSchema = z.strictObject({
   /** EPT on VMX, NPT on SVM (module params ept / npt). */
-  tdp: z.boolean().default(D.tdp),
+  tdp: bool(D.tdp),
   /** EPT accessed/dirty bits (VMX enable_ept_ad_bits and the CPU capability). */
-  eptAD: z.boolean().default(D.eptAD),
+  eptAD: bool(D.eptAD),
   /** The CPU supports execute-only EPT entries. */
-  eptExecOnly: z.boolean().default(D.eptExecOnly),
+  eptExecOnly: bool(D.eptExecOnly),
   /** kvm.tdp_mmu module param. */
-  tdpMmu: z.boolean().default(D.tdpMmu),
+  tdpMmu: bool(D.tdpMmu),
   /** kvm.mmio_caching module param. */
-  mmioCaching: z.boolean().default(D.mmioCaching),
+  mmioCaching: bool(D.mmioCaching),
   /** Host MAXPHYADDR from CPUID 0x80000008 (shadow_phys_bits / kvm_host.maxphyaddr). */
-  physBits: int(36, 52).default(D.physBits),
+  physBits: z._default(int(36, 52), D.physBits),
   /** VMX: EPT supports 5-level walks; SVM: the host runs 5-level paging. */
-  fiveLevel: z.boolean().default(D.fiveLevel),
+  fiveLevel: bool(D.fiveLevel),
   /** Largest page EPT can map (VMX capability). */
-  eptLargePages: z.enum(['1G', '2M', '4K']).default(D.eptLargePages),
+  eptLargePages: z._default(z.enum(['1G', '2M', '4K']), D.eptLargePages),
   /** The host CPU has 1 GiB pages (X86_FEATURE_GBPAGES), used by shadow paging. */
-  gbpages: z.boolean().default(D.gbpages),
+  gbpages: bool(D.gbpages),
   /** The CPU has the L1TF bug (X86_BUG_L1TF); x86_cache_bits is taken equal to x86_phys_bits. */
-  l1tf: z.boolean().default(D.l1tf),
+  l1tf: bool(D.l1tf),
   /** Intel MKTME/TDX KeyID bits taken from the top of MAXPHYADDR (x86_phys_bits = physBits - this). */
-  mktmeKeyIdBits: int(0, 15).default(D.mktmeKeyIdBits),
+  mktmeKeyIdBits: z._default(int(0, 15), D.mktmeKeyIdBits),
   /** AMD: SYSCFG.MemEncrypt set and SME active (sme_me_mask = C-bit). */
-  sme: z.boolean().default(D.sme),
+  sme: bool(D.sme),
   /** AMD: C-bit position (CPUID 0x8000001F EBX[5:0]); CPU specific. */
-  smeCBit: int(32, 51).default(D.smeCBit),
+  smeCBit: z._default(int(32, 51), D.smeCBit),
   /** AMD: physical address bits lost to memory encryption (CPUID 0x8000001F EBX[11:6]). */
-  smePhysReduction: int(0, 15).default(D.smePhysReduction),
+  smePhysReduction: z._default(int(0, 15), D.smePhysReduction),
   /** AMD: SEV-ES requested and supported. */
-  sevEs: z.boolean().default(D.sevEs),
+  sevEs: bool(D.sevEs),
   /** Intel (v6.16+ model only): kvm_intel.tdx module param. */
-  tdx: z.boolean().default(D.tdx),
+  tdx: bool(D.tdx),
   /** The CPU has the iTLB multihit bug, so nx_huge_pages=auto resolves to on. */
-  itlbMultihit: z.boolean().default(D.itlbMultihit),
+  itlbMultihit: bool(D.itlbMultihit),
   /** Present CPUs; SLUB picks the slab order from it. */
-  hostCpus: int(1, 8192).default(D.hostCpus),
+  hostCpus: z._default(int(1, 8192), D.hostCpus),
   /** nr_cpu_ids (possible CPUs); SLUB uses it when only one CPU is present. Default: hostCpus. */
-  possibleCpus: int(1, 8192).optional(),
+  possibleCpus: z.optional(int(1, 8192)),
 });
 export type Params = z.infer<typeof ParamsSchema>;
 export const DEFAULT_PARAMS: Params = ParamsSchema.parse({});
 
 const MODULE_OP = new RegExp(`^(load|unload) (${MODULES.join('|')})$`);
-const ModuleOpSchema = z.string().regex(MODULE_OP, {
-  message: `expected "load <module>" or "unload <module>" with module one of ${MODULES.join(', ')}`,
-});
+const ModuleOpSchema = z.string().check(
+  z.regex(MODULE_OP, {
+    error: `expected "load <module>" or "unload <module>" with module one of ${MODULES.join(', ')}`,
+  }),
+);
 
 const FaultSchema = z.strictObject({
   at: z.enum(FAULT_POINTS),
-  errno: z.enum(ERRNO_NAMES as [string, ...string[]]).default('ENOMEM'),
+  errno: z._default(z.enum(ERRNO_NAMES as [string, ...string[]]), 'ENOMEM'),
   /** Fire on the nth time the point is reached (1 = first). */
-  nth: int(1, 1000).default(1),
+  nth: z._default(int(1, 1000), 1),
 });
 
 const gfn = int(0, LIMITS.maxGfn);
@@ -86,13 +93,13 @@ const WorkloadOpSchema = z.discriminatedUnion('op', [
     seed: int(0, 2 ** 32 - 1),
     gfns: int(1, LIMITS.maxRandomGfns),
     sptes,
-    removePercent: z.number().min(0).max(100),
+    removePercent: z.number().check(z.gte(0), z.lte(100)),
   }),
 ]);
 
-const stepId = z.string().min(1).max(LIMITS.maxIdLength);
+const stepId = z.string().check(z.minLength(1), z.maxLength(LIMITS.maxIdLength));
 /** A step renamed since links and files were written is found by its old id too (migrations.ts). */
-const editedStep = stepId.transform(currentStepId);
+const editedStep = z.pipe(stepId, z.transform(currentStepId));
 const EditSchema = z.union([
   z.strictObject({ move: editedStep, to: stepId, index: int(0, 1000) }),
   z.strictObject({ remove: editedStep }),
@@ -100,26 +107,28 @@ const EditSchema = z.union([
 
 /** A Message-ID, with or without its angle brackets: "20220624232735.3090056-3-seanjc@google.com". */
 const MESSAGE_ID = /^(?:<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/;
-const MessageIdSchema = z
-  .string()
-  .max(LIMITS.maxIdLength)
-  .regex(MESSAGE_ID, {
-    message:
-      'expected a Message-ID such as "20220624232735.3090056-3-seanjc@google.com" (angle brackets optional)',
-  })
-  .transform((id) => id.replace(/^<|>$/g, ''));
+const MessageIdSchema = z.pipe(
+  z.string().check(
+    z.maxLength(LIMITS.maxIdLength),
+    z.regex(MESSAGE_ID, {
+      error:
+        'expected a Message-ID such as "20220624232735.3090056-3-seanjc@google.com" (angle brackets optional)',
+    }),
+  ),
+  z.transform((id: string) => id.replace(/^<|>$/g, '')),
+);
 
 export const ScenarioSchema = z.strictObject({
   v: z.literal(1),
   kernel: z.enum(VARIANT_IDS),
   vendor: z.enum(VENDORS),
-  params: ParamsSchema.default(DEFAULT_PARAMS),
-  modules: z.array(ModuleOpSchema).max(LIMITS.maxModuleOps).optional(),
-  fail: z.array(FaultSchema).max(LIMITS.maxFaults).default([]),
-  workload: z.array(WorkloadOpSchema).max(LIMITS.maxWorkloadOps).default([]),
-  edits: z.array(EditSchema).max(LIMITS.maxEdits).default([]),
+  params: z._default(ParamsSchema, DEFAULT_PARAMS),
+  modules: z.optional(z.array(ModuleOpSchema).check(z.maxLength(LIMITS.maxModuleOps))),
+  fail: z._default(z.array(FaultSchema).check(z.maxLength(LIMITS.maxFaults)), []),
+  workload: z._default(z.array(WorkloadOpSchema).check(z.maxLength(LIMITS.maxWorkloadOps)), []),
+  edits: z._default(z.array(EditSchema).check(z.maxLength(LIMITS.maxEdits)), []),
   /** The message a review of this scenario answers: the mail review's In-Reply-To. */
-  inReplyTo: MessageIdSchema.optional(),
+  inReplyTo: z.optional(MessageIdSchema),
 });
 
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
