@@ -15,8 +15,7 @@ import {
   type Result,
 } from '../engine';
 import type { RunResult } from '../engine';
-import { checkTrace } from '../engine/ftrace/check';
-import { parseFtrace } from '../engine/ftrace/parse';
+import { checkCapture } from '../engine/ftrace/capture';
 import { traceCheckJson, traceCheckText } from '../engine/ftrace/report';
 import { toJsonReport, toTextReport } from '../engine/report';
 
@@ -26,9 +25,6 @@ export const USAGE = `usage: mmu run <scenario.json|-> [--format json|text] [--f
                        [--fail <point>[:<nth>]] [--forced <function>] [--format text|json]
        mmu variants [--format json|text]
 --budget <n>: allow n times the default work and memory a run may take (${DEFAULT_BUDGET.us / 1e6} s, ${DEFAULT_BUDGET.bytes / 2 ** 30} GB)`;
-
-/** A function_graph capture of a module load is a few MB; nothing read may be larger than this. */
-export const MAX_TRACE_BYTES = 64 * 2 ** 20;
 
 export interface CliIo {
   /**
@@ -175,28 +171,27 @@ function traceCheck(io: CliIo, files: string[], o: TraceCheckOptions) {
     throw new CliError(`trace-check needs a trace, --kernel and --vendor\n${USAGE}`);
   const format = formatFor('trace-check', o.format);
   const [at, nth] = (o.fail ?? '').split(':');
-  const result = runScenario({
+  const path = files[0]!;
+  const name = path === '-' ? 'stdin' : path;
+  const scenario = {
     v: 1,
     kernel: o.kernel,
     vendor: o.vendor,
     params: parseParams(o.params),
     fail: at ? [{ at, ...(nth ? { nth: Number(nth) } : {}) }] : [],
-  });
-  if (!result.ok) throw new CliError(result.error);
-  const path = files[0]!;
-  const name = path === '-' ? 'stdin' : path;
-  const capture = parseFtrace(readText(io, path, MAX_TRACE_BYTES, 'a trace'));
-  if (!capture.ok) throw new CliError(`${name}: ${capture.error}`);
-  const checked = checkTrace(capture.value, result.value, {
+  };
+  const checked = checkCapture(name, readText(io, path, LIMITS.maxCaptureBytes, 'a trace'), scenario, {
     skippedBodies: o.forced ? [o.forced] : [],
   });
-  const meta = { name, capture: capture.value, run: result.value };
+  if (!checked.ok)
+    throw new CliError(checked.of === 'capture' ? `${name}: ${checked.error}` : checked.error);
+  const { check, meta } = checked;
   return {
     out:
       format === 'json'
-        ? JSON.stringify(traceCheckJson(checked, meta))
-        : traceCheckText(checked, meta),
-    code: checked.agrees ? 0 : 1,
+        ? JSON.stringify(traceCheckJson(check, meta))
+        : traceCheckText(check, meta),
+    code: check.agrees ? 0 : 1,
   };
 }
 

@@ -8,6 +8,7 @@ import type { RunResult } from '../index';
 import { sourceLabel, sourceUrl } from '../variants/sources';
 import type { Source } from '../variants/types';
 import type { TraceCheck, TraceRow, TraceRowKind } from './check';
+import { captureVendor } from './capture';
 import type { FtraceCapture } from './parse';
 
 const MARK: Record<TraceRowKind, string> = {
@@ -116,10 +117,12 @@ export function traceCheckJson(check: TraceCheck, m: TraceCheckMeta) {
       format: m.capture.format,
       cpus: m.capture.cpus,
       graphLines: m.capture.graphLines,
+      vendor: captureVendor(m.capture),
     },
     model: {
       kernel: m.run.scenario.kernel,
       vendor: m.run.scenario.vendor,
+      title: m.run.variant.title,
       scenario: m.run.scenario,
     },
     rows: check.rows.map((row) => {
@@ -128,3 +131,6 @@ export function traceCheckJson(check: TraceCheck, m: TraceCheckMeta) {
     }),
   };
 }
+
+/** A trace check as data (the CLI's --format json, and what the app's worker sends the view). */
+export type TraceCheckJson = ReturnType<typeof traceCheckJson>;
