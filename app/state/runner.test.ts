@@ -34,6 +34,7 @@ function inThread(sink: RunSink): RunnerClient & { runs: unknown[] } {
     compare: async (left, right) => api.compare(left, right),
     chain: async (runId, gfn, eventIndex) => api.chain(runId, gfn, eventIndex),
     eventOf: async (input, eventIndex) => api.eventOf(input, eventIndex),
+    checkTrace: async (name, text, scenario) => api.checkTrace(name, text, scenario),
     dispose: () => undefined,
   };
 }

@@ -19,6 +19,7 @@ import {
   type Trial,
 } from './runnerState';
 import { selectComparedInput } from './selectors';
+import { createTraceRunner } from './traceCheck';
 import { useAppStore, type AppState, type OpenedLink } from './store';
 
 type Validation = { ok: true } | { ok: false; error: string };
@@ -38,7 +39,7 @@ export interface Runner {
 /** What the runner asks of the worker (EngineClient, or an in-thread stand-in). */
 export type RunnerClient = Pick<
   EngineClient,
-  'run' | 'catalog' | 'chain' | 'compare' | 'eventOf' | 'validate' | 'dispose'
+  'run' | 'catalog' | 'chain' | 'compare' | 'eventOf' | 'validate' | 'checkTrace' | 'dispose'
 >;
 
 /** Runs `store`'s input in the worker `connect` makes, and keeps running it as it changes. */
@@ -100,6 +101,7 @@ export function createRunner(
       followChain();
   });
   const stopCompare = compare.follow();
+  const stopTrace = createTraceRunner(store, client);
 
   return {
     validate: (input) => client.validate(input),
@@ -107,6 +109,7 @@ export function createRunner(
     stop() {
       unsubscribe();
       stopCompare();
+      stopTrace();
       client.dispose();
     },
   };

@@ -17,6 +17,7 @@ import type {
   VariantDef,
   VariantId,
 } from '../engine/view';
+import type { TraceCheckJson } from '../engine/ftrace/report';
 import type { CatalogEntry, EventView } from '../worker/protocol';
 
 export interface RunView {
@@ -66,6 +67,35 @@ export interface ComparisonState {
   error: string | null;
 }
 
+/** A function_graph capture as a file gave it. */
+export interface TraceFile {
+  name: string;
+  text: string;
+}
+
+/** A real kernel's capture held against the model (docs/ground-truth.md). */
+export interface TraceCheckState {
+  /** A capture being opened: checked in the worker before it replaces what is shown. */
+  opening: TraceFile | null;
+  /** The capture shown; the trace view is open while it is set. */
+  capture: TraceFile | null;
+  /** Counts the checks shown (tests wait on it). */
+  id: number;
+  status: 'idle' | 'checking' | 'done' | 'failed';
+  view: TraceCheckJson | null;
+  /** Why the latest check could not be made (the last good one stays shown). */
+  error: string | null;
+}
+
+export const NO_TRACE: TraceCheckState = {
+  opening: null,
+  capture: null,
+  id: 0,
+  status: 'idle',
+  view: null,
+  error: null,
+};
+
 export interface AppState {
   /** The scenario as the controls (or a link or file) set it. */
   input: ScenarioInput;
@@ -92,6 +122,8 @@ export interface AppState {
   /** The right-hand scenario in compare mode. */
   compareInput: ScenarioInput | null;
   comparison: ComparisonState;
+  /** An opened capture against the model's run of `input`; shown over the panes while open. */
+  traceCheck: TraceCheckState;
   /**
    * Compare mode: the right run's event at the current row (it stays on its previous
    * event on rows only the left has), for the right side's call stack. `view` is null
@@ -152,6 +184,7 @@ export const initialAppState = (input: ScenarioInput): AppState => ({
   view: 'single',
   compareInput: null,
   comparison: { id: 0, status: 'idle', view: null, error: null },
+  traceCheck: NO_TRACE,
   rightEvent: null,
   compareRow: 0,
   theme:

@@ -17,6 +17,8 @@ import {
   type RunStream,
 } from '../engine';
 import { sideBySide } from '../engine/compare/sideBySide';
+import { checkCapture } from '../engine/ftrace/capture';
+import { traceCheckJson } from '../engine/ftrace/report';
 import {
   STREAM_INTERVAL_MS,
   type CatalogEntry,
@@ -190,6 +192,11 @@ export function createEngineApi(): EngineApi {
     eventOf(input, eventIndex) {
       const r = comparedRun(input);
       return r.ok ? eventView(r.value, eventIndex) : null;
+    },
+
+    checkTrace(name, text, scenario) {
+      const c = checkCapture(name, text, scenario);
+      return c.ok ? { ok: true, view: traceCheckJson(c.check, c.meta) } : c;
     },
   };
 }

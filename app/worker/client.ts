@@ -5,7 +5,14 @@
  */
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
 import type { ChainView } from '../engine/view';
-import type { CatalogEntry, CompareOutcome, EngineApi, EventView, RunMessage } from './protocol';
+import type {
+  CatalogEntry,
+  CompareOutcome,
+  EngineApi,
+  EventView,
+  RunMessage,
+  TraceCheckOutcome,
+} from './protocol';
 
 export interface RunSink {
   message(m: RunMessage): void;
@@ -89,6 +96,10 @@ export class EngineClient {
 
   eventOf(input: unknown, eventIndex: number): Promise<EventView | null> {
     return this.track(this.api.eventOf(input, eventIndex) as Promise<EventView | null>);
+  }
+
+  checkTrace(name: string, text: string, scenario: unknown): Promise<TraceCheckOutcome> {
+    return this.track(this.api.checkTrace(name, text, scenario) as Promise<TraceCheckOutcome>);
   }
 
   dispose(): void {

@@ -15,6 +15,7 @@ import type {
   VariantDef,
   VariantId,
 } from '../engine/view';
+import type { TraceCheckJson } from '../engine/ftrace/report';
 
 export interface CatalogEntry {
   id: VariantId;
@@ -65,6 +66,14 @@ export type RunOutcome =
 export type CompareOutcome =
   { ok: true; view: CompareView } | { ok: false; side: 'left' | 'right'; error: string };
 
+/**
+ * A capture held against the model, or why it cannot be: `of` says whether the capture
+ * (unreadable, too large) or the scenario is the problem.
+ */
+export type TraceCheckOutcome =
+  | { ok: true; view: TraceCheckJson }
+  | { ok: false; of: 'scenario' | 'capture'; error: string };
+
 export interface EngineApi {
   catalog(): CatalogEntry[];
   /**
@@ -92,6 +101,11 @@ export interface EngineApi {
    * right side), with what its call stack needs; null if it cannot run or has no such event.
    */
   eventOf(input: unknown, eventIndex: number): EventView | null;
+  /**
+   * Reads an ftrace function_graph capture (`text`, from a file called `name`) and aligns it
+   * with the model's run of `scenario` (docs/ground-truth.md). Never throws for bad input.
+   */
+  checkTrace(name: string, text: string, scenario: unknown): TraceCheckOutcome;
 }
 
 /** One trace event and the definitions of the functions on its call stack. */

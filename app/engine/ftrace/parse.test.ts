@@ -237,11 +237,18 @@ describe('parseFtrace refuses what is not function_graph output', () => {
     );
   });
 
-  it('recognises an empty file and trace-cmd’s binary trace.dat', () => {
+  it('recognises an empty file, trace-cmd’s binary trace.dat and other binary files', () => {
     expect(failure('')).toBe('the capture is empty');
     expect(failure(' \n\t\n')).toBe('the capture is empty');
     expect(failure('\u0017\bDtracing6\u0000\u0000\u0000')).toBe(
       'this is a binary trace.dat file: run `trace-cmd report trace.dat > trace.txt` and open the text',
+    );
+    const binary =
+      'this is a binary file, not ftrace function_graph text (the text /sys/kernel/tracing/trace or `trace-cmd report` prints)';
+    expect(failure('PK\u0003\u0004\u0000\u0000')).toBe(binary);
+    // A JPEG's bytes as a UTF-8 decoder (File.text()) returns them.
+    expect(failure(new TextDecoder().decode(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0x4a])))).toBe(
+      binary,
     );
   });
 });

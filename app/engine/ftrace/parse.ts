@@ -117,8 +117,11 @@ function notFunctionGraph(lines: readonly string[]): string {
   if (first < 0) return 'the capture is empty';
   const head = lines[first]!;
   // trace.dat starts with the bytes 0x17 0x08 'D' "tracing".
-  if (head.startsWith('\u0017\u0008Dtracing') || head.includes('\u0000'))
+  if (head.startsWith('\u0017\u0008Dtracing'))
     return 'this is a binary trace.dat file: run `trace-cmd report trace.dat > trace.txt` and open the text';
+  // NUL, or what a text decoder made of bytes that are not UTF-8.
+  if (/[\u0000\ufffd]/.test(head))
+    return 'this is a binary file, not ftrace function_graph text (the text /sys/kernel/tracing/trace or `trace-cmd report` prints)';
   const tracer = lines.map((l) => /^# tracer: (\S+)/.exec(l)?.[1]).find(Boolean);
   if (tracer && tracer !== 'function_graph')
     return `the capture was made with the ${tracer} tracer; record with function_graph (trace-cmd record -p function_graph …, or echo function_graph > current_tracer)`;
