@@ -15,4 +15,10 @@ export const LIMITS = {
   maxIdLength: 200,
   /** A scenario file (or stdin) in bytes: larger than any real scenario by far. */
   maxScenarioBytes: 256 * 1024,
+  /**
+   * An ftrace capture's size: far above a real capture of a load (a trace-cmd recording of
+   * everything below kvm_x86_vendor_init() and kvm_init() at depth 6 is about 1.5 MB, read
+   * and checked in about 0.5 s), low enough that reading one cannot exhaust a browser tab.
+   */
+  maxCaptureBytes: 32 * 1024 * 1024,
 } as const;

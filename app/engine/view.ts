@@ -28,3 +28,6 @@ export type { CompareView, CompareRow, CompareFinding, RowHalf } from './compare
 export { shownValue } from './compare/diff';
 export type { CellDiff } from './compare/diff';
 export { stepLabel } from './words';
+export { TRACE_ROW_MARK, TRACE_ROW_WORDS, captureTooLarge } from './ftrace/words';
+export type { TraceRowKind } from './ftrace/words';
+export type { TraceCheckJson } from './ftrace/report';

@@ -16,8 +16,8 @@ import type {
   Trace,
   VariantDef,
   VariantId,
+  TraceCheckJson,
 } from '../engine/view';
-import type { TraceCheckJson } from '../engine/ftrace/report';
 import type { CatalogEntry, EventView } from '../worker/protocol';
 
 export interface RunView {

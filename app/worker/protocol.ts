@@ -14,8 +14,8 @@ import type {
   TraceEvent,
   VariantDef,
   VariantId,
+  TraceCheckJson,
 } from '../engine/view';
-import type { TraceCheckJson } from '../engine/ftrace/report';
 
 export interface CatalogEntry {
   id: VariantId;
@@ -71,8 +71,7 @@ export type CompareOutcome =
  * (unreadable, too large) or the scenario is the problem.
  */
 export type TraceCheckOutcome =
-  | { ok: true; view: TraceCheckJson }
-  | { ok: false; of: 'scenario' | 'capture'; error: string };
+  { ok: true; view: TraceCheckJson } | { ok: false; of: 'scenario' | 'capture'; error: string };
 
 export interface EngineApi {
   catalog(): CatalogEntry[];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mustRun } from '../testing';
-import { captureVendor, checkCapture, MAX_CAPTURE_BYTES } from './capture';
+import { LIMITS } from '../limits';
+import { captureVendor, checkCapture } from './capture';
 import { parseFtrace } from './parse';
 import { renderFunctionGraph } from './testing';
 
@@ -40,7 +41,7 @@ describe('checkCapture', () => {
   });
 
   it('refuses a capture over the size bound before reading it', () => {
-    const huge = ' '.repeat(MAX_CAPTURE_BYTES + 1);
+    const huge = ' '.repeat(LIMITS.maxCaptureBytes + 1);
     expect(checkCapture('t.txt', huge, AMD)).toEqual({
       ok: false,
       of: 'capture',

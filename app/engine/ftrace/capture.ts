@@ -9,13 +9,7 @@ import { validateScenario } from '../scenario';
 import { checkTrace, type TraceCheck, type TraceCheckOptions } from './check';
 import { parseFtrace, type FtraceCall, type FtraceCapture } from './parse';
 import type { TraceCheckMeta } from './report';
-
-/**
- * Far above a real capture of a load (a trace-cmd recording of everything below
- * kvm_x86_vendor_init() and kvm_init() at depth 6 is about 1.5 MB), low enough that reading
- * it cannot exhaust a browser tab.
- */
-export const MAX_CAPTURE_BYTES = 32 * 1024 * 1024;
+import { captureTooLarge } from './words';
 
 export type CaptureCheck =
   | { ok: true; check: TraceCheck; meta: TraceCheckMeta }
@@ -28,13 +22,8 @@ export function checkCapture(
   scenario: unknown,
   o: TraceCheckOptions = {},
 ): CaptureCheck {
-  // A JavaScript string's length counts UTF-16 units; a capture is ASCII, one byte each.
-  if (text.length > MAX_CAPTURE_BYTES)
-    return {
-      ok: false,
-      of: 'capture',
-      error: `it is ${text.length.toLocaleString('en-US')} bytes; a capture is at most ${MAX_CAPTURE_BYTES / (1024 * 1024)} MB (record only the load, e.g. trace-cmd record -g kvm_x86_vendor_init --max-graph-depth 6)`,
-    };
+  const tooLarge = captureTooLarge(text.length);
+  if (tooLarge) return { ok: false, of: 'capture', error: tooLarge };
   const valid = validateScenario(scenario);
   if (!valid.ok) return { ok: false, of: 'scenario', error: valid.error };
   // The workload runs after the modules are loaded: no capture of a load shows it.

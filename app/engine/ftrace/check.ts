@@ -20,8 +20,9 @@ import {
 } from './kernel';
 import { modelCalls, type ModelSide } from './model';
 import type { FtraceCall, FtraceCapture } from './parse';
+import type { TraceRowKind } from './words';
 
-export type TraceRowKind = 'agree' | 'model-only' | 'trace-only' | 'nesting' | 'not-visible';
+export type { TraceRowKind };
 
 export interface TraceSide {
   /** As traced: "__kmem_cache_create_args", "svm_init [kvm_amd]". */

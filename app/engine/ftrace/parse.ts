@@ -120,7 +120,7 @@ function notFunctionGraph(lines: readonly string[]): string {
   if (head.startsWith('\u0017\u0008Dtracing'))
     return 'this is a binary trace.dat file: run `trace-cmd report trace.dat > trace.txt` and open the text';
   // NUL, or what a text decoder made of bytes that are not UTF-8.
-  if (/[\u0000\ufffd]/.test(head))
+  if (head.includes('\u0000') || head.includes('\ufffd'))
     return 'this is a binary file, not ftrace function_graph text (the text /sys/kernel/tracing/trace or `trace-cmd report` prints)';
   const tracer = lines.map((l) => /^# tracer: (\S+)/.exec(l)?.[1]).find(Boolean);
   if (tracer && tracer !== 'function_graph')

@@ -7,25 +7,10 @@ import { paramLines } from '../compare/report';
 import type { RunResult } from '../index';
 import { sourceLabel, sourceUrl } from '../variants/sources';
 import type { Source } from '../variants/types';
-import type { TraceCheck, TraceRow, TraceRowKind } from './check';
+import type { TraceCheck, TraceRow } from './check';
 import { captureVendor } from './capture';
 import type { FtraceCapture } from './parse';
-
-const MARK: Record<TraceRowKind, string> = {
-  agree: '=',
-  'model-only': '-',
-  'trace-only': '+',
-  nesting: '~',
-  'not-visible': '.',
-};
-
-const WORDS: Record<TraceRowKind, string> = {
-  agree: 'agree',
-  'model-only': 'only in the model',
-  'trace-only': 'only in the trace',
-  nesting: 'nested differently',
-  'not-visible': 'not visible in a trace (inlined or notrace)',
-};
+import { TRACE_ROW_MARK, TRACE_ROW_WORDS, type TraceRowKind } from './words';
 
 /** The model source a row is about: its step's, else its caller's (a call only in the trace). */
 export function rowSource(check: TraceCheck, row: TraceRow): Source | null {
@@ -81,9 +66,9 @@ function heading(check: TraceCheck, m: TraceCheckMeta): string[] {
 }
 
 function summary(check: TraceCheck): string {
-  const parts = (Object.keys(WORDS) as TraceRowKind[])
+  const parts = (Object.keys(TRACE_ROW_WORDS) as TraceRowKind[])
     .filter((k) => check.counts[k])
-    .map((k) => `${check.counts[k]} ${WORDS[k]}`);
+    .map((k) => `${check.counts[k]} ${TRACE_ROW_WORDS[k]}`);
   return `${parts.join(', ')}: ${check.agrees ? 'the model and the trace agree' : 'the model and the trace disagree'}.`;
 }
 
@@ -93,7 +78,7 @@ export function traceCheckText(check: TraceCheck, m: TraceCheckMeta): string {
     Math.max(...check.rows.map((r) => 2 * r.depth + r.name.length + 4), 20),
   );
   const lines = check.rows.map((row) => {
-    const call = `${MARK[row.kind]} ${'  '.repeat(row.depth)}${row.name}()`;
+    const call = `${TRACE_ROW_MARK[row.kind]} ${'  '.repeat(row.depth)}${row.name}()`;
     return `${call.padEnd(width)} ${describe(check, row)}`.trimEnd();
   });
   return [
