@@ -1,10 +1,11 @@
 /**
- * Scenario files: the CLI's JSON contract. Opening one checks it in the engine
- * first, so a bad file is explained and the current view is left alone.
+ * Scenario files (the CLI's JSON contract) and ftrace captures. Opening one checks it in
+ * the engine first, so a bad file is explained and the current view is left alone.
  */
-import { migrateScenario, type ScenarioInput } from '../engine/view';
-import { openLinkState, showNotice } from '../state/actions';
+import { captureTooLarge, migrateScenario, type ScenarioInput } from '../engine/view';
+import { notOpened, openLinkState, showNotice } from '../state/actions';
 import { validateInWorker } from '../state/runner';
+import { openTrace } from '../state/traceCheck';
 import { minimalScenario, parseJson } from './codec';
 
 /** Larger than any real scenario by far; anything bigger is not one. */
@@ -32,7 +33,7 @@ export function download(name: string, blob: Blob): void {
 /** Reads, checks and opens a scenario file; returns the message shown to the user. */
 export async function openScenarioFile(file: File): Promise<string> {
   const fail = (why: string) => {
-    const message = `${file.name} was not opened: ${why}. The current view is unchanged.`;
+    const message = notOpened(file.name, why);
     showNotice(message);
     return message;
   };
@@ -51,4 +52,18 @@ export async function openScenarioFile(file: File): Promise<string> {
   const message = `Opened ${file.name}.`;
   showNotice(message);
   return message;
+}
+
+/** Reads a function_graph capture; the trace view opens it once the worker has read it. */
+export async function openTraceFile(file: File): Promise<void> {
+  const tooLarge = captureTooLarge(file.size);
+  if (tooLarge) return showNotice(notOpened(file.name, tooLarge));
+  openTrace({ name: file.name, text: await file.text() });
+}
+
+/** A dropped file is a scenario if it is JSON, else a capture (whose reader says what it is not). */
+export async function openDroppedFile(file: File): Promise<void> {
+  const head = (await file.slice(0, 256).text()).trimStart();
+  if (head.startsWith('{')) await openScenarioFile(file);
+  else await openTraceFile(file);
 }

@@ -59,6 +59,9 @@ export const toggleHelp = (open?: boolean): void => set((s) => ({ helpOpen: open
 export const toggleTheme = (): void =>
   set((s) => ({ theme: s.theme === 'dark' ? 'light' : 'dark' }));
 export const showNotice = (notice: string | null): void => set({ notice });
+/** The notice for a file that was not opened. */
+export const notOpened = (name: string, why: string): string =>
+  `${name} was not opened: ${why}. The current view is unchanged.`;
 
 /** Shows trace event `index` as the current step. */
 export function jumpToEvent(index: number): void {

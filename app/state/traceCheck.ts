@@ -8,6 +8,7 @@ import type { StoreApi } from 'zustand';
 import type { ScenarioInput } from '../engine/view';
 import type { EngineClient } from '../worker/client';
 import type { TraceCheckOutcome } from '../worker/protocol';
+import { notOpened } from './actions';
 import { NO_TRACE, useAppStore, type AppState, type TraceFile } from './store';
 
 /** The update that starts opening `file` (the trace runner checks it). */
@@ -46,7 +47,7 @@ function answered(s: AppState, r: Request, a: Answer): Partial<AppState> {
   if (r.opening && why !== null)
     return {
       traceCheck: { ...t, opening: null, status: t.capture ? 'done' : 'idle' },
-      notice: `${r.file.name} was not opened: ${why}. The current view is unchanged.`,
+      notice: notOpened(r.file.name, why),
     };
   if (why !== null)
     return {

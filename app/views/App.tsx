@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { openScenarioFile } from '../share/files';
+import { openDroppedFile } from '../share/files';
 import { handleKey } from '../state/commands';
 import { useAppStore } from '../state/store';
 import { CachesPane } from './panes/CachesPane';
@@ -11,6 +11,8 @@ import { CompareFindingsPane } from './compare/CompareFindingsPane';
 import { DifferencesPane } from './compare/DifferencesPane';
 import { ReviewPane } from './compare/ReviewPane';
 import './compare/compare.css';
+import { TraceView } from './trace/TraceView';
+import './trace/trace.css';
 import { EmbedApp } from './EmbedApp';
 import { Header } from './Header';
 import { Layout } from './Layout';
@@ -32,7 +34,7 @@ function useGlobalKeys() {
   }, []);
 }
 
-/** Dropping a scenario file anywhere opens it. */
+/** Dropping a scenario file or an ftrace capture anywhere opens it. */
 function useFileDrop(): boolean {
   const [dragging, setDragging] = useState(false);
   useEffect(() => {
@@ -50,7 +52,7 @@ function useFileDrop(): boolean {
       e.preventDefault();
       setDragging(false);
       const file = e.dataTransfer?.files[0];
-      if (file) void openScenarioFile(file);
+      if (file) void openDroppedFile(file);
     };
     window.addEventListener('dragover', over);
     window.addEventListener('dragleave', leave);
@@ -72,13 +74,16 @@ export function App() {
   useGlobalKeys();
   const dragging = useFileDrop();
   const compare = useAppStore((s) => s.view === 'compare');
+  const traceOpen = useAppStore((s) => s.traceCheck.capture !== null);
   if (EMBED) return <EmbedApp />;
   return (
     <div className="app">
       <Header />
       <Notices />
-      <PlaybackBar />
-      {compare ? (
+      {!traceOpen && <PlaybackBar />}
+      {traceOpen ? (
+        <TraceView />
+      ) : compare ? (
         <Layout className="layout compare">
           <LeftColumn />
           <AlignedRowsPane className="area-aligned" />
@@ -98,7 +103,7 @@ export function App() {
       <HelpOverlay />
       {dragging && (
         <div className="drop-hint" aria-hidden="true">
-          Drop a scenario file to open it
+          Drop a scenario file or an ftrace capture to open it
         </div>
       )}
     </div>

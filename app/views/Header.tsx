@@ -3,6 +3,7 @@ import { useAppStore } from '../state/store';
 import { CompareControls } from './compare/CompareControls';
 import { ScenarioControls } from './ScenarioControls';
 import { ShareMenu } from './ShareMenu';
+import { TraceControls } from './trace/TraceControls';
 
 export function Header() {
   const theme = useAppStore((s) => s.theme);
@@ -15,6 +16,7 @@ export function Header() {
       <div className="header-tools">
         <CompareControls />
         <ShareMenu />
+        <TraceControls />
         <div className="header-actions">
           <button
             type="button"
