@@ -82,7 +82,9 @@ export function App() {
       <Notices />
       {!traceOpen && <PlaybackBar />}
       {traceOpen ? (
-        <TraceView />
+        <Layout className="trace-layout">
+          <TraceView />
+        </Layout>
       ) : compare ? (
         <Layout className="layout compare">
           <LeftColumn />

@@ -143,70 +143,73 @@ export function TraceView() {
     .map((row, i) => ({ row, i }))
     .filter(({ row }) => !onlyDifferences || (row.kind !== 'agree' && row.kind !== 'not-visible'));
   return (
-    <main className="trace-layout" data-status={t.status} data-check-id={t.id}>
-      <section className="panel trace-check" aria-labelledby="trace-check-heading">
-        <div className="trace-head">
-          <h2 id="trace-check-heading" ref={heading} tabIndex={-1}>
-            Trace against the model <span className="aside">{opened}</span>
-          </h2>
-          <span className="aside" role="status">
-            {t.status === 'checking' ? 'checking…' : ''}
-          </span>
-          <button type="button" onClick={closeTrace}>
-            Close trace
-          </button>
-        </div>
-        {t.error && (
-          <p className="notice error" role="alert">
-            {t.error}
-          </p>
-        )}
-        <VendorHint view={view} />
-        <Summary view={view} />
-        <label className="only-differences">
-          <input
-            type="checkbox"
-            checked={onlyDifferences}
-            onChange={(e) => setOnlyDifferences(e.target.checked)}
-          />
-          Only rows that differ
-        </label>
-        <div className="trace-scroll" tabIndex={0} role="region" aria-label="Aligned calls">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">
-                  <span className="visually-hidden">Row</span>
-                </th>
-                <th scope="col">Model</th>
-                <th scope="col">
-                  <span className="visually-hidden">Difference</span>
-                </th>
-                <th scope="col">Trace</th>
-                <th scope="col">Source</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map(({ row, i }) => (
-                <TraceRowView key={i} row={row} index={i} cpus={view.capture.cpus.length} />
-              ))}
-            </tbody>
-          </table>
-          {rows.length === 0 && <p className="none">No row differs.</p>}
-        </div>
-        {view.notes.length > 0 && (
-          <details className="trace-notes">
-            <summary>
-              What was not compared, and what the reader noticed ({view.notes.length})
-            </summary>
-            <ul>
-              {view.notes.map((n) => (
-                <li key={n}>{n}</li>
-              ))}
-            </ul>
-          </details>
-        )}
-      </section>
-    </main>
+    <section
+      className="panel trace-check"
+      aria-labelledby="trace-check-heading"
+      data-status={t.status}
+      data-check-id={t.id}
+    >
+      <div className="trace-head">
+        <h2 id="trace-check-heading" ref={heading} tabIndex={-1}>
+          Trace against the model <span className="aside">{opened}</span>
+        </h2>
+        <span className="aside" role="status">
+          {t.status === 'checking' ? 'checking…' : ''}
+        </span>
+        <button type="button" onClick={closeTrace}>
+          Close trace
+        </button>
+      </div>
+      {t.error && (
+        <p className="notice error" role="alert">
+          {t.error}
+        </p>
+      )}
+      <VendorHint view={view} />
+      <Summary view={view} />
+      <label className="only-differences">
+        <input
+          type="checkbox"
+          checked={onlyDifferences}
+          onChange={(e) => setOnlyDifferences(e.target.checked)}
+        />
+        Only rows that differ
+      </label>
+      <div className="trace-scroll" tabIndex={0} role="region" aria-label="Aligned calls">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">
+                <span className="visually-hidden">Row</span>
+              </th>
+              <th scope="col">Model</th>
+              <th scope="col">
+                <span className="visually-hidden">Difference</span>
+              </th>
+              <th scope="col">Trace</th>
+              <th scope="col">Source</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map(({ row, i }) => (
+              <TraceRowView key={i} row={row} index={i} cpus={view.capture.cpus.length} />
+            ))}
+          </tbody>
+        </table>
+        {rows.length === 0 && <p className="none">No row differs.</p>}
+      </div>
+      {view.notes.length > 0 && (
+        <details className="trace-notes">
+          <summary>
+            What was not compared, and what the reader noticed ({view.notes.length})
+          </summary>
+          <ul>
+            {view.notes.map((n) => (
+              <li key={n}>{n}</li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </section>
   );
 }
