@@ -188,9 +188,7 @@ function traceCheck(io: CliIo, files: string[], o: TraceCheckOptions) {
   const { check, meta } = checked;
   return {
     out:
-      format === 'json'
-        ? JSON.stringify(traceCheckJson(check, meta))
-        : traceCheckText(check, meta),
+      format === 'json' ? JSON.stringify(traceCheckJson(check, meta)) : traceCheckText(check, meta),
     code: check.agrees ? 0 : 1,
   };
 }

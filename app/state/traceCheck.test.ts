@@ -35,6 +35,16 @@ function inThread(input: ScenarioInput = AMD) {
   return { store, stop, checked, settled };
 }
 
+/** A trace runner whose worker answers only when the test says so. */
+function answeredWhenTold() {
+  const store = createAppStore(AMD);
+  const api = createEngineApi();
+  const q = deferredQueries((name: string, text: string, scenario: unknown) =>
+    api.checkTrace(name, text, scenario),
+  );
+  return { store, q, stop: createTraceRunner(store, { checkTrace: q.fetch }) };
+}
+
 const kinds = (s: AppState) => s.traceCheck.view!.rows.map((r) => r.kind);
 
 describe('opening a capture', () => {
@@ -146,12 +156,7 @@ describe('an open capture follows the scenario', () => {
   });
 
   it('closing drops the capture and any answer still on its way', async () => {
-    const store = createAppStore(AMD);
-    const api = createEngineApi();
-    const q = deferredQueries((name: string, text: string, scenario: unknown) =>
-      api.checkTrace(name, text, scenario),
-    );
-    const stop = createTraceRunner(store, { checkTrace: q.fetch });
+    const { store, q, stop } = answeredWhenTold();
     store.setState(openingTrace(file(renderFunctionGraph(model))));
     store.setState(closingTrace);
     await q.asked[0]!.answer();
@@ -162,12 +167,7 @@ describe('an open capture follows the scenario', () => {
 
 describe('the newest request wins', () => {
   it('an older answer that arrives later is dropped', async () => {
-    const store = createAppStore(AMD);
-    const api = createEngineApi();
-    const q = deferredQueries((name: string, text: string, scenario: unknown) =>
-      api.checkTrace(name, text, scenario),
-    );
-    const stop = createTraceRunner(store, { checkTrace: q.fetch });
+    const { store, q, stop } = answeredWhenTold();
     store.setState(openingTrace(file(renderFunctionGraph(model), 'first.txt')));
     // The scenario changes while the capture is being read: it is read again, for the new one.
     store.setState({ input: { ...AMD, params: { hostCpus: 1, tdp: false } } });

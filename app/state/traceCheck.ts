@@ -87,9 +87,9 @@ export function createTraceRunner(
       asked = null;
       store.setState((s) => answered(s, r, a));
     };
-    client.checkTrace(r.file.name, r.file.text, r.input).then(deliver, (e: Error) =>
-      deliver({ failed: e.message }),
-    );
+    client
+      .checkTrace(r.file.name, r.file.text, r.input)
+      .then(deliver, (e: Error) => deliver({ failed: e.message }));
   }
 
   const unsubscribe = store.subscribe((s, prev) => {

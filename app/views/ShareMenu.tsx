@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { encodeLink } from '../share/codec';
 import { download, openScenarioFile, scenarioFileName, scenarioFileText } from '../share/files';
 import { linkStateOf } from '../share/hashSync';
@@ -7,6 +7,7 @@ import { useAppStore } from '../state/store';
 import { renderCompareSvg } from '../viz/exportCompare';
 import { renderViewSvg, svgToPng } from '../viz/exportView';
 import { appUrl } from './appUrl';
+import { FileButton } from './FileButton';
 import { useTransientStatus } from './useTransientStatus';
 
 /** The view as SVG: the comparison in compare mode, the single run otherwise. */
@@ -30,7 +31,6 @@ function baseName(): string {
 export function ShareMenu() {
   const [status, say] = useTransientStatus();
   const [fallbackLink, setFallbackLink] = useState<string | null>(null);
-  const fileRef = useRef<HTMLInputElement>(null);
   const copy = async () => {
     const link = absoluteLink();
     try {
@@ -60,20 +60,11 @@ export function ShareMenu() {
       >
         Download scenario
       </button>
-      <button type="button" onClick={() => fileRef.current?.click()}>
-        Open scenario
-      </button>
-      <input
-        ref={fileRef}
-        type="file"
+      <FileButton
+        label="Open scenario"
+        inputLabel="Scenario file"
         accept=".json,application/json"
-        hidden
-        aria-label="Scenario file"
-        onChange={(e) => {
-          const file = e.target.files?.[0];
-          e.target.value = '';
-          if (file) void openScenarioFile(file);
-        }}
+        onFile={(file) => void openScenarioFile(file)}
       />
       <button
         type="button"

@@ -179,9 +179,7 @@ export function TraceView() {
         <table>
           <thead>
             <tr>
-              <th scope="col">
-                <span className="visually-hidden">Row</span>
-              </th>
+              <th scope="col">#</th>
               <th scope="col">Model</th>
               <th scope="col">
                 <span className="visually-hidden">Difference</span>
