@@ -180,9 +180,14 @@ function traceCheck(io: CliIo, files: string[], o: TraceCheckOptions) {
     params: parseParams(o.params),
     fail: at ? [{ at, ...(nth ? { nth: Number(nth) } : {}) }] : [],
   };
-  const checked = checkCapture(name, readText(io, path, LIMITS.maxCaptureBytes, 'a trace'), scenario, {
-    skippedBodies: o.forced ? [o.forced] : [],
-  });
+  const checked = checkCapture(
+    name,
+    readText(io, path, LIMITS.maxCaptureBytes, 'a trace'),
+    scenario,
+    {
+      skippedBodies: o.forced ? [o.forced] : [],
+    },
+  );
   if (!checked.ok)
     throw new CliError(checked.of === 'capture' ? `${name}: ${checked.error}` : checked.error);
   const { check, meta } = checked;
