@@ -9,10 +9,13 @@ import globals from 'globals';
  * imports only the layers below it (tests too):
  *
  *   engine ← worker ← state ← share, viz ← views ← main.tsx
+ *   engine ← lessons ← state
  *   engine ← import ← cli
  *
  * engine: the pure model. worker: runs it for the main thread (api.ts) and is the
- * bridge to it (client.ts, protocol.ts). state: the store and the runner. share: the
+ * bridge to it (client.ts, protocol.ts). lessons: the guided tours and the glossary,
+ * as data, and what they ask of a trace (teaching content, no UI). state: the store
+ * and the runner. share: the
  * scenario ⇄ link/file codec and the URL it keeps in step with the store. viz: d3
  * drawing and the exports. views: React. import: the kernel source importer, a tool
  * of the CLI. cli: the engine (and the importer) in Node, nothing of the app.
@@ -21,13 +24,17 @@ import globals from 'globals';
 const LAYERS = {
   engine: { path: 'app/engine', below: [] },
   worker: { path: 'app/worker', below: ['engine'] },
+  lessons: { path: 'app/lessons', below: ['engine'] },
   import: { path: 'app/import', below: ['engine'] },
   cli: { path: 'app/cli', below: ['engine', 'import'] },
-  state: { path: 'app/state', below: ['engine', 'worker'] },
-  share: { path: 'app/share', below: ['engine', 'worker', 'state'] },
-  viz: { path: 'app/viz', below: ['engine', 'worker', 'state'] },
-  views: { path: 'app/views', below: ['engine', 'worker', 'state', 'share', 'viz'] },
-  main: { path: 'app/main.tsx', below: ['engine', 'worker', 'state', 'share', 'viz', 'views'] },
+  state: { path: 'app/state', below: ['engine', 'worker', 'lessons'] },
+  share: { path: 'app/share', below: ['engine', 'worker', 'lessons', 'state'] },
+  viz: { path: 'app/viz', below: ['engine', 'worker', 'lessons', 'state'] },
+  views: { path: 'app/views', below: ['engine', 'worker', 'lessons', 'state', 'share', 'viz'] },
+  main: {
+    path: 'app/main.tsx',
+    below: ['engine', 'worker', 'lessons', 'state', 'share', 'viz', 'views'],
+  },
 };
 
 /** One zone per layer: from it, every other layer that is not below it. */
@@ -45,6 +52,7 @@ const LAYER_ZONES = Object.entries(LAYERS).map(([name, { path, below }]) => ({
  * Tests are not the main thread: they may run the engine to check what a view offers.
  */
 const MAIN_THREAD = [
+  'app/lessons',
   'app/state',
   'app/share',
   'app/viz',
@@ -150,7 +158,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['app/{worker,state,share,viz,views}/**/*.{ts,tsx}', 'app/main.tsx'],
+    files: ['app/{worker,lessons,state,share,viz,views}/**/*.{ts,tsx}', 'app/main.tsx'],
     ignores: ['app/**/*.test.{ts,tsx}'],
     rules: { 'no-restricted-imports': ['error', { patterns: [IMPORTER_IS_CLI_ONLY] }] },
   },

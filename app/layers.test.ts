@@ -26,7 +26,7 @@ const LAYER = (name: string) =>
 const ENGINE_VIA_VIEW = /^import-x\/no-restricted-paths: .*through app\/engine\/view\.ts only/;
 const WORKER_VIA_CLIENT = /^import-x\/no-restricted-paths: .*through worker\/client\.ts/;
 
-describe('layers: engine ← worker ← state ← share, viz ← views ← main; engine ← import ← cli', () => {
+describe('layers: engine ← worker ← state ← share, viz ← views ← main; engine ← lessons ← state; engine ← import ← cli', () => {
   it.each([
     ['app/engine/probe.ts', "import { createEngineApi } from '../worker/api';", LAYER('engine')],
     [
@@ -35,6 +35,9 @@ describe('layers: engine ← worker ← state ← share, viz ← views ← main;
       LAYER('engine'),
     ],
     ['app/worker/probe.ts', "import { useAppStore } from '../state/store';", LAYER('worker')],
+    ['app/lessons/probe.ts', "import { useAppStore } from '../state/store';", LAYER('lessons')],
+    ['app/lessons/probe.ts', "import { EngineClient } from '../worker/client';", LAYER('lessons')],
+    ['app/engine/probe.ts', "import { LESSONS } from '../lessons';", LAYER('engine')],
     ['app/state/probe.ts', "import { decodeLink } from '../share/codec';", LAYER('state')],
     ['app/state/probe.ts', "import type { Decoded } from '../share/codec';", LAYER('state')],
     ['app/state/probe.ts', "import { formatCount } from '../viz/format';", LAYER('state')],
@@ -59,6 +62,7 @@ describe('layers: engine ← worker ← state ← share, viz ← views ← main;
       ENGINE_VIA_VIEW,
     ],
     ['app/share/probe.ts', "import { LIMITS } from '../engine';", ENGINE_VIA_VIEW],
+    ['app/lessons/probe.ts', "import { runScenario } from '../engine';", ENGINE_VIA_VIEW],
     ['app/state/probe.ts', "import { createEngineApi } from '../worker/api';", WORKER_VIA_CLIENT],
   ])('%s: %s is an error', async (file, code, message) => {
     const problems = await importProblems(file, code);
@@ -72,6 +76,11 @@ describe('layers: engine ← worker ← state ← share, viz ← views ← main;
     ['app/cli/probe.ts', "import { importTree } from '../import/node';"],
     ['app/import/probe.ts', "import { FILES } from '../engine/variants/dsl';"],
     ['app/state/probe.ts', "import { EngineClient } from '../worker/client';"],
+    ['app/lessons/probe.ts', "import { hex } from '../engine/view';"],
+    ['app/state/probe.ts', "import { LESSONS } from '../lessons';"],
+    ['app/views/probe.ts', "import { GLOSSARY } from '../lessons';"],
+    // Lessons are checked against the engine in their tests.
+    ['app/lessons/probe.test.ts', "import { runScenario } from '../engine';"],
     ['app/share/probe.ts', "import { useAppStore } from '../state/store';"],
     ['app/viz/probe.ts', "import type { ViewSnapshot } from '../state/snapshot';"],
     ['app/views/probe.ts', "import { encodeLink } from '../share/codec';"],
