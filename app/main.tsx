@@ -5,8 +5,10 @@ import { startPlayback } from './state/playback';
 import { startRunner } from './state/runner';
 import { App } from './views/App';
 import { startMotion } from './views/motion';
+import { openWelcomeOnFirstVisit } from './views/Welcome';
 import './views/styles.css';
 
+openWelcomeOnFirstVisit(); // before the hash is synced: only a visit without a link is greeted
 startHashSync(); // before the runner: a link decides what the first run is
 startRunner();
 startPlayback();

@@ -22,7 +22,7 @@ export type { FaultReport } from './run/interpreter';
 export type { Scenario, ScenarioInput, Edit, WorkloadOp, Params } from './scenario';
 export { DEFAULT_PARAM_VALUES } from './params';
 export { LIMITS } from './limits';
-export { NEWEST_LONGTERM } from './releases';
+export { NEWEST_LONGTERM, seriesOfId } from './releases';
 export { MIGRATIONS, migrateLink, migrateScenario } from './migrations';
 export { cellsAt } from './compare/sideBySide';
 export type { CompareView, CompareRow, CompareFinding, RowHalf } from './compare/sideBySide';

@@ -24,6 +24,7 @@ export const stepScenario = (lesson: Lesson, step: LessonStep) => step.scenario 
 export const TOUR_ID = 'tour';
 
 export type { Lesson, LessonStep, Pin, Prediction, Probe, Highlight, Pane, Choice } from './schema';
+export { isLessonPlace, type LessonPlace } from './place';
 export { pinnedEvent, pinnedPosition, describePin } from './pins';
 export { answer, judge, needsChain, choiceLabel, formatValue, type Answer } from './predictions';
 export { parseText, type Segment } from './text';

@@ -104,6 +104,8 @@ describe.each(STEPS)('$name', ({ lesson, step }) => {
     const p = step.predict!;
     const r = runOf(lesson, step);
     const at = pinnedEvent(r.trace.events, p.answerAt ?? step.at, true)!;
+    // The app fetches the chain of the gfn the step selects.
+    if (needsChain(p.ask)) expect(step.gfn).toBe(p.ask.gfn);
     const chain = needsChain(p.ask) ? new ChainIndex(r).chainAt(p.ask.gfn, at) : null;
     const a = answer(p.ask, at, r.trace, chain);
     if (a.ok !== true) throw new Error(`no answer: ${JSON.stringify(a)}`);
@@ -176,6 +178,7 @@ describe('predictions', () => {
     };
     expect(judge(p, 0, '0x1')).toEqual({
       right: false,
+      rightChoice: 1,
       answer: 'bit 0',
       explanation: 'It is bit 0.',
     });

@@ -124,6 +124,8 @@ export const choiceLabel = (c: Choice): string => c.label ?? formatValue(c.value
 
 export interface Verdict {
   right: boolean;
+  /** The choice that says what the engine answered (-1: none does). */
+  rightChoice: number;
   /** The engine's answer, in the words of the choice that says it when there is one. */
   answer: string;
   /** The lesson's explanation with the answer put in. */
@@ -136,6 +138,7 @@ export function judge(p: Prediction, chosen: number, value: ChoiceValue): Verdic
   const answerText = right >= 0 ? choiceLabel(p.choices[right]!) : formatValue(value);
   return {
     right: right === chosen,
+    rightChoice: right,
     answer: answerText,
     explanation: p.explain.replaceAll('{answer}', answerText),
   };

@@ -8,9 +8,7 @@
  */
 import { z } from 'zod';
 import type { ScenarioInput } from '../engine/view';
-
-/** Lesson ids are part of links (`l` in the link's view): lower-case words and dashes. */
-export const LESSON_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+import { LESSON_ID, MAX_LESSON_ID, MAX_LESSON_STEPS } from './place';
 
 /**
  * Where a lesson step stands: on the `occurrence`th event of a step id (1 = the
@@ -111,14 +109,14 @@ const LessonStepSchema = z.strictObject({
 });
 
 export const LessonSchema = z.strictObject({
-  id: z.string().regex(LESSON_ID).max(64),
+  id: z.string().regex(LESSON_ID).max(MAX_LESSON_ID),
   /** Lessons are listed by this number. */
   order: z.number().int().min(0),
   title: z.string().min(1).max(120),
   /** One sentence for the list of lessons. */
   summary: z.string().min(1).max(300),
   scenario: ScenarioSchema,
-  steps: z.array(LessonStepSchema).min(1).max(60),
+  steps: z.array(LessonStepSchema).min(1).max(MAX_LESSON_STEPS),
 });
 
 export type Lesson = z.infer<typeof LessonSchema>;

@@ -109,6 +109,36 @@ describe('link codec', () => {
     });
     expect(hash.length).toBeLessThan(700);
   });
+  it('carries a lesson and its step, and refuses a malformed one with a message', () => {
+    const link: LinkState = {
+      scenario: { v: 1, kernel: 'v6.6', vendor: 'intel' },
+      step: 18,
+      view: 'single',
+      gfn: null,
+      compare: null,
+      lesson: { id: 'mask-reset', step: 3 },
+    };
+    expect(decodeLink(encodeLink(link))).toEqual({ ok: true, value: link });
+    const withLesson = (l: unknown) =>
+      decodeLink(
+        `#s${LINK_VERSION}/${compressToEncodedURIComponent(
+          JSON.stringify({ v: LINK_VERSION, s: link.scenario, t: 0, l }),
+        )}`,
+      );
+    for (const bad of [
+      'mask-reset',
+      { id: 'Mask Reset', step: 0 },
+      { id: 'mask-reset', step: -1 },
+      { id: 'mask-reset', step: 1.5 },
+      { id: 'mask-reset', step: 100 },
+      { id: 'mask-reset', step: 0, extra: 1 },
+    ])
+      expect(withLesson(bad)).toEqual({
+        ok: false,
+        error: expect.stringMatching(/^the link’s lesson must be/),
+      });
+  });
+
   it('reads the readable format-0 link and opens it at step 0', () => {
     const decoded = decodeLink(
       `#scenario=${encodeURIComponent(JSON.stringify({ v: 1, kernel: 'v6.0', vendor: 'amd' }))}`,

@@ -1,6 +1,8 @@
 /**
  * Links: the whole view in the URL hash. `#sN/<lz-string>` carries a view of form N
- * { v: N, s: scenario, t: step, m: view, g: gfn, c: compared scenario }; older forms
+ * { v: N, s: scenario, t: step, m: view, g: gfn, c: compared scenario, l: lesson
+ * place }; `l` is optional and new in form 2 without changing what the rest means,
+ * so it needs no migration (an app from before it explains it as unknown). Older forms
  * are carried to the newest by the migration sequence (app/engine/migrations.ts).
  * Decoding never throws: a broken, oversized, hostile or future link gives an
  * error message instead, and nothing in it is run until the engine validates it.
@@ -13,6 +15,7 @@ import {
   migrateLink,
   type ScenarioInput,
 } from '../engine/view';
+import { isLessonPlace } from '../lessons';
 import type { LinkState, ViewMode } from '../state/store';
 
 export type Decoded = { ok: true; value: LinkState | null } | { ok: false; error: string };
@@ -55,6 +58,7 @@ export function encodeLink(state: LinkState): string {
   if (state.view !== 'single') envelope.m = state.view;
   if (state.gfn !== null) envelope.g = state.gfn;
   if (state.compare) envelope.c = minimalScenario(state.compare);
+  if (state.lesson) envelope.l = { id: state.lesson.id, step: state.lesson.step };
   return `#${PREFIX}${compressToEncodedURIComponent(JSON.stringify(envelope))}`;
 }
 
@@ -77,7 +81,7 @@ const isInt = (x: unknown, min: number, max: number): x is number =>
 const isPlainObject = (x: unknown): x is Record<string, unknown> =>
   typeof x === 'object' && x !== null && !Array.isArray(x);
 
-const ENVELOPE_KEYS = new Set(['v', 's', 't', 'm', 'g', 'c']);
+const ENVELOPE_KEYS = new Set(['v', 's', 't', 'm', 'g', 'c', 'l']);
 
 /** Checks the envelope; the scenarios inside are validated by the engine when they run. */
 export function checkEnvelope(
@@ -96,6 +100,11 @@ export function checkEnvelope(
     return { ok: false, error: 'the link’s gfn is out of range' };
   if (raw.c !== undefined && !isPlainObject(raw.c))
     return { ok: false, error: 'the link’s compared scenario is not an object' };
+  if (raw.l !== undefined && !isLessonPlace(raw.l))
+    return {
+      ok: false,
+      error: 'the link’s lesson must be { id, step } with a lesson id and a step number in range',
+    };
   return {
     ok: true,
     value: {
@@ -104,6 +113,7 @@ export function checkEnvelope(
       view: (raw.m as ViewMode | undefined) ?? 'single',
       gfn: (raw.g as number | undefined) ?? null,
       compare: (raw.c as ScenarioInput | undefined) ?? null,
+      ...(raw.l !== undefined && { lesson: raw.l }),
     },
   };
 }

@@ -1,5 +1,6 @@
 /** The URL hash follows the view; Back and Forward move through scenario changes. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { lessonById } from '../lessons';
 import { setInput, seek } from '../state/actions';
 import { DEFAULT_INPUT, initialAppState, useAppStore } from '../state/store';
 import { decodeLink, encodeLink } from './codec';
@@ -110,6 +111,41 @@ describe('opening the app', () => {
       view: 'single',
     });
     expect(useAppStore.getState().opened).toEqual({ step: 42, fallBack: true });
+  });
+  it('a link into a lesson opens the lesson’s step where its pin is, whatever step it names', () => {
+    const host = new FakeHost();
+    host.location.hash = encodeLink({
+      scenario: { v: 1, kernel: 'v6.0', vendor: 'amd' },
+      step: 42,
+      view: 'single',
+      gfn: null,
+      compare: null,
+      lesson: { id: 'mask-reset', step: 1 },
+    });
+    stop = startHashSync(host);
+    const s = useAppStore.getState();
+    const lesson = lessonById('mask-reset')!;
+    expect(s.input).toEqual(lesson.scenario);
+    expect(s.lesson).toEqual({ id: 'mask-reset', step: 1, input: s.input, afterRun: 0 });
+    expect(s.opened).toEqual({ step: 0, fallBack: false, pin: lesson.steps[1]!.at });
+  });
+  it('a link into a lesson this app does not have opens its scenario and says so', () => {
+    const host = new FakeHost();
+    host.location.hash = encodeLink({
+      scenario: { v: 1, kernel: 'v6.0', vendor: 'amd' },
+      step: 42,
+      view: 'single',
+      gfn: null,
+      compare: null,
+      lesson: { id: 'from-the-future', step: 0 },
+    });
+    stop = startHashSync(host);
+    expect(useAppStore.getState()).toMatchObject({
+      input: { kernel: 'v6.0', vendor: 'amd' },
+      lesson: null,
+      opened: { step: 42 },
+      notice: expect.stringMatching(/lesson this version of the app does not have/),
+    });
   });
   it('a broken link says why and opens the default scenario', () => {
     const host = new FakeHost();

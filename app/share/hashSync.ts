@@ -40,6 +40,7 @@ export const linkStateOf = (s: AppState): LinkState => ({
   view: s.view,
   gfn: s.gfn,
   compare: s.view === 'compare' ? s.compareInput : null,
+  ...(s.lesson && { lesson: { id: s.lesson.id, step: s.lesson.step } }),
 });
 
 /**
@@ -136,7 +137,12 @@ export function startHashSync(host: HashHost = window as unknown as HashHost): (
   /** Set while Back or Forward applies an entry: that is no new entry to push. */
   let restoring = false;
   const unsubscribe = useAppStore.subscribe((s, prev) => {
-    if (s.input !== prev.input || s.view !== prev.view || s.compareInput !== prev.compareInput) {
+    if (
+      s.input !== prev.input ||
+      s.view !== prev.view ||
+      s.compareInput !== prev.compareInput ||
+      s.lesson !== prev.lesson
+    ) {
       if (restoring) return;
       cancel(); // a pending entry is rewritten with this change, later
       push = true;

@@ -1,8 +1,9 @@
 /** Everything the UI (and the keyboard, and links) can do to the store. */
 import type { ScenarioInput } from '../engine/view';
 import { followLeft } from './compare';
+import { openLesson } from './lesson';
 import { selectCompareRows, selectCursor, selectCursorLength } from './selectors';
-import { NO_EDIT_HISTORY, useAppStore, type AppState, type LinkState } from './store';
+import { NO_EDIT_HISTORY, useAppStore, type AppState, type Dialog, type LinkState } from './store';
 
 const set = useAppStore.setState;
 const get = useAppStore.getState;
@@ -55,7 +56,11 @@ export function togglePlay(): void {
 
 export const setSpeed = (speed: number): void => set({ speed });
 export const selectGfn = (gfn: number | null): void => set({ gfn });
-export const toggleHelp = (open?: boolean): void => set((s) => ({ helpOpen: open ?? !s.helpOpen }));
+/** Opens `dialog` over the app, or closes it when it is the one open. */
+export const toggleDialog = (dialog: Dialog): void =>
+  set((s) => ({ dialog: s.dialog === dialog ? null : dialog }));
+export const openDialog = (dialog: Dialog): void => set({ dialog });
+export const closeDialog = (): void => set({ dialog: null });
 export const toggleTheme = (): void =>
   set((s) => ({ theme: s.theme === 'dark' ? 'light' : 'dark' }));
 export const showNotice = (notice: string | null): void => set({ notice });
@@ -72,10 +77,16 @@ export function jumpToEvent(index: number): void {
 /**
  * Opens a view described by a link, file or the last session: the step is placed
  * once the run has streamed that far. `fallBackOnError`: if its scenario turns out
- * not to run, say why and show the default scenario.
+ * not to run, say why and show the default scenario. A link into a lesson opens the
+ * lesson's step, wherever that step is in today's trace.
  */
 export function openLinkState(link: LinkState, fallBackOnError: boolean): void {
+  if (link.lesson && openLesson(link.lesson.id, link.lesson.step)) return;
   set({
+    ...(link.lesson && {
+      notice: `This link opens a lesson this version of the app does not have (“${link.lesson.id}”): showing its scenario instead.`,
+    }),
+    lesson: null,
     input: link.scenario,
     view: link.view,
     compareInput: link.compare,

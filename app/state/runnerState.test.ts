@@ -16,6 +16,9 @@ import {
 } from './runnerState';
 import { DEFAULT_INPUT, initialAppState, type AppState } from './store';
 
+/** The scenario most tests run: the series' patch 2, whose step ids they name. */
+const SEED: ScenarioInput = { v: 1, kernel: 'seed-p2', vendor: 'intel' };
+
 const api = createEngineApi();
 let nextRunId = 1;
 
@@ -61,9 +64,9 @@ function feed(runner: RunnerState, s: AppState, messages: RunMessage[]) {
 
 /** The default scenario's run and the runner state of a link opened on it at `step`. */
 async function openedAt(s: AppState, step: number) {
-  const { runId, messages } = await messagesOf(DEFAULT_INPUT);
+  const { runId, messages } = await messagesOf(SEED);
   const opened = { step, fallBack: true };
-  return { messages, started: runStarted(s, { runId, input: DEFAULT_INPUT, right: null, opened }) };
+  return { messages, started: runStarted(s, { runId, input: SEED, right: null, opened }) };
 }
 
 /** The store showing a finished run of `input`, at `step`. */
@@ -87,9 +90,9 @@ const removeResetMasks = (input: ScenarioInput): ScenarioInput => ({
 
 describe('the anchor: where the user lands when a new run streams in', () => {
   it('after an edit, on the same step, found by its id where the edit moved it', async () => {
-    const before = await showing(DEFAULT_INPUT, 0);
+    const before = await showing(SEED, 0);
     const s = { ...before, step: stepOf(before, PTE_LIST_DESC) };
-    const input = removeResetMasks(DEFAULT_INPUT);
+    const input = removeResetMasks(SEED);
     const { runId, messages } = await messagesOf(input);
     const started = runStarted(s, { runId, input, right: null });
     expect(started.anchor).toMatchObject({ occurrence: 1, exact: false });
@@ -101,7 +104,7 @@ describe('the anchor: where the user lands when a new run streams in', () => {
 
   it('on the same occurrence of a step that runs more than once (a vendor module reloaded)', async () => {
     const reload: ScenarioInput = {
-      ...DEFAULT_INPUT,
+      ...SEED,
       modules: ['load kvm', 'load kvm_intel', 'unload kvm_intel', 'load kvm_intel'],
     };
     const before = await showing(reload, 0);
@@ -114,7 +117,7 @@ describe('the anchor: where the user lands when a new run streams in', () => {
   });
 
   it('a link’s step is placed as soon as the run has streamed that far, not before', async () => {
-    const s = initialAppState(DEFAULT_INPUT);
+    const s = initialAppState(SEED);
     const { messages, started } = await openedAt(s, 42);
     const [first, rest] = split(messages, 30);
     const one = applyRunMessage(started, s, first!);
@@ -125,8 +128,37 @@ describe('the anchor: where the user lands when a new run streams in', () => {
     expect(two.runner.anchor).toBeNull();
   });
 
+  it('a lesson step is placed where its pin finds its event, before or after it', async () => {
+    const s = initialAppState(SEED);
+    const { runId, messages } = await messagesOf(SEED);
+    const pin = { step: 'kvm_mmu_reset_all_pte_masks/reset_default_masks', before: true };
+    const opened = { step: 0, fallBack: false, pin };
+    const started = runStarted(s, { runId, input: SEED, right: null, opened });
+    expect(started.anchor?.pin).toEqual(pin);
+    const { s: after } = feed(started, s, messages);
+    expect(after.step).toBe(stepOf(after, pin.step) - 1);
+    const { s: end } = feed(
+      runStarted(s, { runId, input: SEED, right: null, opened: { ...opened, pin: { end: true } } }),
+      s,
+      messages,
+    );
+    expect(end.step).toBe(end.run.trace!.length);
+  });
+
+  it('a pin the run does not have: the start of the run', async () => {
+    const s = { ...initialAppState(SEED), step: 12 };
+    const { runId, messages } = await messagesOf(SEED);
+    const opened = { step: 0, fallBack: false, pin: { step: 'no/such_step' } };
+    const { s: after } = feed(
+      runStarted(s, { runId, input: SEED, right: null, opened }),
+      s,
+      messages,
+    );
+    expect(after.step).toBe(0);
+  });
+
   it('a step the run never reaches: the end of the run', async () => {
-    const s = initialAppState(DEFAULT_INPUT);
+    const s = initialAppState(SEED);
     const { messages, started } = await openedAt(s, 5000);
     const { s: after, runner } = feed(started, s, messages);
     expect(after.step).toBe(after.run.trace!.length);
@@ -135,7 +167,7 @@ describe('the anchor: where the user lands when a new run streams in', () => {
 
   it('the run done: its findings shown, the selected gfn kept if the run has it, else its first', async () => {
     const input: ScenarioInput = {
-      ...DEFAULT_INPUT,
+      ...SEED,
       workload: [
         { op: 'map', gfn: 7, sptes: 3 },
         { op: 'map', gfn: 9, sptes: 3 },
@@ -151,8 +183,8 @@ describe('the anchor: where the user lands when a new run streams in', () => {
   });
 
   it('messages of a run that is not the one shown change nothing', async () => {
-    const s = await showing(DEFAULT_INPUT, 3);
-    const { messages } = await messagesOf(DEFAULT_INPUT);
+    const s = await showing(SEED, 3);
+    const { messages } = await messagesOf(SEED);
     const late: RunMessage = { runId: s.run.runId + 100, events: messages[0]!.events };
     expect(applyRunMessage(IDLE_RUNNER, s, late).update).toBeNull();
   });
@@ -162,8 +194,8 @@ describe('a tried edit (trial)', () => {
   const settle = () => undefined;
 
   it('becomes the input in the same update as its run’s first message', async () => {
-    const s = await showing(DEFAULT_INPUT, 10);
-    const input = removeResetMasks(DEFAULT_INPUT);
+    const s = await showing(SEED, 10);
+    const input = removeResetMasks(SEED);
     const accept = { input, notice: null, editUndo: [[]], editRedo: [] };
     const { runId, messages } = await messagesOf(input);
     const started = runStarted(s, { runId, input, right: null, trial: { accept, settle } });
@@ -175,8 +207,8 @@ describe('a tried edit (trial)', () => {
   });
 
   it('that cannot run changes nothing shown and says why', async () => {
-    const s = await showing(DEFAULT_INPUT, 10);
-    const input: ScenarioInput = { ...DEFAULT_INPUT, edits: [{ remove: 'no/such_step' }] };
+    const s = await showing(SEED, 10);
+    const input: ScenarioInput = { ...SEED, edits: [{ remove: 'no/such_step' }] };
     const { runId, messages } = await messagesOf(input);
     const started = runStarted(s, {
       runId,
@@ -193,8 +225,8 @@ describe('a tried edit (trial)', () => {
   });
 
   it('is the input even if its run is cancelled before anything is shown', () => {
-    const s = initialAppState(DEFAULT_INPUT);
-    const input = removeResetMasks(DEFAULT_INPUT);
+    const s = initialAppState(SEED);
+    const input = removeResetMasks(SEED);
     const started = runStarted(s, {
       runId: 5,
       input,
@@ -233,7 +265,7 @@ describe('a link whose scenario cannot run', () => {
   });
 
   it('opened without asking for a fallback (a file, checked first): no fallback', async () => {
-    const s = await showing(DEFAULT_INPUT, 10);
+    const s = await showing(SEED, 10);
     const { runId, messages } = await messagesOf(broken);
     const started = runStarted(s, {
       runId,
@@ -246,7 +278,7 @@ describe('a link whose scenario cannot run', () => {
   });
 
   it('an input the user made that cannot run keeps the last good run on screen', async () => {
-    const s = await showing(DEFAULT_INPUT, 10);
+    const s = await showing(SEED, 10);
     const { runId, messages } = await messagesOf(broken);
     const started = runStarted(s, { runId, input: broken as ScenarioInput, right: null });
     const a = applyRunMessage(started, s, messages[0]!);
@@ -261,44 +293,44 @@ describe('compare mode: the run that compares itself', () => {
   const right: ScenarioInput = { v: 1, kernel: 'alt-configure-mmu', vendor: 'intel' };
 
   it('hands the comparison its last message carries on, with the sides it was asked for', async () => {
-    const s = initialAppState(DEFAULT_INPUT);
-    const { runId, messages } = await messagesOf(DEFAULT_INPUT, right);
-    const started = runStarted(s, { runId, input: DEFAULT_INPUT, right });
-    expect(started.compare).toEqual({ runId, left: DEFAULT_INPUT, right });
+    const s = initialAppState(SEED);
+    const { runId, messages } = await messagesOf(SEED, right);
+    const started = runStarted(s, { runId, input: SEED, right });
+    expect(started.compare).toEqual({ runId, left: SEED, right });
     const a = applyRunMessage(started, s, messages.at(-1)!);
     expect(a.comparison).toMatchObject({
-      left: DEFAULT_INPUT,
+      left: SEED,
       right,
       answer: { ok: true, view: { rows: expect.any(Array) } },
     });
   });
 
   it('a comparison brought by another run than the one asked is not handed on', async () => {
-    const s = initialAppState(DEFAULT_INPUT);
-    const { runId, messages } = await messagesOf(DEFAULT_INPUT, right);
-    const started = runStarted(s, { runId: runId - 1, input: DEFAULT_INPUT, right });
+    const s = initialAppState(SEED);
+    const { runId, messages } = await messagesOf(SEED, right);
+    const started = runStarted(s, { runId: runId - 1, input: SEED, right });
     const last = { ...messages.at(-1)!, start: messages[0]!.start! };
     expect(applyRunMessage(started, s, last).comparison).toBeNull();
   });
 
   it('a run started outside compare mode hands nothing on', async () => {
-    const s = initialAppState(DEFAULT_INPUT);
-    const { runId, messages } = await messagesOf(DEFAULT_INPUT, right);
-    const started = runStarted(s, { runId, input: DEFAULT_INPUT, right: null });
+    const s = initialAppState(SEED);
+    const { runId, messages } = await messagesOf(SEED, right);
+    const started = runStarted(s, { runId, input: SEED, right: null });
     expect(applyRunMessage(started, s, messages.at(-1)!).comparison).toBeNull();
   });
 
   it('a left side that cannot run is a comparison that failed on the left', async () => {
-    const s = initialAppState(DEFAULT_INPUT);
-    const bad = { ...DEFAULT_INPUT, kernel: 'nope' } as unknown as ScenarioInput;
+    const s = initialAppState(SEED);
+    const bad = { ...SEED, kernel: 'nope' } as unknown as ScenarioInput;
     const { runId, messages } = await messagesOf(bad, right);
     const a = applyRunMessage(runStarted(s, { runId, input: bad, right }), s, messages[0]!);
     expect(a.comparison?.answer).toMatchObject({ ok: false, side: 'left' });
   });
 
   it('a worker that died fails the run and its comparison', () => {
-    const s = initialAppState(DEFAULT_INPUT);
-    const started = runStarted(s, { runId: 7, input: DEFAULT_INPUT, right });
+    const s = initialAppState(SEED);
+    const started = runStarted(s, { runId: 7, input: SEED, right });
     const a = applyRunFailure(started, s, 7, 'out of memory');
     expect(a.update?.run).toMatchObject({
       runId: 7,
@@ -306,7 +338,7 @@ describe('compare mode: the run that compares itself', () => {
       error: 'The engine stopped: out of memory. It has been restarted.',
     });
     expect(a.comparison).toEqual({
-      left: DEFAULT_INPUT,
+      left: SEED,
       right,
       answer: { failed: 'out of memory' },
     });

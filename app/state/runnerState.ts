@@ -5,6 +5,7 @@
  * worker, a browser or a store.
  */
 import { Trace, type ScenarioInput, type TraceEvent } from '../engine/view';
+import { pinnedPosition, type Pin } from '../lessons';
 import type { RunMessage, RunStart } from '../worker/protocol';
 import type { ComparisonOf } from './compareRunner';
 import {
@@ -18,14 +19,15 @@ import {
 
 /**
  * Where to put the user once a run has streamed far enough: back on the same step
- * after an edit to the scenario (matched by step id), or exactly on the step a link
- * names.
+ * after an edit to the scenario (matched by step id), exactly on the step a link
+ * names, or where a lesson step's pin finds its event.
  */
 export interface Anchor {
   stepId: string | null;
   occurrence: number;
   step: number;
   exact: boolean;
+  pin?: Pin;
 }
 
 /**
@@ -82,8 +84,9 @@ export function currentAnchor(s: AppState): Anchor {
   return { stepId: e.stepId ? `${e.stepId}|${e.title}` : null, occurrence, step, exact: false };
 }
 
-/** Index + 1 of the anchor's event in `events`, if it is there. */
-function findAnchor(events: readonly TraceEvent[], a: Anchor): number | null {
+/** Index + 1 of the anchor's event in `events` (`complete`: all of the run's), if it is there. */
+function findAnchor(events: readonly TraceEvent[], a: Anchor, complete: boolean): number | null {
+  if (a.pin) return pinnedPosition(events, a.pin, complete);
   if (a.exact) return events.length >= a.step ? a.step : null;
   if (!a.stepId) return null;
   let seen = 0;
@@ -111,7 +114,13 @@ export function runStarted(
   const { runId, input, right, opened, trial } = start;
   return {
     anchor: opened
-      ? { stepId: null, occurrence: 0, step: opened.step, exact: true }
+      ? {
+          stepId: null,
+          occurrence: 0,
+          step: opened.step,
+          exact: true,
+          ...(opened.pin && { pin: opened.pin }),
+        }
       : currentAnchor(s),
     trial: trial ? { ...trial, runId } : null,
     running: input,
@@ -201,7 +210,7 @@ export function applyRunMessage(r: RunnerState, s: AppState, m: RunMessage): App
   const update: Partial<AppState> = { ...accepted, run };
   if (m.start) update.chain = null;
   const a = r.anchor;
-  const placed = a ? findAnchor(trace.events, a) : null;
+  const placed = a ? findAnchor(trace.events, a, o?.status === 'done') : null;
   if (placed !== null) {
     r = { ...r, anchor: null };
     update.step = placed;

@@ -18,6 +18,8 @@ import type {
   VariantId,
   TraceCheckJson,
 } from '../engine/view';
+import { NEWEST_LONGTERM } from '../engine/view';
+import type { LessonPlace, Pin } from '../lessons';
 import type { CatalogEntry, EventView } from '../worker/protocol';
 
 export interface RunView {
@@ -49,6 +51,8 @@ export interface LinkState {
   gfn: number | null;
   /** The right-hand scenario in compare mode. */
   compare: ScenarioInput | null;
+  /** The lesson and step being taken, if any (a link opens the lesson there). */
+  lesson?: LessonPlace;
 }
 
 export interface EditHistory {
@@ -136,7 +140,15 @@ export interface AppState {
    */
   compareRow: number;
   theme: 'light' | 'dark';
-  helpOpen: boolean;
+  /** The dialog open over the app: the welcome (which is also the help), the glossary or the legend. */
+  dialog: Dialog | null;
+  /**
+   * The lesson being taken, and the scenario its current step set (the user may
+   * change the scenario under a lesson; the lesson then offers to go back).
+   * `afterRun`: the run shown when the step was opened; the step's own run is the
+   * next one shown (the worker client drops runs it has moved on from).
+   */
+  lesson: (LessonPlace & { input: ScenarioInput; afterRun: number }) | null;
   /** A notice for the user (e.g. why a link could not be used). */
   notice: string | null;
   /**
@@ -150,7 +162,11 @@ export interface AppState {
 export interface OpenedLink {
   step: number;
   fallBack: boolean;
+  /** A lesson step's place, found in the run by step id (it wins over `step`). */
+  pin?: Pin;
 }
+
+export type Dialog = 'help' | 'glossary' | 'legend';
 
 export const emptyRun = (runId = 0): RunView => ({
   runId,
@@ -191,7 +207,8 @@ export const initialAppState = (input: ScenarioInput): AppState => ({
     typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches
       ? 'dark'
       : 'light',
-  helpOpen: false,
+  dialog: null,
+  lesson: null,
   notice: null,
   opened: null,
 });
@@ -209,8 +226,11 @@ export const NO_EDIT_HISTORY = {
   parkedEdits: {},
 } satisfies Partial<AppState>;
 
-/** What the app shows when nothing else (a link, a file, the last session) says otherwise. */
-export const DEFAULT_INPUT: ScenarioInput = { v: 1, kernel: 'seed-p2', vendor: 'intel' };
+/**
+ * What the app shows when nothing else (a link, a file, the last session) says
+ * otherwise: the newest long-term-support kernel the app models (engine/releases.ts).
+ */
+export const DEFAULT_INPUT: ScenarioInput = { v: 1, kernel: NEWEST_LONGTERM, vendor: 'intel' };
 
 export type AppStore = UseBoundStore<StoreApi<AppState>>;
 

@@ -17,20 +17,27 @@ import { EmbedApp } from './EmbedApp';
 import { Header } from './Header';
 import { Layout } from './Layout';
 import { LeftColumn } from './LeftColumn';
-import { HelpOverlay } from './HelpOverlay';
 import { Notices } from './Notices';
 import { PlaybackBar } from './PlaybackBar';
+import { Dialogs } from './Dialogs';
+import { trackFocusOrigin, wasFocusedByPointer } from './focusOrigin';
+import { LessonPanel } from './lesson/LessonPanel';
 
 /** ?embed=1: the compact player for slides and blog posts. */
 const EMBED = new URLSearchParams(location.search).get('embed') === '1';
 
+/** The keyboard shortcuts, wherever the focus is (the rules are in state/commands.ts). */
 function useGlobalKeys() {
   useEffect(() => {
+    const stopTracking = trackFocusOrigin();
     const onKey = (e: KeyboardEvent) => {
-      if (handleKey(e)) e.preventDefault();
+      if (handleKey(e, { byPointer: wasFocusedByPointer(e.target) })) e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      stopTracking();
+    };
   }, []);
 }
 
@@ -81,6 +88,7 @@ export function App() {
       <Header />
       <Notices />
       {!traceOpen && <PlaybackBar />}
+      {!traceOpen && <LessonPanel />}
       {traceOpen ? (
         <Layout className="trace-layout">
           <TraceView />
@@ -102,7 +110,7 @@ export function App() {
           <RmapPane className="area-rmaps" />
         </Layout>
       )}
-      <HelpOverlay />
+      <Dialogs />
       {dragging && (
         <div className="drop-hint" aria-hidden="true">
           Drop a scenario file or an ftrace capture to open it

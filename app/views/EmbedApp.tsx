@@ -5,12 +5,24 @@ import { CallStackPane } from './panes/CallStackPane';
 import { MasksPane } from './panes/MasksPane';
 import { RmapPane } from './panes/RmapPane';
 import { AlignedRowsPane } from './compare/AlignedRowsPane';
+import { Dialogs } from './Dialogs';
 import { Layout } from './Layout';
+import { LessonEmbed } from './lesson/LessonEmbed';
 import { Notices } from './Notices';
 import { PlaybackBar } from './PlaybackBar';
 
 /** The player alone: no editing controls, a link back to the full app on the same view. */
 export function EmbedApp() {
+  const lesson = useAppStore((s) => s.lesson !== null);
+  return (
+    <>
+      {lesson ? <LessonEmbed /> : <Player />}
+      <Dialogs />
+    </>
+  );
+}
+
+function Player() {
   const title = useAppStore(
     (s) => s.catalog.find((c) => c.id === s.input.kernel)?.title ?? s.input.kernel,
   );

@@ -1,4 +1,4 @@
-import { toggleHelp, toggleTheme } from '../state/actions';
+import { toggleDialog, toggleTheme } from '../state/actions';
 import { useAppStore } from '../state/store';
 import { CompareControls } from './compare/CompareControls';
 import { ScenarioControls } from './ScenarioControls';
@@ -25,7 +25,12 @@ export function Header() {
           >
             {theme === 'dark' ? '☀' : '☾'}
           </button>
-          <button type="button" onClick={() => toggleHelp()} aria-label="Keyboard shortcuts">
+          <button
+            type="button"
+            onClick={() => toggleDialog('help')}
+            aria-label="Help"
+            title="Help: the welcome, lessons and keys (?)"
+          >
             ?
           </button>
         </div>

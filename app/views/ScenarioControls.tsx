@@ -7,6 +7,7 @@ import {
 } from '../engine/view';
 import { setInput } from '../state/actions';
 import { switchKernel } from '../state/edits';
+import { termProps } from './Glossary';
 import { MoreParams } from './MoreParams';
 import { VariantSelect } from './VariantSelect';
 import { useShallow } from 'zustand/react/shallow';
@@ -20,12 +21,13 @@ import {
 } from './presets';
 
 type BoolParam = 'tdp' | 'eptAD' | 'eptExecOnly' | 'tdpMmu' | 'mmioCaching';
-const TOGGLES: { key: BoolParam; label: string; intelOnly?: boolean; title: string }[] = [
-  { key: 'tdp', label: 'TDP', title: 'EPT on VMX, NPT on SVM (off: shadow paging)' },
-  { key: 'eptAD', label: 'EPT A/D', intelOnly: true, title: 'EPT accessed/dirty bits' },
-  { key: 'eptExecOnly', label: 'exec-only', intelOnly: true, title: 'execute-only EPT entries' },
-  { key: 'tdpMmu', label: 'TDP MMU', title: 'kvm.tdp_mmu' },
-  { key: 'mmioCaching', label: 'MMIO caching', title: 'kvm.mmio_caching' },
+/** Each toggle explains itself with the glossary's entry for its label. */
+const TOGGLES: { key: BoolParam; label: string; intelOnly?: boolean }[] = [
+  { key: 'tdp', label: 'TDP' },
+  { key: 'eptAD', label: 'EPT A/D', intelOnly: true },
+  { key: 'eptExecOnly', label: 'exec-only', intelOnly: true },
+  { key: 'tdpMmu', label: 'TDP MMU' },
+  { key: 'mmioCaching', label: 'MMIO caching' },
 ];
 
 const setParam = <K extends keyof Params>(key: K, value: Params[K]) =>
@@ -138,17 +140,23 @@ export function ScenarioControls() {
         </select>
       </label>
       <div className="toggles" role="group" aria-label="Parameters">
-        {TOGGLES.map((t) => (
-          <label key={t.key} title={t.title}>
-            <input
-              type="checkbox"
-              checked={params[t.key] ?? true}
-              disabled={t.intelOnly && input.vendor !== 'intel'}
-              onChange={(e) => setParam(t.key, e.target.checked)}
-            />
-            {t.label}
-          </label>
-        ))}
+        {TOGGLES.map((t) => {
+          const { onPointerEnter, onPointerLeave, ...onInput } = termProps(t.label, (el) =>
+            el.closest('label'),
+          );
+          return (
+            <label key={t.key} onPointerEnter={onPointerEnter} onPointerLeave={onPointerLeave}>
+              <input
+                type="checkbox"
+                checked={params[t.key] ?? true}
+                disabled={t.intelOnly && input.vendor !== 'intel'}
+                onChange={(e) => setParam(t.key, e.target.checked)}
+                {...onInput}
+              />
+              {t.label}
+            </label>
+          );
+        })}
         <MoreParams />
       </div>
     </div>

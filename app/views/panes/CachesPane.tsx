@@ -3,6 +3,7 @@ import { SLAB_NOTES, type KmemCache, type MmuState } from '../../engine/view';
 import { selectCaches, selectEvent, selectLifecycle, selectPointers } from '../../state/selectors';
 import { useAppStore } from '../../state/store';
 import { formatCount } from '../../viz/format';
+import { Term } from '../Glossary';
 import './caches.css';
 
 const CacheCard = memo(function CacheCard({
@@ -20,7 +21,9 @@ const CacheCard = memo(function CacheCard({
       data-cache={cache.name}
     >
       <div className="cache-head">
-        <code className="cache-name">{cache.name}</code>
+        <code className="cache-name">
+          <Term name={cache.name} />
+        </code>
         <span className="cache-id">#{cache.id}</span>
         <span className="cache-state">
           {cache.live ? `created by ${cache.owner}` : 'destroyed'}
@@ -106,7 +109,9 @@ export function CachesPane({ className }: { className: string }) {
             return (
               <div key={p} data-pointer={p}>
                 <dt>
-                  <code>{p}</code>
+                  <code>
+                    <Term name={p} />
+                  </code>
                 </dt>
                 <dd className={tone}>{text}</dd>
               </div>
@@ -114,7 +119,9 @@ export function CachesPane({ className }: { className: string }) {
           })}
           {Object.entries(lifecycle).map(([k, v]) => (
             <div key={k} data-lifecycle={k}>
-              <dt>{LIFECYCLE_LABEL[k] ?? k}</dt>
+              <dt>
+                <Term name={k}>{LIFECYCLE_LABEL[k] ?? k}</Term>
+              </dt>
               <dd className={v === 'initialized' || v === 'registered' ? 'ok' : 'muted'}>{v}</dd>
             </div>
           ))}

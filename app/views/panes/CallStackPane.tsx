@@ -8,6 +8,7 @@ import {
 } from '../../engine/view';
 import { selectEvent } from '../../state/selectors';
 import { useAppStore } from '../../state/store';
+import { termProps } from '../Glossary';
 import { PHASE_LABEL } from '../Timeline';
 import './callstack.css';
 
@@ -35,7 +36,8 @@ function StepList({ steps, current }: { steps: StepDef[]; current: string | null
 function Listing({ fn, event }: { fn: FunctionDef; event: TraceEvent }) {
   const current = event.stepId;
   return (
-    <div className="listing" aria-label={`Steps of ${fn.name}`}>
+    // It scrolls on its own when the pane is short (embeds, lessons): focusable, so keys scroll it.
+    <div className="listing" role="group" tabIndex={0} aria-label={`Steps of ${fn.name}`}>
       <StepList steps={fn.body} current={current} />
       {fn.labels.map((l) => (
         <div key={l.name} className={event.label === l.name ? 'label active' : 'label'}>
@@ -92,6 +94,7 @@ function EventDetails({
                   target="_blank"
                   rel="noreferrer"
                   title={sourceLabel(def.src)}
+                  {...termProps(name)}
                 >
                   {name}()
                 </a>

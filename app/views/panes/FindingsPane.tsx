@@ -2,6 +2,7 @@ import { memo } from 'react';
 import type { Finding } from '../../engine/view';
 import { jumpToEvent } from '../../state/actions';
 import { useAppStore } from '../../state/store';
+import { Term } from '../Glossary';
 import { Advice, KIND_LABEL } from './findingParts';
 import './findings.css';
 
@@ -15,7 +16,9 @@ const FindingItem = memo(function FindingItem({ finding: f }: { finding: Finding
       aria-current={current ? 'true' : undefined}
     >
       <div className="finding-head">
-        <span className="kind">{KIND_LABEL[f.kind]}</span>
+        <span className="kind">
+          <Term name={f.kind}>{KIND_LABEL[f.kind]}</Term>
+        </span>
         <span className="at">
           {f.events.length > 1 && 'steps '}
           {f.events.map((e, i) => (

@@ -24,6 +24,8 @@ import {
   STRIP_WIDTH,
   type BitStripView,
 } from '../../viz/bitStrip';
+import { openDialog } from '../../state/actions';
+import { Term } from '../Glossary';
 import { motionScale } from '../motion';
 import './masks.css';
 
@@ -41,7 +43,7 @@ function describeBits(value: bigint, format: PagingFormat): string {
     .join('\n');
 }
 
-const WRITER_LABEL: Record<Origin, string> = {
+export const WRITER_LABEL: Record<Origin, string> = {
   reset: 'reset',
   vmx: 'VMX',
   svm: 'SVM',
@@ -73,8 +75,8 @@ const MaskRow = memo(function MaskRow(props: {
       className={props.changed ? 'mask-row changed' : 'mask-row'}
       data-mask={props.name}
     >
-      <span role="rowheader" className="mask-name" title={props.name}>
-        {props.name}
+      <span role="rowheader" className="mask-name">
+        <Term name={props.name} />
       </span>
       <span role="cell" title={setFields}>
         <svg
@@ -158,6 +160,9 @@ export function MasksPane({ className }: { className: string }) {
         PTE masks
         <span className="aside">
           bits as {format === 'ept' ? 'EPT entries' : 'x86 page-table entries'}
+          <button type="button" className="legend-button" onClick={() => openDialog('legend')}>
+            Colours and animations
+          </button>
         </span>
       </h2>
       {!masks || !config ? (
@@ -199,7 +204,9 @@ export function MasksPane({ className }: { className: string }) {
                   className={changed.config.has(k) ? 'changed' : undefined}
                   data-config={k}
                 >
-                  <dt>{k}</dt>
+                  <dt>
+                    <Term name={k} />
+                  </dt>
                   <dd>{show(v)}</dd>
                 </div>
               ))}

@@ -13,6 +13,7 @@ import {
   HIST_W,
   type HistogramView,
 } from '../../viz/histogram';
+import { Term } from '../Glossary';
 import { motionScale } from '../motion';
 import './rmap.css';
 
@@ -21,22 +22,30 @@ function Totals({ rmap, descSize }: { rmap: RmapSummary; descSize: number | null
   return (
     <dl className="totals">
       <div>
-        <dt>rmap heads in use</dt>
+        <dt>
+          <Term name="rmap-head">rmap heads</Term> in use
+        </dt>
         <dd data-field="heads">{fmt(rmap.heads)}</dd>
       </div>
       <div>
-        <dt>sptes</dt>
+        <dt>
+          <Term name="spte">sptes</Term>
+        </dt>
         <dd data-field="sptes">{fmt(rmap.sptes)}</dd>
       </div>
       <div>
-        <dt>pte_list_desc in chains</dt>
+        <dt>
+          <Term name="pte_list_desc" /> in chains
+        </dt>
         <dd data-field="descs">
           {fmt(rmap.descs)}
           {descSize !== null && ` × ${descSize} B`} = {fmt(rmap.bytes)} B
         </dd>
       </div>
       <div>
-        <dt>in the vCPU’s cache</dt>
+        <dt>
+          in the <Term name="vcpu-cache">vCPU’s cache</Term>
+        </dt>
         <dd data-field="vcpu">
           {rmap.vcpuCacheDescs} descs
           {descSize !== null && ` (${fmt(rmap.vcpuCacheDescs * descSize)} B)`},{' '}
