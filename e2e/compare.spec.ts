@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import LZString from 'lz-string';
-import { expect, test, type AppPage } from './fixtures';
+import { expect, SEED_P2, test, type AppPage } from './fixtures';
 
 const findings = (app: AppPage) => app.region('Findings').locator('[data-kind]');
 
 test.beforeEach(async ({ app }) => {
-  await app.open();
+  await app.open(SEED_P2);
   await app.button('Compare…').click();
   await app.waitForComparison();
 });

@@ -3,6 +3,19 @@
  * (docs/scenario.md), so the tests double as an accessibility check.
  */
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import LZString from 'lz-string';
+
+/** The app's localStorage key for a closed welcome (app/views/Welcome.tsx). */
+export const WELCOME_SEEN_KEY = 'kvm-mmu-visualizer/welcome-seen';
+
+/** A link (form 2) to a scenario at a step. */
+export function linkTo(scenario: object, step = 0, rest: Record<string, unknown> = {}): string {
+  const envelope = { v: 2, s: scenario, t: step, ...rest };
+  return `#s2/${LZString.compressToEncodedURIComponent(JSON.stringify(envelope))}`;
+}
+
+/** The series' patch 2 on Intel: the scenario most specs were written against. */
+export const SEED_P2 = linkTo({ v: 1, kernel: 'seed-p2', vendor: 'intel' });
 
 export class AppPage {
   readonly errors: string[] = [];
@@ -55,9 +68,19 @@ export class AppPage {
     return this.page.evaluate(() => navigator.clipboard.readText());
   }
 
-  async open(hash = ''): Promise<void> {
+  private returning = false;
+
+  /**
+   * Opens the app at `hash`. As a returning visitor by default (the welcome was closed
+   * on an earlier visit); `firstVisit` leaves the browser's storage as new.
+   */
+  async open(hash = '', { firstVisit = false } = {}): Promise<void> {
+    if (!firstVisit && !this.returning) {
+      this.returning = true;
+      await this.page.addInitScript((key) => localStorage.setItem(key, '1'), WELCOME_SEEN_KEY);
+    }
     await this.page.goto(`/${hash}`);
-    await expect(this.page.getByRole('heading', { name: 'KVM MMU visualizer' })).toBeVisible();
+    await expect(this.page.getByRole('heading', { name: 'KVM MMU visualizer', exact: true })).toBeVisible();
     await this.waitForRun();
   }
 

@@ -1,5 +1,5 @@
 import type { Route } from '@playwright/test';
-import { expect, test, type AppPage } from './fixtures';
+import { expect, SEED_P2, test, type AppPage } from './fixtures';
 
 /** The ordering editor's row for a step, by the step's own name (the end of its id). */
 const row = (app: AppPage, fn: string, step: string) =>
@@ -8,7 +8,7 @@ const row = (app: AppPage, fn: string, step: string) =>
 const clobbers = (app: AppPage) => app.region('Findings').locator('[data-kind="clobber"]');
 
 test.beforeEach(async ({ app }) => {
-  await app.open();
+  await app.open(SEED_P2);
   await app.page.getByRole('tab', { name: 'Ordering' }).click();
 });
 

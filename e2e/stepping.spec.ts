@@ -63,7 +63,10 @@ test('v7.1 with TDX: the TDX gate runs inside hardware_setup(), linked to v7.1.3
   );
 });
 
-test('keyboard: arrows step, Home restarts, ? lists the shortcuts', async ({ app, page }) => {
+test('keyboard: arrows step, Home restarts, ? opens the help with the shortcuts', async ({
+  app,
+  page,
+}) => {
   await app.open();
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowRight');
@@ -75,9 +78,9 @@ test('keyboard: arrows step, Home restarts, ? lists the shortcuts', async ({ app
   await page.keyboard.press('Home');
   await expect(app.position).toHaveText(/^step 0 \//);
   await page.keyboard.press('?');
-  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  const help = page.getByRole('dialog', { name: 'Welcome to the KVM MMU visualizer' });
   await expect(help).toContainText('Step forward');
-  await expect(help).toContainText('Play / Pause');
+  await expect(help).toContainText('play / pause');
   await page.keyboard.press('Escape');
   await expect(help).toBeHidden();
   await page.keyboard.press(' ');
