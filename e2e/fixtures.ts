@@ -80,7 +80,9 @@ export class AppPage {
       await this.page.addInitScript((key) => localStorage.setItem(key, '1'), WELCOME_SEEN_KEY);
     }
     await this.page.goto(`/${hash}`);
-    await expect(this.page.getByRole('heading', { name: 'KVM MMU visualizer', exact: true })).toBeVisible();
+    await expect(
+      this.page.getByRole('heading', { name: 'KVM MMU visualizer', exact: true }),
+    ).toBeVisible();
     await this.waitForRun();
   }
 
