@@ -585,6 +585,24 @@ const TERMS: GlossaryEntry[] = [
     definition: 'A load that fails: the module’s init function returns a negative error number.',
   },
   {
+    id: 'missing-step',
+    term: 'missing step',
+    definition:
+      'A step the real kernel runs did not run in this ordering, so the load or unload ends in a state the kernel never reaches.',
+  },
+  {
+    id: 'end-state',
+    term: 'end state',
+    definition:
+      'Every step ran, yet the load or unload ends in a state the real kernel never reaches, and no other finding explains why.',
+  },
+  {
+    id: 'vm-setup',
+    term: 'VM setup',
+    definition:
+      'Creating a VM (KVM_CREATE_VM) finds the MMU not set up: there are no caches to allocate its page-table entries from.',
+  },
+  {
     id: 'insmod',
     term: 'insmod / rmmod',
     definition:
