@@ -36,8 +36,8 @@ function StepList({ steps, current }: { steps: StepDef[]; current: string | null
 function Listing({ fn, event }: { fn: FunctionDef; event: TraceEvent }) {
   const current = event.stepId;
   return (
-    // It scrolls on its own when the pane is short (embeds, lessons): focusable, so keys scroll it.
-    <div className="listing" role="group" tabIndex={0} aria-label={`Steps of ${fn.name}`}>
+    // It scrolls on its own, so it takes focus for keyboard scrolling, as a named region.
+    <div className="listing" role="region" tabIndex={0} aria-label={`Steps of ${fn.name}`}>
       <StepList steps={fn.body} current={current} />
       {fn.labels.map((l) => (
         <div key={l.name} className={event.label === l.name ? 'label active' : 'label'}>
@@ -170,7 +170,8 @@ function SingleStack({ className }: { className: string }) {
   const event = useAppStore(selectEvent);
   const functions = useAppStore((s) => s.run.variant?.functions);
   return (
-    <section className={`panel callstack ${className}`} aria-label="Call stack">
+    // The pane scrolls when a step's stack is deep: focusable, so the keyboard can scroll it.
+    <section className={`panel callstack ${className}`} aria-label="Call stack" tabIndex={0}>
       <h2>
         Call stack
         {event && <Badges event={event} />}
@@ -233,7 +234,11 @@ function ComparedStacks({ className }: { className: string }) {
   );
   const stays = (side: 'left' | 'right') => row !== null && row[side] === null;
   return (
-    <section className={`panel callstack compared ${className}`} aria-label="Call stack">
+    <section
+      className={`panel callstack compared ${className}`}
+      aria-label="Call stack"
+      tabIndex={0}
+    >
       <h2>Call stack</h2>
       <Side
         label={`Left: ${sides[0].kernel}`}
