@@ -35,8 +35,11 @@ function Player() {
   return (
     <div className="app embed">
       <header className="embed-header">
-        <strong>{title}</strong>
-        {right && <strong> vs {right}</strong>} · {vendorModule(vendor)}
+        <h1>
+          {title}
+          {right && <> vs {right}</>}
+        </h1>
+        <span>{vendorModule(vendor)}</span>
         <a href={appUrl(location.hash)} target="_blank" rel="noreferrer">
           Open in the KVM MMU visualizer ↗
         </a>
