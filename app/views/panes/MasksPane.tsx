@@ -1,4 +1,4 @@
-import { memo, useLayoutEffect, useMemo, useRef } from 'react';
+import { memo, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import {
   configShown,
   fieldOf,
@@ -29,19 +29,23 @@ import { Term } from '../Glossary';
 import { motionScale } from '../motion';
 import './masks.css';
 
-/** "bit 0: present …; bit 63: …" for the bits that are set, as the strip's tooltip. */
-function describeBits(value: bigint, format: PagingFormat): string {
+/** The fields of the bits that are set, one line each: the strip's tooltip and its expanded list. */
+function describeBits(value: bigint, format: PagingFormat): string[] {
   const bits = setBits(value);
-  if (!bits.length) return 'no bits set';
+  if (!bits.length) return ['no bits set'];
   const fields = new Map<string, number[]>();
   for (const b of bits) {
     const f = fieldOf(format, b);
     fields.set(f.title, [...(fields.get(f.title) ?? []), b]);
   }
-  return [...fields]
-    .map(([title, bs]) => (bs.length > 1 ? `${title} (bits ${bs.join(', ')})` : title))
-    .join('\n');
+  return [...fields].map(([title, bs]) =>
+    bs.length > 1 ? `${title} (bits ${bs.join(', ')})` : title,
+  );
 }
+
+/** A kernel name that may wrap after its underscores rather than be cut off. */
+const breakable = (name: string) =>
+  name.split(/(?<=_)/).flatMap((part, i) => (i ? [<wbr key={i} />, part] : [part]));
 
 export const WRITER_LABEL: Record<Origin, string> = {
   reset: 'reset',
@@ -69,23 +73,43 @@ const MaskRow = memo(function MaskRow(props: {
     () => describeBits(props.value, props.format),
     [props.value, props.format],
   );
+  // The hex value is the row; its bits, by field, open on demand (on a phone the strip too).
+  const [open, setOpen] = useState(false);
+  const bitsId = useId();
   return (
     <div
       role="row"
-      className={props.changed ? 'mask-row changed' : 'mask-row'}
+      className={`mask-row${props.changed ? ' changed' : ''}${open ? ' open' : ''}`}
       data-mask={props.name}
     >
       <span role="rowheader" className="mask-name">
-        <Term name={props.name} />
+        <button
+          type="button"
+          className="bits-toggle"
+          aria-expanded={open}
+          aria-controls={bitsId}
+          aria-label={`Bits of ${props.name}`}
+          onClick={() => setOpen(!open)}
+        />
+        <Term name={props.name}>{breakable(props.name)}</Term>
       </span>
-      <span role="cell" title={setFields}>
+      <span role="cell" className="mask-bits" id={bitsId} title={setFields.join('\n')}>
+        {open && <Ruler format={props.format} />}
         <svg
           ref={ref}
           width={STRIP_WIDTH}
           height={STRIP_HEIGHT}
+          viewBox={`0 0 ${STRIP_WIDTH} ${STRIP_HEIGHT}`}
           aria-hidden="true"
           className="bits"
         />
+        {open && (
+          <ul className="mask-fields">
+            {setFields.map((f) => (
+              <li key={f}>{f}</li>
+            ))}
+          </ul>
+        )}
       </span>
       <span role="cell" className="mask-hex">
         {hex(props.value)}
@@ -103,7 +127,13 @@ const MaskRow = memo(function MaskRow(props: {
 
 function Ruler({ format }: { format: PagingFormat }) {
   return (
-    <svg width={STRIP_WIDTH} height={14} aria-hidden="true" className="ruler">
+    <svg
+      width={STRIP_WIDTH}
+      height={14}
+      viewBox={`0 0 ${STRIP_WIDTH} 14`}
+      aria-hidden="true"
+      className="ruler"
+    >
       {LEGEND[format].map((f) => {
         const x0 = bitX(f.hi);
         const x1 = bitX(f.lo) + 5;
