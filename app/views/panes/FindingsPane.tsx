@@ -1,12 +1,22 @@
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import type { Finding } from '../../engine/view';
 import { jumpToEvent } from '../../state/actions';
 import { useAppStore } from '../../state/store';
 import { Term } from '../Glossary';
-import { Advice, KIND_LABEL } from './findingParts';
+import { Advice, KIND_LABEL, kindSummary } from './findingParts';
 import './findings.css';
 
-const FindingItem = memo(function FindingItem({ finding: f }: { finding: Finding }) {
+/** Findings shown before "Show all": a long list would push the panes below out of sight. */
+const FOLDED_COUNT = 3;
+
+const FindingItem = memo(function FindingItem({
+  finding: f,
+  folded,
+}: {
+  finding: Finding;
+  /** Hidden while the list is folded, unless the step is at one of its events. */
+  folded: boolean;
+}) {
   // Only this item re-renders when the step enters or leaves one of its events.
   const current = useAppStore((s) => f.events.includes(s.step - 1));
   return (
@@ -14,6 +24,7 @@ const FindingItem = memo(function FindingItem({ finding: f }: { finding: Finding
       className={`finding ${f.kind}`}
       data-kind={f.kind}
       aria-current={current ? 'true' : undefined}
+      hidden={folded && !current}
     >
       <div className="finding-head">
         <span className="kind">
@@ -44,6 +55,8 @@ export function FindingsPane({ className }: { className: string }) {
   const notes = useAppStore((s) => s.run.notes);
   const edits = useAppStore((s) => s.run.edits);
   const status = useAppStore((s) => s.run.status);
+  const [showAll, setShowAll] = useState(false);
+  const foldable = findings.length > FOLDED_COUNT;
   return (
     <section className={`panel findings ${className}`} aria-label="Findings">
       <h2>
@@ -55,11 +68,22 @@ export function FindingsPane({ className }: { className: string }) {
       {status === 'done' && findings.length === 0 && (
         <p className="none">No ordering hazard in this run.</p>
       )}
+      {foldable && <p className="summary">{kindSummary(findings.map((f) => f.kind))}</p>}
       <ol className="finding-list">
         {findings.map((f, i) => (
-          <FindingItem key={i} finding={f} />
+          <FindingItem key={i} finding={f} folded={foldable && !showAll && i >= FOLDED_COUNT} />
         ))}
       </ol>
+      {foldable && (
+        <button
+          type="button"
+          className="show-all"
+          aria-expanded={showAll}
+          onClick={() => setShowAll(!showAll)}
+        >
+          {showAll ? `Show the first ${FOLDED_COUNT}` : `Show all ${findings.length} findings`}
+        </button>
+      )}
       {edits.length > 0 && (
         <>
           <h3>Ordering edits</h3>

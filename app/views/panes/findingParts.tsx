@@ -3,6 +3,13 @@ import { FINDING_WORDS, type Link } from '../../engine/view';
 
 export const KIND_LABEL = FINDING_WORDS;
 
+/** "4 clobbers, 2 stale reads": how many findings of each kind, in order of first appearance. */
+export function kindSummary(kinds: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const k of kinds) counts.set(k, (counts.get(k) ?? 0) + 1);
+  return [...counts].map(([k, n]) => `${n} ${KIND_LABEL[k] ?? k}${n > 1 ? 's' : ''}`).join(', ');
+}
+
 /** What the real kernel does about a finding, with its sources; folded until asked for. */
 export function Advice({ advice, links }: { advice: string; links: readonly Link[] }) {
   return (
