@@ -1,40 +1,82 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test } from './fixtures';
+import { expect, test, type AppPage } from './fixtures';
 
-for (const theme of ['light', 'dark'] as const)
-  test(`no axe violations mid-run (${theme} theme)`, async ({ app, page }) => {
-    await page.emulateMedia({ colorScheme: theme });
+const violations = async (app: AppPage) =>
+  (await new AxeBuilder({ page: app.page }).analyze()).violations.map(
+    (v) => `${v.id}: ${v.nodes.length} × ${v.help} (${v.nodes[0]?.target.join(' ')})`,
+  );
+const horizontalOverflow = (app: AppPage) =>
+  app.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+
+/** Every mode the app has, each brought to a state that shows most of what it draws. */
+const MODES: Record<string, (app: AppPage) => Promise<void>> = {
+  // Mid-run: a function's step listing (a scrolling region) is on screen.
+  stepping: async (app) => {
+    await app.open();
+    await app.timeline.fill('30');
+    await expect(app.page.locator('.callstack .listing')).toBeVisible();
+  },
+  'reverse maps': async (app) => {
     await app.open();
     await app.choose('Workload', 'alias');
     await app.goToEnd();
     await expect(app.region('Reverse maps').locator('g.desc').first()).toBeVisible();
-    const result = await new AxeBuilder({ page }).analyze();
-    expect(result.violations.map((v) => `${v.id}: ${v.nodes.length} × ${v.help}`)).toEqual([]);
-  });
-
-test('fits 1280×720 without horizontal scrolling', async ({ app, page }) => {
-  await app.open();
-  const overflow = await page.evaluate(
-    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-  );
-  expect(overflow).toBeLessThanOrEqual(0);
-});
-
-for (const theme of ['light', 'dark'] as const)
-  test(`compare mode: no axe violations, no horizontal scrolling (${theme} theme)`, async ({
-    app,
-    page,
-  }) => {
-    await page.emulateMedia({ colorScheme: theme });
+  },
+  'findings, all shown, bits opened': async (app) => {
+    await app.open();
+    await app.choose('Kernel variant', 'bad-reset-after-setup');
+    await app.page.getByRole('button', { name: /^Show all \d+ findings$/ }).click();
+    await app.page.getByRole('button', { name: 'Bits of shadow_mmio_mask' }).click();
+  },
+  compare: async (app) => {
     await app.open();
     await app.choose('Fault', 'hardware_setup');
     await app.button('Compare…').click();
     await app.waitForComparison();
     await app.timeline.fill('40');
-    const result = await new AxeBuilder({ page }).analyze();
-    expect(result.violations.map((v) => `${v.id}: ${v.nodes.length} × ${v.help}`)).toEqual([]);
-    const overflow = await page.evaluate(
-      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-    );
-    expect(overflow).toBeLessThanOrEqual(0);
-  });
+  },
+  ordering: async (app) => {
+    await app.open();
+    await app.page.getByRole('tab', { name: 'Ordering' }).click();
+    await expect(app.page.locator('.ordering .fn').first()).toBeVisible();
+  },
+  help: async (app) => {
+    await app.open();
+    await app.button('Keyboard shortcuts').click();
+    await expect(app.page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+  },
+  embed: async (app) => {
+    await app.page.goto('/?embed=1');
+    await app.waitForRun();
+    await app.timeline.fill('30');
+  },
+  'compare embed': async (app) => {
+    await app.open();
+    await app.button('Compare…').click();
+    await app.waitForComparison();
+    // The comparison reaches the URL a moment after it opens.
+    await expect.poll(() => app.hash()).not.toBe('');
+    await app.page.goto(`/?embed=1${app.hash()}`);
+    await app.waitForComparison();
+    await app.timeline.fill('40');
+  },
+};
+
+const SIZES = { desktop: { width: 1280, height: 720 }, phone: { width: 390, height: 844 } };
+
+for (const [size, viewport] of Object.entries(SIZES))
+  for (const theme of ['light', 'dark'] as const)
+    for (const [mode, enter] of Object.entries(MODES))
+      test(`${mode}, ${size}, ${theme}: no axe violations, no horizontal scrolling`, async ({
+        app,
+        page,
+      }) => {
+        // axe checks the contrast of every node: on a mask table and a trace, 20-30 s on two cores.
+        test.setTimeout(120_000);
+        await page.setViewportSize(viewport);
+        await page.emulateMedia({ colorScheme: theme });
+        await enter(app);
+        await expect(page.locator(':root')).toHaveAttribute('data-theme', theme);
+        expect(await violations(app)).toEqual([]);
+        expect(await horizontalOverflow(app)).toBeLessThanOrEqual(0);
+      });
