@@ -132,6 +132,12 @@ export const ScenarioSchema = z.strictObject({
 });
 
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
+
+/**
+ * The schema as a JSON Schema of what it accepts (scenario.schema.json is this, written
+ * by `npm run scenario-schema`): the main thread checks links against it without zod.
+ */
+export const scenarioJsonSchema = () => z.toJSONSchema(ScenarioSchema, { io: 'input' });
 type Parsed = z.infer<typeof ScenarioSchema>;
 export type ModuleOp = { action: 'load' | 'unload'; module: ModuleName };
 export type Fault = Parsed['fail'][number] & { errno: (typeof ERRNO_NAMES)[number] };

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { quoted, showBidiControls } from './echo';
+
+describe('echoing input in a message', () => {
+  it('shows every bidi control as its escape, and leaves other text alone', () => {
+    const controls = '\u061C\u200E\u200F\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069';
+    expect(showBidiControls(`a${controls}b`)).toBe(
+      'a\\u61C\\u200E\\u200F\\u202A\\u202B\\u202C\\u202D\\u202E\\u2066\\u2067\\u2068\\u2069b',
+    );
+    expect(showBidiControls('kvm_mmu_init — שלום ✓')).toBe('kvm_mmu_init — שלום ✓');
+  });
+  it('quotes, cuts long input short and says how long it was', () => {
+    expect(quoted('toString')).toBe('"toString"');
+    expect(quoted('x'.repeat(5_000_000))).toBe(`"${'x'.repeat(60)}"… (5000000 characters)`);
+    expect(quoted('a"\n\u202Eb')).toBe('"a\\"\\n\\u202Eb"');
+  });
+});
