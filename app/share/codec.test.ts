@@ -2,69 +2,22 @@
 import fc from 'fast-check';
 import { compressToEncodedURIComponent } from 'lz-string';
 import { describe, expect, it } from 'vitest';
-import { FAULT_POINTS, VARIANT_IDS, VENDORS } from '../engine/ids';
+import { scenarioArb } from '../engine/arbitraries';
 import { validateScenario } from '../engine/scenario';
-import { LIMITS, type ScenarioInput } from '../engine/view';
+import { LIMITS } from '../engine/view';
 import type { LinkState } from '../state/store';
 import { decodeLink, encodeLink, LINK_LIMITS, LINK_VERSION, minimalScenario } from './codec';
 
-const scenarioArb: fc.Arbitrary<ScenarioInput> = fc.record(
-  {
-    v: fc.constant(1 as const),
-    kernel: fc.constantFrom(...VARIANT_IDS),
-    vendor: fc.constantFrom(...VENDORS),
-    params: fc.record(
-      {
-        tdp: fc.boolean(),
-        eptAD: fc.boolean(),
-        physBits: fc.integer({ min: 36, max: 52 }),
-        eptLargePages: fc.constantFrom('1G' as const, '2M' as const, '4K' as const),
-      },
-      { requiredKeys: [] },
-    ),
-    modules: fc.constant(['load kvm', 'load kvm_intel', 'unload kvm_intel', 'load kvm_amd']),
-    fail: fc.array(
-      fc.record({ at: fc.constantFrom(...FAULT_POINTS), nth: fc.integer({ min: 1, max: 3 }) }),
-      { maxLength: 2 },
-    ),
-    workload: fc.array(
-      fc.oneof(
-        fc.record({
-          op: fc.constant('map' as const),
-          gfn: fc.integer({ min: 0, max: LIMITS.maxGfn }),
-          sptes: fc.integer({ min: 1, max: 5000 }),
-        }),
-        fc.record({
-          op: fc.constant('random' as const),
-          seed: fc.nat(),
-          gfns: fc.integer({ min: 1, max: 1e6 }),
-          sptes: fc.integer({ min: 1, max: 1e6 }),
-          removePercent: fc.integer({ min: 0, max: 100 }),
-        }),
-      ),
-      { maxLength: 3 },
-    ),
-    edits: fc.array(
-      fc.oneof(
-        fc.record({
-          move: fc.string({ maxLength: 60 }),
-          to: fc.string({ maxLength: 40 }),
-          index: fc.nat(30),
-        }),
-        fc.record({ remove: fc.string({ maxLength: 60 }) }),
-      ),
-      { maxLength: 3 },
-    ),
-  },
-  { requiredKeys: ['v', 'kernel', 'vendor'] },
-);
+/** A scenario the schema accepts, as links hold it. */
+const S = '{"v":1,"kernel":"v6.0","vendor":"intel"}';
+const packed = (envelope: string) => '#s2/' + compressToEncodedURIComponent(envelope);
 
 const linkArb: fc.Arbitrary<LinkState> = fc.record({
-  scenario: scenarioArb,
+  scenario: scenarioArb(),
   step: fc.nat(LINK_LIMITS.maxStep),
   view: fc.constantFrom('single' as const, 'compare' as const),
   gfn: fc.option(fc.nat(LIMITS.maxGfn), { nil: null }),
-  compare: fc.option(scenarioArb, { nil: null }),
+  compare: fc.option(scenarioArb(), { nil: null }),
 });
 
 describe('link codec', () => {
@@ -162,13 +115,14 @@ describe('link codec', () => {
     ['#scenario=%E0%A4%A', /not valid URL encoding/],
     ['#scenario={"v":1', /not valid JSON/],
     ['#s1/' + compressToEncodedURIComponent('[1,2]'), /does not hold a view/],
-    ['#s1/' + compressToEncodedURIComponent('{"v":1,"s":{},"x":1}'), /unknown fields: x/],
-    ['#s1/' + compressToEncodedURIComponent('{"v":1,"s":{},"t":-3}'), /step is not a whole number/],
+    [packed(`{"v":2,"s":${S},"x":1}`), /unknown fields: "x"/],
     [
-      '#s1/' + compressToEncodedURIComponent('{"v":1,"s":{},"t":1e300}'),
-      /step is not a whole number/,
+      packed(`{"v":2,"s":${S},"${'k'.repeat(9000)}":1}`),
+      /unknown fields: "k{60}"… \(9000 characters\)$/,
     ],
-    ['#s1/' + compressToEncodedURIComponent('{"v":1,"s":{},"m":"<script>"}'), /view must be/],
+    [packed(`{"v":2,"s":${S},"t":-3}`), /step is not a whole number/],
+    [packed(`{"v":2,"s":${S},"t":1e300}`), /step is not a whole number/],
+    [packed(`{"v":2,"s":${S},"m":"<script>"}`), /view must be/],
     ['#s1/' + compressToEncodedURIComponent('{"v":2,"s":{}}'), /says it is format 2/],
     [
       '#s1/' + compressToEncodedURIComponent('{"v":"1","s":{}}'),
@@ -189,27 +143,82 @@ describe('link codec', () => {
     expect(d.ok).toBe(false);
     if (!d.ok) expect(d.error).toMatch(message);
   });
-  it('a hostile scenario inside a good envelope is refused by the engine, with a message', () => {
+  it('a hostile scenario inside a good envelope is refused before it reaches the store', () => {
     const d = decodeLink(
-      '#s1/' +
-        compressToEncodedURIComponent(
-          JSON.stringify({
+      packed(
+        JSON.stringify({
+          v: 2,
+          s: {
             v: 1,
-            s: {
-              v: 1,
-              kernel: '<img src=x onerror=alert(1)>',
-              vendor: 'intel',
-              workload: [{ op: 'map', gfn: 1e300, sptes: 1 }],
-            },
-          }),
-        ),
+            kernel: '<img src=x onerror=alert(1)>',
+            vendor: 'intel',
+            workload: [{ op: 'map', gfn: 1e300, sptes: 1 }],
+          },
+        }),
+      ),
     );
-    expect(d.ok).toBe(true);
-    if (!d.ok || !d.value) return;
-    const v = validateScenario(d.value.scenario);
-    expect(v.ok).toBe(false);
-    if (!v.ok) expect(v.error).toMatch(/kernel: expected one of/);
+    expect(d).toEqual({
+      ok: false,
+      error: expect.stringMatching(
+        /^the link’s scenario is not valid: kernel: expected one of .*; workload\[0\]\.gfn: must be at most 1099511627775$/,
+      ),
+    });
   });
+});
+
+/** Scenarios that blanked the page (issue #17): wrongly typed fields the views read. */
+const WRONGLY_TYPED: [string, unknown][] = [
+  ['kernel {}', { v: 1, kernel: {}, vendor: 'intel' }],
+  ['kernel [{}]', { v: 1, kernel: [{}], vendor: 'intel' }],
+  ['modules "x"', { v: 1, kernel: 'v6.0', vendor: 'intel', modules: 'x' }],
+  ['modules 1', { v: 1, kernel: 'v6.0', vendor: 'intel', modules: 1 }],
+  ['modules true', { v: 1, kernel: 'v6.0', vendor: 'intel', modules: true }],
+  ['modules {}', { v: 1, kernel: 'v6.0', vendor: 'intel', modules: {} }],
+];
+const GOOD = { v: 1, kernel: 'v6.0', vendor: 'intel' };
+
+describe('a wrongly typed scenario never reaches the store', () => {
+  it.each(WRONGLY_TYPED)('%s: as the scenario, the compared one and in #scenario=', (_, bad) => {
+    const field = Object.keys(bad as object).find((k) => k === 'modules') ?? 'kernel';
+    for (const [hash, whose] of [
+      [packed(JSON.stringify({ v: 2, s: bad })), 'scenario'],
+      [packed(JSON.stringify({ v: 2, s: GOOD, m: 'compare', c: bad })), 'compared scenario'],
+      [`#scenario=${encodeURIComponent(JSON.stringify(bad))}`, 'scenario'],
+    ] as const)
+      expect(decodeLink(hash)).toEqual({
+        ok: false,
+        error: expect.stringMatching(
+          new RegExp(`^the link’s ${whose} is not valid: ${field}: expected`),
+        ),
+      });
+  });
+  it.each([1, 'x', null, [], [GOOD], true])(
+    'a scenario that is not an object (%j) is refused',
+    (s) => {
+      expect(decodeLink(packed(JSON.stringify({ v: 2, s })))).toMatchObject({ ok: false });
+      expect(decodeLink(`#scenario=${encodeURIComponent(JSON.stringify(s))}`)).toMatchObject({
+        ok: false,
+      });
+    },
+  );
+  it.each([1, 'x', null, [], [GOOD], true])(
+    'a compared scenario that is not one (%j) is refused',
+    (c) => {
+      expect(decodeLink(packed(JSON.stringify({ v: 2, s: GOOD, m: 'compare', c })))).toEqual({
+        ok: false,
+        error: expect.stringMatching(/^the link’s compared scenario is not valid: /),
+      });
+    },
+  );
+  it.each([-1, LIMITS.maxGfn + 1, 1.5, '7', null, 1e308])(
+    'a gfn out of range (%j) is refused',
+    (g) => {
+      expect(decodeLink(packed(JSON.stringify({ v: 2, s: GOOD, g })))).toEqual({
+        ok: false,
+        error: 'the link’s gfn is out of range',
+      });
+    },
+  );
 });
 
 describe('fuzz: random and mutated links never throw and always explain', () => {

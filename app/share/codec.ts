@@ -13,6 +13,8 @@ import {
   LIMITS,
   MIGRATIONS,
   migrateLink,
+  quoted,
+  scenarioShapeError,
   type ScenarioInput,
 } from '../engine/view';
 import { isLessonPlace } from '../lessons';
@@ -83,23 +85,36 @@ const isPlainObject = (x: unknown): x is Record<string, unknown> =>
 
 const ENVELOPE_KEYS = new Set(['v', 's', 't', 'm', 'g', 'c', 'l']);
 
-/** Checks the envelope; the scenarios inside are validated by the engine when they run. */
+/**
+ * Checks the envelope and the scenarios inside against the scenario schema, so nothing
+ * wrongly typed reaches the store; what only a run can tell (module order, edits,
+ * cost) the worker refuses when it runs them.
+ */
 export function checkEnvelope(
   raw: unknown,
 ): { ok: true; value: LinkState } | { ok: false; error: string } {
   if (!isPlainObject(raw)) return { ok: false, error: 'the link does not hold a view description' };
   const unknown = Object.keys(raw).filter((k) => !ENVELOPE_KEYS.has(k));
   if (unknown.length)
-    return { ok: false, error: `the link has unknown fields: ${unknown.slice(0, 5).join(', ')}` };
+    return {
+      ok: false,
+      error: `the link has unknown fields: ${unknown
+        .slice(0, 5)
+        .map((k) => quoted(k))
+        .join(', ')}`,
+    };
   if (!isPlainObject(raw.s)) return { ok: false, error: 'the link has no scenario' };
+  const wrong = scenarioShapeError(raw.s);
+  if (wrong) return { ok: false, error: `the link’s scenario is not valid: ${wrong}` };
   if (raw.t !== undefined && !isInt(raw.t, 0, LINK_LIMITS.maxStep))
     return { ok: false, error: 'the link’s step is not a whole number in range' };
   if (raw.m !== undefined && raw.m !== 'single' && raw.m !== 'compare')
     return { ok: false, error: 'the link’s view must be "single" or "compare"' };
   if (raw.g !== undefined && !isInt(raw.g, 0, LIMITS.maxGfn))
     return { ok: false, error: 'the link’s gfn is out of range' };
-  if (raw.c !== undefined && !isPlainObject(raw.c))
-    return { ok: false, error: 'the link’s compared scenario is not an object' };
+  const wrongCompared = raw.c === undefined ? null : scenarioShapeError(raw.c);
+  if (wrongCompared)
+    return { ok: false, error: `the link’s compared scenario is not valid: ${wrongCompared}` };
   if (raw.l !== undefined && !isLessonPlace(raw.l))
     return {
       ok: false,
