@@ -4,6 +4,7 @@ import { startHashSync } from './share/hashSync';
 import { startPlayback } from './state/playback';
 import { startRunner } from './state/runner';
 import { App } from './views/App';
+import { ErrorBoundary } from './views/ErrorBoundary';
 import { startMotion } from './views/motion';
 import { openWelcomeOnFirstVisit } from './views/Welcome';
 import './views/styles.css';
@@ -16,6 +17,8 @@ startMotion();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <ErrorBoundary>
+      <App />
+    </ErrorBoundary>
   </StrictMode>,
 );

@@ -6,7 +6,7 @@
  * link is explained, never run.
  */
 import { openLinkState, showNotice } from '../state/actions';
-import { DEFAULT_INPUT, useAppStore, type AppState, type LinkState } from '../state/store';
+import { DEFAULT_LINK, useAppStore, type AppState, type LinkState } from '../state/store';
 import { decodeLink, encodeLink } from './codec';
 import {
   forgetSuperseded,
@@ -64,14 +64,6 @@ function readStorage(host: HashHost): string | null {
     return null;
   }
 }
-
-const DEFAULT_LINK: LinkState = {
-  scenario: DEFAULT_INPUT,
-  step: 0,
-  view: 'single',
-  gfn: null,
-  compare: null,
-};
 
 /** Applies the hash (or the last session, or the default) to the store, and returns it. */
 function loadInitial(host: HashHost): LinkState {

@@ -3,7 +3,15 @@ import type { ScenarioInput } from '../engine/view';
 import { followLeft } from './compare';
 import { openLesson } from './lesson';
 import { selectCompareRows, selectCursor, selectCursorLength } from './selectors';
-import { NO_EDIT_HISTORY, useAppStore, type AppState, type Dialog, type LinkState } from './store';
+import {
+  DEFAULT_LINK,
+  emptyRun,
+  NO_EDIT_HISTORY,
+  useAppStore,
+  type AppState,
+  type Dialog,
+  type LinkState,
+} from './store';
 
 const set = useAppStore.setState;
 const get = useAppStore.getState;
@@ -97,4 +105,13 @@ export function openLinkState(link: LinkState, fallBackOnError: boolean): void {
     opened: { step: link.step, fallBack: fallBackOnError },
     ...NO_EDIT_HISTORY,
   });
+}
+
+/**
+ * Leaves whatever is shown for the default scenario, saying why: the run shown is
+ * dropped too (it may be what could not be drawn), and the default runs anew.
+ */
+export function showDefaultScenario(why: string | null): void {
+  openLinkState({ ...DEFAULT_LINK, scenario: { ...DEFAULT_LINK.scenario } }, false);
+  set((s) => ({ run: emptyRun(s.run.runId), chain: null, step: 0, notice: why }));
 }

@@ -232,6 +232,15 @@ export const NO_EDIT_HISTORY = {
  */
 export const DEFAULT_INPUT: ScenarioInput = { v: 1, kernel: NEWEST_LONGTERM, vendor: 'intel' };
 
+/** The default scenario, opened at its start. */
+export const DEFAULT_LINK: LinkState = {
+  scenario: DEFAULT_INPUT,
+  step: 0,
+  view: 'single',
+  gfn: null,
+  compare: null,
+};
+
 export type AppStore = UseBoundStore<StoreApi<AppState>>;
 
 /** A store of its own, opened on `input`. */

@@ -1,0 +1,78 @@
+/**
+ * The trust boundary (issue #17): whatever a link, a file, the worker or the browser's
+ * storage does, the app ends up working, with a message saying what was wrong.
+ */
+import lzString from 'lz-string';
+import { expect, test, type AppPage } from './fixtures';
+
+const GOOD = { v: 1, kernel: 'v6.0', vendor: 'intel' };
+const link = (envelope: object) =>
+  `#s2/${lzString.compressToEncodedURIComponent(JSON.stringify({ v: 2, ...envelope }))}`;
+
+/** The default scenario runs, and stepping works. */
+async function working(app: AppPage, embed = false): Promise<void> {
+  await app.waitForRun();
+  if (!embed)
+    await expect(app.page.getByLabel('Kernel variant', { exact: true })).toHaveValue('seed-p2');
+  await app.step();
+  await expect(app.position).toHaveText(/^step 1 \//);
+}
+
+const WRONGLY_TYPED: [string, object][] = [
+  ['kernel {}', { ...GOOD, kernel: {} }],
+  ['kernel [{}]', { ...GOOD, kernel: [{}] }],
+  ['modules "x"', { ...GOOD, modules: 'x' }],
+  ['modules 1', { ...GOOD, modules: 1 }],
+  ['modules true', { ...GOOD, modules: true }],
+  ['modules {}', { ...GOOD, modules: {} }],
+];
+
+for (const [name, bad] of WRONGLY_TYPED)
+  test(`a link whose ${name}: explained, the default shown (as s, c, embed and #scenario=)`, async ({
+    app,
+    page,
+  }) => {
+    const field = 'modules' in bad ? 'modules' : 'kernel';
+    const cases: [string, string, boolean][] = [
+      [`/${link({ s: bad })}`, 'scenario', false],
+      [`/${link({ s: GOOD, m: 'compare', c: bad })}`, 'compared scenario', false],
+      [`/?embed=1${link({ s: bad })}`, 'scenario', true],
+      [`/#scenario=${encodeURIComponent(JSON.stringify(bad))}`, 'scenario', false],
+    ];
+    for (const [url, whose, embed] of cases) {
+      await page.goto('about:blank'); // a new page each time, not a hash change
+      await page.goto(url);
+      const explained = `could not be opened: the link’s ${whose} is not valid: ${field}: expected`;
+      await expect(app.notice).toContainText(explained);
+      if (url.includes('#scenario=')) {
+        await page.reload(); // explained again, never a crash
+        await expect(app.notice).toContainText(explained);
+      }
+      await working(app, embed);
+    }
+  });
+
+test('a view that cannot be drawn leaves a message and a way back to the default', async ({
+  app,
+  page,
+}) => {
+  // Drawing a mask formats a BigInt: make that throw on demand.
+  await page.addInitScript(() => {
+    const toString = BigInt.prototype.toString;
+    BigInt.prototype.toString = function (this: bigint, radix?: number) {
+      if ((globalThis as { breakDrawing?: boolean }).breakDrawing) throw new Error('injected');
+      return toString.call(this, radix);
+    };
+  });
+  await app.open();
+  await page.evaluate(() => ((globalThis as { breakDrawing?: boolean }).breakDrawing = true));
+  await app.goToEnd(); // the masks change, and are drawn anew
+  await expect(page.getByRole('alert')).toContainText('This view could not be drawn: injected');
+  await page.evaluate(() => ((globalThis as { breakDrawing?: boolean }).breakDrawing = false));
+  await app.button('Show the default scenario').click();
+  await expect(app.notice).toContainText('The last view could not be drawn');
+  await working(app);
+  // React reports the error it caught; nothing else went wrong.
+  expect(app.errors.every((e) => /injected|could not be drawn|above error/i.test(e))).toBe(true);
+  app.errors.length = 0;
+});
