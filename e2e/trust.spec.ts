@@ -76,3 +76,52 @@ test('a view that cannot be drawn leaves a message and a way back to the default
   expect(app.errors.every((e) => /injected|could not be drawn|above error/i.test(e))).toBe(true);
   app.errors.length = 0;
 });
+
+const CANNOT_KEEP = 'does not let the app keep your session';
+
+test('storage blocked: the app works, and says once that it cannot keep the session', async ({
+  app,
+  page,
+}) => {
+  await page.addInitScript(() => {
+    for (const name of ['localStorage', 'sessionStorage'])
+      Object.defineProperty(window, name, {
+        get() {
+          throw new DOMException('The operation is insecure.', 'SecurityError');
+        },
+      });
+  });
+  await app.open();
+  await app.choose('Kernel variant', 'v6.0');
+  await expect(app.notice).toContainText(CANNOT_KEEP);
+  await app.button('Dismiss').click();
+  await app.choose('Kernel variant', 'latest');
+  await expect.poll(() => app.hash()).toMatch(/^#s2\//);
+  await expect(app.notice).toHaveCount(0); // said once
+  await app.step();
+  await expect(app.position).toHaveText(/^step 1 \//);
+});
+
+test('storage full: edits still reach the URL, the older session is not reopened, and the app says so', async ({
+  app,
+  page,
+}) => {
+  await app.open();
+  await app.choose('Kernel variant', 'seed-p3'); // kept as the last session
+  await expect.poll(() => app.hash()).toMatch(/^#s2\//);
+  await page.addInitScript(() => {
+    Storage.prototype.setItem = () => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+  });
+  await page.goto('about:blank');
+  await app.open(); // the last session: seed-p3
+  await expect(page.getByLabel('Kernel variant', { exact: true })).toHaveValue('seed-p3');
+  await app.choose('Kernel variant', 'v6.6');
+  await expect(app.notice).toContainText(CANNOT_KEEP);
+  await page.goto('about:blank');
+  await app.open(); // not seed-p3, an older session than what was shown last
+  await expect(page.getByLabel('Kernel variant', { exact: true })).toHaveValue('seed-p2');
+  await app.step();
+  await expect(app.position).toHaveText(/^step 1 \//);
+});

@@ -4,7 +4,7 @@ import { lessonById } from '../lessons';
 import { setInput, seek } from '../state/actions';
 import { DEFAULT_INPUT, initialAppState, useAppStore } from '../state/store';
 import { decodeLink, encodeLink } from './codec';
-import { LAST_SESSION_KEY, startHashSync, type HashHost } from './hashSync';
+import { CANNOT_KEEP_SESSION, LAST_SESSION_KEY, startHashSync, type HashHost } from './hashSync';
 
 class FakeHost implements HashHost {
   location = { hash: '' };
@@ -31,6 +31,7 @@ class FakeHost implements HashHost {
   localStorage = {
     getItem: (k: string) => this.store.get(k) ?? null,
     setItem: (k: string, v: string) => void this.store.set(k, v),
+    removeItem: (k: string) => void this.store.delete(k),
   };
   /** This tab's: it outlives a page (a reload), not the tab. */
   session = new Map<string, string>();
@@ -330,5 +331,62 @@ describe('a reload straight after a change', () => {
     stop();
     stop = startHashSync(host.reload(link('seed-p3', 1)));
     expect(useAppStore.getState().input.kernel).toBe('seed-p3');
+  });
+});
+
+describe('without storage', () => {
+  /** Storage as a browser that blocks it has it: touching either one throws. */
+  function blocked(host: FakeHost): FakeHost {
+    for (const name of ['localStorage', 'sessionStorage'])
+      Object.defineProperty(host, name, {
+        get() {
+          throw new DOMException('The operation is insecure.', 'SecurityError');
+        },
+      });
+    return host;
+  }
+  /** A full localStorage: nothing more can be set (removing still works). */
+  function full(host: FakeHost): FakeHost {
+    host.localStorage.setItem = () => {
+      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    };
+    return host;
+  }
+
+  it('blocked: a link opens, changes make history entries, and the app says once it cannot keep the session', () => {
+    const host = blocked(new FakeHost());
+    const first = link('v6.0', 3);
+    host.location.hash = first;
+    stop = startHashSync(host);
+    expect(useAppStore.getState().input.kernel).toBe('v6.0');
+    setInput((i) => ({ ...i, kernel: 'latest' }));
+    host.flushTimers();
+    expect(host.pushes).toBe(1);
+    expect(useAppStore.getState().notice).toBe(CANNOT_KEEP_SESSION);
+    useAppStore.setState({ notice: null });
+    setInput((i) => ({ ...i, kernel: 'seed-p3' }));
+    host.flushTimers();
+    expect(host.pushes).toBe(2);
+    expect(useAppStore.getState().notice).toBeNull(); // said once
+    host.back(first);
+    expect(useAppStore.getState().input.kernel).toBe('v6.0');
+  });
+  it('blocked: opening without a link shows the default', () => {
+    stop = startHashSync(blocked(new FakeHost()));
+    expect(useAppStore.getState().input).toEqual(DEFAULT_INPUT);
+  });
+  it('full: the older session is forgotten, not reopened, and the app says so once', () => {
+    const host = full(new FakeHost());
+    host.store.set(LAST_SESSION_KEY, link('seed-p3', 9));
+    stop = startHashSync(host);
+    setInput((i) => ({ ...i, kernel: 'latest' }));
+    host.flushTimers();
+    expect(useAppStore.getState().notice).toBe(CANNOT_KEEP_SESSION);
+    setInput((i) => ({ ...i, kernel: 'v6.6' }));
+    host.flushTimers();
+    stop();
+    useAppStore.setState(initialAppState(DEFAULT_INPUT), true);
+    stop = startHashSync(host.open(''));
+    expect(useAppStore.getState().input.kernel).toBe(DEFAULT_INPUT.kernel); // not seed-p3
   });
 });

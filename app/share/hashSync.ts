@@ -25,7 +25,8 @@ export interface HashHost {
   };
   addEventListener(type: 'popstate' | 'pagehide', listener: () => void): void;
   removeEventListener(type: 'popstate' | 'pagehide', listener: () => void): void;
-  localStorage?: Pick<Storage, 'getItem' | 'setItem'>;
+  /** Either storage may be missing, or throw when touched at all (storage blocked). */
+  localStorage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
   sessionStorage?: SessionStore;
   /** Tells a reload from a link opened or a history entry visited (supersededLink.ts). */
   performance?: Pick<Performance, 'getEntriesByType'>;
@@ -57,11 +58,46 @@ const STEPS_SETTLE_MS = 250;
  */
 const PUSH_AFTER_MS = 100;
 
+/** `host[name]`, or undefined where even looking at it throws (storage blocked). */
+function storage<K extends 'localStorage' | 'sessionStorage'>(
+  host: HashHost,
+  name: K,
+): HashHost[K] | undefined {
+  try {
+    return host[name];
+  } catch {
+    return undefined;
+  }
+}
+
 function readStorage(host: HashHost): string | null {
   try {
-    return host.localStorage?.getItem(LAST_SESSION_KEY) ?? null;
+    return storage(host, 'localStorage')?.getItem(LAST_SESSION_KEY) ?? null;
   } catch {
     return null;
+  }
+}
+
+export const CANNOT_KEEP_SESSION =
+  'This browser does not let the app keep your session (its storage is full or blocked): the link in the address bar holds this view, but opening the app without it will show the default scenario.';
+
+/**
+ * Keeps `hash` as the last session; false if the browser would not. A session that
+ * cannot be kept is forgotten, so the app never reopens on an older one.
+ */
+function keepSession(host: HashHost, hash: string): boolean {
+  const local = storage(host, 'localStorage');
+  if (!local) return false;
+  try {
+    local.setItem(LAST_SESSION_KEY, hash);
+    return true;
+  } catch {
+    try {
+      local.removeItem(LAST_SESSION_KEY);
+    } catch {
+      // blocked: there is nothing kept to forget
+    }
+    return false;
   }
 }
 
@@ -89,7 +125,8 @@ function isReload(host: HashHost): boolean {
 }
 
 export function startHashSync(host: HashHost = window as unknown as HashHost): () => void {
-  const newer = takeSuperseding(host.sessionStorage, host.location.hash, isReload(host));
+  const session = storage(host, 'sessionStorage');
+  const newer = takeSuperseding(session, host.location.hash, isReload(host));
   if (newer) host.history.replaceState(null, '', newer);
   // A page opened without a hash keeps it so until the first change; Back to that first
   // entry returns to what it showed.
@@ -98,6 +135,7 @@ export function startHashSync(host: HashHost = window as unknown as HashHost): (
   let timer: unknown = null;
   /** Whether the pending write is a scenario change (a new history entry). */
   let push = false;
+  let saidCannotKeep = false;
   const write = () => {
     timer = null;
     const hash = encodeLink(linkStateOf(useAppStore.getState()));
@@ -108,11 +146,10 @@ export function startHashSync(host: HashHost = window as unknown as HashHost): (
     written = hash;
     if (asEntry) host.history.pushState(null, '', hash);
     else host.history.replaceState(null, '', hash);
-    noteSuperseded(host.sessionStorage, from, hash); // a reload may already have taken `from`
-    try {
-      host.localStorage?.setItem(LAST_SESSION_KEY, hash);
-    } catch {
-      // storage full or disabled: the URL still holds everything
+    noteSuperseded(session, from, hash); // a reload may already have taken `from`
+    if (!keepSession(host, hash) && !saidCannotKeep) {
+      saidCannotKeep = true; // once: the URL still holds everything
+      showNotice(CANNOT_KEEP_SESSION);
     }
   };
   const cancel = () => {
@@ -149,7 +186,7 @@ export function startHashSync(host: HashHost = window as unknown as HashHost): (
   });
   const onPop = () => {
     cancel(); // the entry Back went to replaces whatever was about to be written
-    forgetSuperseded(host.sessionStorage);
+    forgetSuperseded(session);
     const decoded = decodeLink(host.location.hash);
     written = host.location.hash;
     if (!decoded.ok) return showNotice(`This link could not be opened: ${decoded.error}.`);
