@@ -125,3 +125,25 @@ test('storage full: edits still reach the URL, the older session is not reopened
   await app.step();
   await expect(app.position).toHaveText(/^step 1 \//);
 });
+
+test('after three edits and a reload, Back to the first entry shows what it showed', async ({
+  app,
+  page,
+}) => {
+  const variant = page.getByLabel('Kernel variant', { exact: true });
+  await app.open(); // without a hash: the default, seed-p2
+  for (const kernel of ['v6.0', 'latest', 'v6.6']) {
+    const before = app.hash();
+    await app.choose('Kernel variant', kernel);
+    await expect.poll(() => app.hash()).not.toBe(before);
+  }
+  await page.reload();
+  await expect(variant).toHaveValue('v6.6');
+  for (const kernel of ['latest', 'v6.0', 'seed-p2']) {
+    await page.goBack();
+    await expect(variant).toHaveValue(kernel);
+  }
+  await app.waitForRun();
+  await app.step();
+  await expect(app.position).toHaveText(/^step 1 \//);
+});

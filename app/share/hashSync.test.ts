@@ -16,18 +16,26 @@ class FakeHost implements HashHost {
   private timers: (() => void)[] = [];
   /** Pending writes put off again (cleared timers). */
   postponed = 0;
-  history = {
-    pushState: (_d: unknown, _u: string, url: string) => {
-      this.pushes++;
-      this.entries.push(url);
-      this.location.hash = url;
+  /** The current entry's data. */
+  entryState: unknown = null;
+  history = ((self: FakeHost) => ({
+    get state(): unknown {
+      return self.entryState;
     },
-    replaceState: (_d: unknown, _u: string, url: string) => {
-      this.replaces++;
-      this.entries[this.entries.length - 1] = url;
-      this.location.hash = url;
+    pushState: (d: unknown, _u: string, url: string) => {
+      self.pushes++;
+      self.entries.push(url);
+      self.location.hash = url;
+      self.entryState = d;
     },
-  };
+    replaceState: (d: unknown, _u: string, url?: string) => {
+      self.entryState = d;
+      if (url === undefined) return;
+      self.replaces++;
+      self.entries[self.entries.length - 1] = url;
+      self.location.hash = url;
+    },
+  }))(this);
   localStorage = {
     getItem: (k: string) => this.store.get(k) ?? null,
     setItem: (k: string, v: string) => void this.store.set(k, v),
@@ -67,8 +75,10 @@ class FakeHost implements HashHost {
     this.timers = [];
     t.forEach((f) => f());
   }
-  back(hash: string) {
+  /** Back (or Forward) to the entry `hash` with data `state`. */
+  back(hash: string, state: unknown = null) {
     this.location.hash = hash;
+    this.entryState = state;
     this.fire('popstate');
   }
   /** The same tab reloading `hash`: storage kept, page state gone. */
@@ -171,6 +181,25 @@ describe('opening the app', () => {
     expect(useAppStore.getState().opened).toEqual({ step: 9, fallBack: true });
     host.flushTimers();
     expect(host.pushes).toBe(1); // no new entry after it: Forward still goes to v6.0
+  });
+  it('without a hash, after three edits and a reload, Back to the first entry shows what it showed', () => {
+    const host = new FakeHost();
+    host.store.set(LAST_SESSION_KEY, link('seed-p3', 9));
+    stop = startHashSync(host);
+    const firstEntry = host.history.state; // what the browser keeps of that entry
+    for (const kernel of ['v6.0', 'latest', 'v6.6'] as const) {
+      setInput((i) => ({ ...i, kernel }));
+      host.flushTimers();
+    }
+    expect(host.pushes).toBe(3);
+    stop();
+    useAppStore.setState(initialAppState(DEFAULT_INPUT), true);
+    const reloaded = host.reload(host.location.hash);
+    stop = startHashSync(reloaded);
+    expect(useAppStore.getState().input.kernel).toBe('v6.6');
+    reloaded.back('', firstEntry);
+    expect(useAppStore.getState().input.kernel).toBe('seed-p3');
+    expect(useAppStore.getState().opened).toEqual({ step: 9, fallBack: true });
   });
   it('without a hash, the last session comes back (unsaved edits survive a reload)', () => {
     const host = new FakeHost();

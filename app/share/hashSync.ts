@@ -20,8 +20,10 @@ export const LAST_SESSION_KEY = 'kvm-mmu-visualizer/last-link';
 export interface HashHost {
   location: { hash: string };
   history: {
+    /** The current entry's data (what replaceState or pushState gave it). */
+    readonly state: unknown;
     pushState(data: unknown, unused: string, url: string): void;
-    replaceState(data: unknown, unused: string, url: string): void;
+    replaceState(data: unknown, unused: string, url?: string): void;
   };
   addEventListener(type: 'popstate' | 'pagehide', listener: () => void): void;
   removeEventListener(type: 'popstate' | 'pagehide', listener: () => void): void;
@@ -119,6 +121,14 @@ function loadInitial(host: HashHost): LinkState {
   return link;
 }
 
+/** What a bare entry showed, from the data startHashSync gave it. */
+function shownBy(state: unknown): LinkState | null {
+  const shown = (state as { shown?: unknown } | null)?.shown;
+  if (typeof shown !== 'string') return null;
+  const decoded = decodeLink(shown);
+  return decoded.ok ? decoded.value : null;
+}
+
 function isReload(host: HashHost): boolean {
   const [navigation] = host.performance?.getEntriesByType('navigation') ?? [];
   return (navigation as PerformanceNavigationTiming | undefined)?.type === 'reload';
@@ -129,8 +139,10 @@ export function startHashSync(host: HashHost = window as unknown as HashHost): (
   const newer = takeSuperseding(session, host.location.hash, isReload(host));
   if (newer) host.history.replaceState(null, '', newer);
   // A page opened without a hash keeps it so until the first change; Back to that first
-  // entry returns to what it showed.
+  // entry returns to what it showed, which the entry keeps in its data: after a reload,
+  // what this page opened is another view.
   const opened = loadInitial(host);
+  if (!host.location.hash) host.history.replaceState({ shown: encodeLink(opened) }, '');
   let written = host.location.hash;
   let timer: unknown = null;
   /** Whether the pending write is a scenario change (a new history entry). */
@@ -193,7 +205,7 @@ export function startHashSync(host: HashHost = window as unknown as HashHost): (
     // A bare first entry would otherwise get a new entry pushed after it, dropping Forward's.
     restoring = true;
     try {
-      openLinkState(decoded.value ?? opened, true);
+      openLinkState(decoded.value ?? shownBy(host.history.state) ?? opened, true);
     } finally {
       restoring = false;
     }
