@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quoted, showBidiControls } from './echo';
+import { clipped, quoted, shownMessage, showBidiControls } from './echo';
 
 describe('echoing input in a message', () => {
   it('shows every bidi control as its escape, and leaves other text alone', () => {
@@ -13,5 +13,10 @@ describe('echoing input in a message', () => {
     expect(quoted('toString')).toBe('"toString"');
     expect(quoted('x'.repeat(5_000_000))).toBe(`"${'x'.repeat(60)}"… (5000000 characters)`);
     expect(quoted('a"\n\u202Eb')).toBe('"a\\"\\n\\u202Eb"');
+  });
+  it('clips a message to what the app shows', () => {
+    expect(clipped('abc\u202E', 10)).toBe('abc\\u202E');
+    expect(clipped('abcdef', 3)).toBe('abc…');
+    expect(shownMessage('x'.repeat(5000))).toHaveLength(1001);
   });
 });

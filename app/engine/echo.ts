@@ -18,3 +18,13 @@ export function quoted(text: string, max = 60): string {
       : `${JSON.stringify(text.slice(0, max))}… (${text.length} characters)`;
   return showBidiControls(shown);
 }
+
+/** `text` cut to `max` characters (an ellipsis says so), its bidi controls shown. */
+export const clipped = (text: string, max: number): string =>
+  showBidiControls(text.length <= max ? text : `${text.slice(0, max)}…`);
+
+/**
+ * A message as the app shows it: whatever input it echoes, it stays short and cannot
+ * reorder the words around it.
+ */
+export const shownMessage = (text: string): string => clipped(text, 1000);

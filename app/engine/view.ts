@@ -25,7 +25,7 @@ export { LIMITS } from './limits';
 export { NEWEST_LONGTERM, seriesOfId } from './releases';
 export { MIGRATIONS, migrateLink, migrateScenario } from './migrations';
 export { scenarioShapeError } from './scenarioShape';
-export { quoted, showBidiControls } from './echo';
+export { clipped, quoted, shownMessage, showBidiControls } from './echo';
 export { cellsAt } from './compare/sideBySide';
 export type { CompareView, CompareRow, CompareFinding, RowHalf } from './compare/sideBySide';
 export { shownValue } from './compare/diff';

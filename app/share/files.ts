@@ -2,7 +2,7 @@
  * Scenario files (the CLI's JSON contract) and ftrace captures. Opening one checks it in
  * the engine first, so a bad file is explained and the current view is left alone.
  */
-import { captureTooLarge, migrateScenario, type ScenarioInput } from '../engine/view';
+import { captureTooLarge, clipped, migrateScenario, type ScenarioInput } from '../engine/view';
 import { notOpened, openLinkState, showNotice } from '../state/actions';
 import { validateInWorker } from '../state/runner';
 import { openTrace } from '../state/traceCheck';
@@ -49,7 +49,7 @@ export async function openScenarioFile(file: File): Promise<string> {
     { scenario: scenario as ScenarioInput, step: 0, view: 'single', gfn: null, compare: null },
     false,
   );
-  const message = `Opened ${file.name}.`;
+  const message = `Opened ${clipped(file.name, 80)}.`;
   showNotice(message);
   return message;
 }

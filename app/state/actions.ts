@@ -1,5 +1,5 @@
 /** Everything the UI (and the keyboard, and links) can do to the store. */
-import type { ScenarioInput } from '../engine/view';
+import { clipped, type ScenarioInput } from '../engine/view';
 import { followLeft } from './compare';
 import { openLesson } from './lesson';
 import { selectCompareRows, selectCursor, selectCursorLength } from './selectors';
@@ -74,7 +74,7 @@ export const toggleTheme = (): void =>
 export const showNotice = (notice: string | null): void => set({ notice });
 /** The notice for a file that was not opened. */
 export const notOpened = (name: string, why: string): string =>
-  `${name} was not opened: ${why}. The current view is unchanged.`;
+  `${clipped(name, 80)} was not opened: ${why}. The current view is unchanged.`;
 
 /** Shows trace event `index` as the current step. */
 export function jumpToEvent(index: number): void {

@@ -1,5 +1,5 @@
 import { Component, type ReactNode } from 'react';
-import { showBidiControls } from '../engine/view';
+import { shownMessage } from '../engine/view';
 import { showDefaultScenario } from '../state/actions';
 
 interface State {
@@ -28,9 +28,7 @@ export class ErrorBoundary extends Component<{ children: ReactNode }, State> {
     return (
       <div className="app crashed" role="alert">
         <h1>KVM MMU visualizer</h1>
-        <p className="notice error">
-          This view could not be drawn: {showBidiControls(error.message.slice(0, 300))}
-        </p>
+        <p className="notice error">This view could not be drawn: {shownMessage(error.message)}</p>
         <button type="button" onClick={this.reset} autoFocus>
           Show the default scenario
         </button>

@@ -1,3 +1,4 @@
+import { shownMessage } from '../engine/view';
 import { showNotice } from '../state/actions';
 import { useAppStore } from '../state/store';
 
@@ -11,7 +12,7 @@ export function Notices() {
     <div aria-live="polite">
       {notice && (
         <div className="notice info" role="status">
-          {notice}{' '}
+          {shownMessage(notice)}{' '}
           <button type="button" onClick={() => showNotice(null)}>
             Dismiss
           </button>
@@ -19,7 +20,7 @@ export function Notices() {
       )}
       {(status === 'invalid' || status === 'failed') && error && (
         <div className="notice error" role="alert">
-          {error}
+          {shownMessage(error)}
           {hasTrace && status === 'invalid' ? ' — showing the last scenario that ran.' : ''}
         </div>
       )}

@@ -1,5 +1,5 @@
 import { memo, useEffect, useRef } from 'react';
-import type { CompareRow, RowHalf } from '../../engine/view';
+import { shownMessage, type CompareRow, type RowHalf } from '../../engine/view';
 import { seek } from '../../state/actions';
 import { useAppStore } from '../../state/store';
 import { KIND_LABEL } from '../panes/findingParts';
@@ -157,7 +157,7 @@ export function AlignedRowsPane({ className }: { className: string }) {
       </h2>
       {comparison.error && (
         <p className="notice error" role="alert">
-          {comparison.error}
+          {shownMessage(comparison.error)}
         </p>
       )}
       {view && (

@@ -1,4 +1,4 @@
-import type { CompareFinding } from '../../engine/view';
+import { shownMessage, type CompareFinding } from '../../engine/view';
 import { seek } from '../../state/actions';
 import { useAppStore } from '../../state/store';
 import { Advice, KIND_LABEL } from '../panes/findingParts';
@@ -37,9 +37,9 @@ export function CompareFindingsPane({ className }: { className: string }) {
               )}
             </div>
             <p>
-              {where(f)}: {f.message}
+              {where(f)}: {shownMessage(f.message)}
             </p>
-            {f.rightMessage && <p>On the right: {f.rightMessage}</p>}
+            {f.rightMessage && <p>On the right: {shownMessage(f.rightMessage)}</p>}
             <Advice advice={f.advice} links={f.links} />
           </li>
         ))}

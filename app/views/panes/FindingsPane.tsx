@@ -1,5 +1,5 @@
 import { memo, useState } from 'react';
-import type { Finding } from '../../engine/view';
+import { shownMessage, type Finding } from '../../engine/view';
 import { jumpToEvent } from '../../state/actions';
 import { useAppStore } from '../../state/store';
 import { Term } from '../Glossary';
@@ -44,7 +44,7 @@ const FindingItem = memo(function FindingItem({
           ))}
         </span>
       </div>
-      <p>{f.message}</p>
+      <p>{shownMessage(f.message)}</p>
       <Advice advice={f.advice} links={f.links} />
     </li>
   );
@@ -89,7 +89,7 @@ export function FindingsPane({ className }: { className: string }) {
           <h3>Ordering edits</h3>
           <ul className="notes">
             {edits.map((e, i) => (
-              <li key={i}>{e}</li>
+              <li key={i}>{shownMessage(e)}</li>
             ))}
           </ul>
         </>

@@ -1,3 +1,4 @@
+import { shownMessage } from '../../engine/view';
 import { redoEdit, resetEdits, undoEdit } from '../../state/edits';
 import { useAppStore } from '../../state/store';
 import { containersOf, useFunctions, type Container } from './ordering/containers';
@@ -66,7 +67,7 @@ export function OrderingPane({ className }: { className: string }) {
       {descriptions.length > 0 && (
         <ol className="edit-list" aria-label="Edits">
           {descriptions.map((d, i) => (
-            <li key={i}>{d}</li>
+            <li key={i}>{shownMessage(d)}</li>
           ))}
         </ol>
       )}
