@@ -10,10 +10,10 @@ const link = (envelope: object) =>
   `#s2/${lzString.compressToEncodedURIComponent(JSON.stringify({ v: 2, ...envelope }))}`;
 
 /** The default scenario runs, and stepping works. */
-async function working(app: AppPage, embed = false): Promise<void> {
+async function working(app: AppPage, embed = false, kernel = 'seed-p2'): Promise<void> {
   await app.waitForRun();
   if (!embed)
-    await expect(app.page.getByLabel('Kernel variant', { exact: true })).toHaveValue('seed-p2');
+    await expect(app.page.getByLabel('Kernel variant', { exact: true })).toHaveValue(kernel);
   await app.step();
   await expect(app.position).toHaveText(/^step 1 \//);
 }
@@ -146,4 +146,78 @@ test('after three edits and a reload, Back to the first entry shows what it show
   await app.waitForRun();
   await app.step();
   await expect(app.position).toHaveText(/^step 1 \//);
+});
+
+/** A link to a run that streams for seconds: 1,000 map ops of 96 sptes, 96,000 events, within its budget. */
+const LONG = link({
+  s: {
+    v: 1,
+    kernel: 'seed-p2',
+    vendor: 'intel',
+    workload: Array.from({ length: 1000 }, (_, i) => ({ op: 'map', gfn: i % 512, sptes: 96 })),
+  },
+});
+
+/** Opens `hash` in the page already open (a hash change: the same worker). */
+const goToHash = (app: AppPage, hash: string) =>
+  app.page.evaluate((h) => (location.hash = h), hash);
+
+test('a costly link shows its progress, and Cancel stops it, leaving a working app', async ({
+  app,
+  page,
+}) => {
+  test.slow(); // a run of seconds, on a machine that may be busy
+  await app.open();
+  await goToHash(app, LONG);
+  const progress = page.locator('.run-progress');
+  await expect(progress).toContainText('Running the scenario…');
+  await expect(progress.getByRole('progressbar')).toBeVisible();
+  await progress.getByRole('button', { name: 'Cancel' }).click();
+  await expect(progress).toHaveCount(0);
+  await expect(page.locator('main')).toHaveAttribute('data-run-status', 'cancelled');
+  await expect(page.getByRole('status').filter({ hasText: 'Cancelled after' })).toContainText(
+    'the rest of this scenario did not run',
+  );
+  await app.step(); // what ran so far can be stepped through
+  await expect(app.position).toHaveText(/^step 1 \//);
+  await goToHash(app, link({ s: GOOD }));
+  await working(app, false, GOOD.kernel);
+});
+
+test('a worker that closes itself is found dead: its run fails with a message, and the app works again', async ({
+  app,
+  page,
+}) => {
+  test.slow();
+  await app.open();
+  const engine = page.workers().find((w) => w.url().includes('engine'))!;
+  await goToHash(app, LONG);
+  await expect(page.locator('.run-progress')).toBeVisible();
+  await engine.evaluate(() => self.close()); // no error event, no answer ever again
+  await expect(page.getByRole('alert')).toContainText(
+    'The engine stopped (the engine worker stopped) and is being restarted',
+  );
+  await goToHash(app, link({ s: GOOD }));
+  await working(app, false, GOOD.kernel);
+  app.errors.length = 0; // the worker's end is logged by the browser
+});
+
+test('a worker script that does not load is tried four times, then the app says the engine cannot run', async ({
+  app,
+  page,
+}) => {
+  const asked: number[] = [];
+  await page.route(/engine\.worker/, (route) => {
+    asked.push(Date.now());
+    return route.fulfill({ status: 404, body: '' });
+  });
+  await page.goto('/');
+  await expect(page.getByRole('alert')).toContainText(
+    'The engine cannot run in this browser: it stopped 4 times in a row',
+    { timeout: 20_000 },
+  );
+  await page.waitForTimeout(2000); // nothing more is asked for
+  expect(asked).toHaveLength(4);
+  await expect(page.getByRole('heading', { name: 'KVM MMU visualizer' })).toBeVisible();
+  app.errors.length = 0; // the failed script loads are logged by the browser
 });

@@ -51,7 +51,7 @@ function shown(o: ComparisonAnswer, s: AppState): Partial<AppState> {
       comparison: {
         ...s.comparison,
         status: 'failed',
-        error: `The engine stopped: ${o.failed}. It has been restarted.`,
+        error: o.failed,
       },
     };
   if (!o.ok && o.side === 'right') {

@@ -29,6 +29,7 @@ function inThread(sink: RunSink): RunnerClient & { runs: unknown[] } {
       );
       return runId;
     },
+    cancel: () => api.cancel(latest),
     catalog: async () => api.catalog(),
     validate: async (input) => api.validate(input),
     compare: async (left, right) => api.compare(left, right),

@@ -33,13 +33,23 @@ export interface Runner {
    * A newer run abandons the trial.
    */
   tryInput(accept: Trial['accept'], settle: Trial['settle']): void;
+  /** Stops the run in progress (what it streamed so far stays shown). */
+  cancel(): void;
   stop(): void;
 }
 
 /** What the runner asks of the worker (EngineClient, or an in-thread stand-in). */
 export type RunnerClient = Pick<
   EngineClient,
-  'run' | 'catalog' | 'chain' | 'compare' | 'eventOf' | 'validate' | 'checkTrace' | 'dispose'
+  | 'run'
+  | 'cancel'
+  | 'catalog'
+  | 'chain'
+  | 'compare'
+  | 'eventOf'
+  | 'validate'
+  | 'checkTrace'
+  | 'dispose'
 >;
 
 /** Runs `store`'s input in the worker `connect` makes, and keeps running it as it changes. */
@@ -106,6 +116,7 @@ export function createRunner(
   return {
     validate: (input) => client.validate(input),
     tryInput: (accept, settle) => start(accept.input, { trial: { accept, settle } }),
+    cancel: () => client.cancel(),
     stop() {
       unsubscribe();
       stopCompare();
@@ -132,6 +143,9 @@ export const validateInWorker = (input: unknown): Promise<Validation> =>
   appRunner
     ? appRunner.validate(input)
     : Promise.resolve({ ok: false, error: 'the engine is not running' });
+
+/** Stops the app's run in progress (the Cancel button). */
+export const cancelRun = (): void => appRunner?.cancel();
 
 /** Tries an input on the app's runner (Runner.tryInput). */
 export function tryInput(accept: Trial['accept'], settle: Trial['settle']): void {

@@ -328,19 +328,39 @@ describe('compare mode: the run that compares itself', () => {
     expect(a.comparison?.answer).toMatchObject({ ok: false, side: 'left' });
   });
 
+  it('a run the user cancels keeps what it streamed, says so, and fails its comparison', async () => {
+    const s = initialAppState(DEFAULT_INPUT);
+    const { runId, messages } = await messagesOf(DEFAULT_INPUT, right);
+    const [first] = split(messages, 10);
+    const started = runStarted(s, { runId, input: DEFAULT_INPUT, right });
+    const { runner, s: shown } = feed(started, s, [{ ...first!, progress: 0.25 }]);
+    expect(shown.run).toMatchObject({ status: 'running', progress: 0.25 });
+    const a = applyRunMessage(runner, shown, {
+      runId,
+      events: [],
+      outcome: { runId, status: 'cancelled' },
+    });
+    expect(a.update?.run).toMatchObject({
+      status: 'cancelled',
+      error: 'Cancelled after 10 steps: the rest of this scenario did not run',
+    });
+    expect(a.update?.run?.trace?.length).toBe(10);
+    expect(a.comparison?.answer).toEqual({ failed: 'Cancelled.' });
+  });
+
   it('a worker that died fails the run and its comparison', () => {
     const s = initialAppState(SEED);
     const started = runStarted(s, { runId: 7, input: SEED, right });
-    const a = applyRunFailure(started, s, 7, 'out of memory');
+    const a = applyRunFailure(started, s, 7, 'The engine stopped (out of memory).');
     expect(a.update?.run).toMatchObject({
       runId: 7,
       status: 'failed',
-      error: 'The engine stopped: out of memory. It has been restarted.',
+      error: 'The engine stopped (out of memory).',
     });
     expect(a.comparison).toEqual({
       left: SEED,
       right,
-      answer: { failed: 'out of memory' },
+      answer: { failed: 'The engine stopped (out of memory).' },
     });
     expect(applyRunFailure(started, s, 8, 'x').comparison).toBeNull();
   });

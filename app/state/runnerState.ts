@@ -175,7 +175,25 @@ export function applyRunMessage(r: RunnerState, s: AppState, m: RunMessage): App
     settled,
     comparison: null,
   });
-  if (o?.status === 'cancelled') return nothingShown();
+  if (o?.status === 'cancelled') {
+    // Only the user's Cancel reaches here (the client drops the runs it moved on from).
+    if (s.run.runId !== m.runId || !s.run.trace) return nothingShown();
+    return {
+      runner: { ...r, anchor: null },
+      update: {
+        run: {
+          ...s.run,
+          status: 'cancelled',
+          error: `Cancelled after ${s.run.trace.length} steps: the rest of this scenario did not run`,
+        },
+      },
+      settled,
+      comparison:
+        r.compare?.runId === m.runId
+          ? { left: r.compare.left, right: r.compare.right, answer: { failed: 'Cancelled.' } }
+          : null,
+    };
+  }
   if (o?.status === 'invalid') {
     r = { ...r, anchor: null };
     const comparison = comparisonOf(r, m);
@@ -207,6 +225,8 @@ export function applyRunMessage(r: RunnerState, s: AppState, m: RunMessage): App
     trace.append(m.events);
     run = { ...run, version: run.version + 1 };
   }
+  if (m.progress !== undefined && m.progress !== run.progress)
+    run = { ...run, progress: m.progress };
   const update: Partial<AppState> = { ...accepted, run };
   if (m.start) update.chain = null;
   const a = r.anchor;
@@ -233,7 +253,7 @@ export function applyRunMessage(r: RunnerState, s: AppState, m: RunMessage): App
   return { runner: r, update, settled, comparison: comparisonOf(r, m) };
 }
 
-/** Run `runId`'s worker died (it has been restarted): say so, and fail its comparison. */
+/** Run `runId`'s worker died: say why (`error`, a sentence from the client), and fail its comparison. */
 export function applyRunFailure(
   r: RunnerState,
   s: AppState,
@@ -247,7 +267,7 @@ export function applyRunFailure(
         ...s.run,
         runId,
         status: 'failed',
-        error: `The engine stopped: ${error}. It has been restarted.`,
+        error,
       },
     },
     settled: null,

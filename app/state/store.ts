@@ -24,8 +24,11 @@ import type { CatalogEntry, EventView } from '../worker/protocol';
 
 export interface RunView {
   runId: number;
-  status: 'idle' | 'running' | 'done' | 'invalid' | 'failed';
+  /** 'cancelled': stopped by the user, the events it streamed so far shown. */
+  status: 'idle' | 'running' | 'done' | 'invalid' | 'failed' | 'cancelled';
   error: string | null;
+  /** While running: the share of its estimated work done, 0 to 1. */
+  progress: number;
   scenario: Scenario | null;
   variant: VariantDef | null;
   edits: string[];
@@ -172,6 +175,7 @@ export const emptyRun = (runId = 0): RunView => ({
   runId,
   status: 'idle',
   error: null,
+  progress: 0,
   scenario: null,
   variant: null,
   edits: [],

@@ -117,6 +117,8 @@ export function createEngineApi(): EngineApi {
   }
 
   return {
+    ping: () => true,
+
     catalog(): CatalogEntry[] {
       return VARIANT_IDS.map((id) => {
         const v = VARIANTS[id];

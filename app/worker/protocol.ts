@@ -42,6 +42,8 @@ export interface RunMessage {
   runId: number;
   start?: RunStart;
   events: TraceEvent[];
+  /** The share of the run's estimated work done so far, 0 to 1. */
+  progress?: number;
   outcome?: RunOutcome;
   /** With the outcome, when the run was asked to compare itself with another scenario. */
   comparison?: CompareOutcome;
@@ -74,6 +76,8 @@ export type TraceCheckOutcome =
   { ok: true; view: TraceCheckJson } | { ok: false; of: 'scenario' | 'capture'; error: string };
 
 export interface EngineApi {
+  /** Answers once the worker is ready, so the page knows it still lives (client.ts). */
+  ping(): true | Promise<true>;
   catalog(): CatalogEntry[];
   /**
    * Validates and runs `input`, streaming it through `onMessage` (the outcome included).
