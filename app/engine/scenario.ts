@@ -13,6 +13,7 @@ import {
   vendorModule,
   type ModuleName,
 } from './ids';
+import { quoted } from './echo';
 import { LIMITS } from './limits';
 import { currentStepId } from './migrations';
 import { DEFAULT_PARAM_VALUES as D } from './params';
@@ -153,13 +154,6 @@ function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
   return out || '(top level)';
-}
-
-/** Echoes a piece of the input in a message, cut short: a message must not grow with the input. */
-function quoted(text: string, max = 60): string {
-  return text.length <= max
-    ? JSON.stringify(text)
-    : `${JSON.stringify(text.slice(0, max))}… (${text.length} characters)`;
 }
 
 function formatIssue(issue: z.core.$ZodIssue): string {
