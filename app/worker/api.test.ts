@@ -47,8 +47,14 @@ describe('EngineApi.run', () => {
     ]);
     const events = messages.flatMap((m) => m.events);
     expect(events.map((e) => e.index)).toEqual(events.map((_, i) => i));
-    // Slices spent applying the random op before its events send nothing.
-    expect(messages.filter((m) => !m.events.length && !m.start && !m.outcome)).toEqual([]);
+    // Slices spent applying the random op before its events send only a percent or more of progress.
+    const progress = messages.map((m) => m.progress!);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    messages.forEach((m, i) => {
+      if (!m.events.length && !m.start && !m.outcome)
+        expect(progress[i]! - progress[i - 1]!).toBeGreaterThanOrEqual(0.01);
+    });
+    expect(progress.at(-1)).toBe(1);
   });
 
   it('bad input ends in one message that says why', async () => {

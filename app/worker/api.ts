@@ -147,6 +147,8 @@ export function createEngineApi(): EngineApi {
         initial: stream.trace.initial,
       };
       let sent = 0;
+      /** The progress last sent. */
+      let told = 0;
       for (;;) {
         const sliceEnd = now() + STREAM_INTERVAL_MS;
         let more = true;
@@ -160,9 +162,13 @@ export function createEngineApi(): EngineApi {
         const events = stream.trace.events.slice(sent);
         sent += events.length;
         const end = more ? undefined : finish(runId, stream, right);
-        // A slice can end with no new event (a large random op is applied before its events).
-        if (events.length || start || end)
-          onMessage({ runId, events, ...(start && { start }), ...end });
+        const progress = stream.progress();
+        // A slice can end with no new event (a large random op is applied before its
+        // events): it is sent only when it moved the progress on by a percent or more.
+        if (events.length || start || end || progress >= told + 0.01) {
+          told = progress;
+          onMessage({ runId, events, progress, ...(start && { start }), ...end });
+        }
         if (end) return;
         start = undefined;
         await yieldToEventLoop();
