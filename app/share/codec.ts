@@ -137,8 +137,9 @@ export function checkEnvelope(
 export function parseJson(
   text: string,
   what: string,
+  maxChars: number = LINK_LIMITS.jsonChars,
 ): { ok: true; value: unknown } | { ok: false; error: string } {
-  if (text.length > LINK_LIMITS.jsonChars)
+  if (text.length > maxChars)
     return { ok: false, error: `${what} is too large (${text.length} characters)` };
   let value: unknown;
   try {

@@ -2,14 +2,33 @@
  * Scenario files (the CLI's JSON contract) and ftrace captures. Opening one checks it in
  * the engine first, so a bad file is explained and the current view is left alone.
  */
-import { captureTooLarge, clipped, migrateScenario, type ScenarioInput } from '../engine/view';
+import {
+  captureTooLarge,
+  clipped,
+  LIMITS,
+  migrateScenario,
+  type ScenarioInput,
+} from '../engine/view';
 import { notOpened, openLinkState, showNotice } from '../state/actions';
 import { validateInWorker } from '../state/runner';
 import { openTrace } from '../state/traceCheck';
 import { minimalScenario, parseJson } from './codec';
 
-/** Larger than any real scenario by far; anything bigger is not one. */
-export const MAX_FILE_BYTES = 256 * 1024;
+/** Larger than any real scenario by far; anything bigger is not one (the CLI's limit too). */
+export const MAX_FILE_BYTES = LIMITS.maxScenarioBytes;
+
+/**
+ * A file's text as the scenario it holds, migrated, not yet checked by the engine;
+ * or why it is not one ("it …"). Never throws.
+ */
+export function scenarioFromText(
+  text: string,
+): { ok: true; value: unknown } | { ok: false; error: string } {
+  // Characters never outnumber a UTF-8 file's bytes: within the byte limit is within this one.
+  const parsed = parseJson(text, 'it', MAX_FILE_BYTES);
+  // A file carries no format number: it gets every scenario migration (renamed step ids).
+  return parsed.ok ? { ok: true, value: migrateScenario(parsed.value) } : parsed;
+}
 
 export function scenarioFileName(s: ScenarioInput): string {
   return `kvm-mmu-${s.kernel}-${s.vendor}.json`.replace(/[^A-Za-z0-9._-]/g, '_');
@@ -39,10 +58,9 @@ export async function openScenarioFile(file: File): Promise<string> {
   };
   if (file.size > MAX_FILE_BYTES)
     return fail(`it is ${file.size} bytes; a scenario is at most ${MAX_FILE_BYTES}`);
-  const parsed = parseJson(await file.text(), 'it');
-  if (!parsed.ok) return fail(parsed.error.replace(/^it /, ''));
-  // A file carries no format number: it gets every scenario migration (renamed step ids).
-  const scenario = migrateScenario(parsed.value);
+  const read = scenarioFromText(await file.text());
+  if (!read.ok) return fail(read.error.replace(/^it /, ''));
+  const scenario = read.value;
   const checked = await validateInWorker(scenario);
   if (!checked.ok) return fail(checked.error);
   openLinkState(
