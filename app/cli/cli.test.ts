@@ -3,8 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FINDING_KINDS, VARIANT_IDS } from '../engine';
+import { mutatedArb, scenarioArb } from '../engine/arbitraries';
 import { renderFunctionGraph } from '../engine/ftrace/testing';
 import { mustRun } from '../engine/testing';
 import { runCli, type CliIo } from './cli';
@@ -219,6 +221,26 @@ describe('malformed input: {"ok":false,"error":…} and exit 2', () => {
       }
     },
   );
+  it('scenarios the schema accepts, then mutated (types, fields, ids): a report (exit 0) or ok:false (exit 2), never a throw', () => {
+    const codes = { 0: 0, 2: 0 };
+    fc.assert(
+      fc.property(
+        scenarioArb({ maxSptes: 64 }).chain((s) => fc.oneof(fc.constant(s), mutatedArb(s))),
+        (input) => {
+          const out = run(['run', 's.json'], { 's.json': JSON.stringify(input) });
+          expect([0, 2]).toContain(out.code);
+          codes[out.code as 0 | 2]++;
+          const j = JSON.parse(out.stdout);
+          if (out.code === 2)
+            expect(j).toEqual({ ok: false, error: expect.stringMatching(/.{10}/) });
+          else expect(j.ok).toBe(true);
+        },
+      ),
+      { numRuns: 300, seed: 7 },
+    );
+    expect(codes[0]).toBeGreaterThan(30);
+    expect(codes[2]).toBeGreaterThan(30);
+  });
   it('points at the line and column of a JSON syntax error when the parser gives a position', () => {
     const out = run(['run', 's.json'], { 's.json': '{\n  "v": 1,\n  "kernel" "v6.0"\n}' });
     expect(JSON.parse(out.stdout).error).toMatch(/line 3, column 12/);

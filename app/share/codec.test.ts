@@ -1,8 +1,8 @@
 /** Links: round trip, and no input (random, mutated, hostile, future) ever throws. */
 import fc from 'fast-check';
-import { compressToEncodedURIComponent } from 'lz-string';
+import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
 import { describe, expect, it } from 'vitest';
-import { scenarioArb } from '../engine/arbitraries';
+import { mutatedArb, scenarioArb } from '../engine/arbitraries';
 import { validateScenario } from '../engine/scenario';
 import { LIMITS } from '../engine/view';
 import type { LinkState } from '../state/store';
@@ -11,6 +11,11 @@ import { decodeLink, encodeLink, LINK_LIMITS, LINK_VERSION, minimalScenario } fr
 /** A scenario the schema accepts, as links hold it. */
 const S = '{"v":1,"kernel":"v6.0","vendor":"intel"}';
 const packed = (envelope: string) => '#s2/' + compressToEncodedURIComponent(envelope);
+/** The view a link holds, as JSON (what encodeLink compresses). */
+const encodeJson = (l: LinkState) => {
+  const hash = encodeLink(l);
+  return decompressFromEncodedURIComponent(hash.slice('#s2/'.length));
+};
 
 const linkArb: fc.Arbitrary<LinkState> = fc.record({
   scenario: scenarioArb(),
@@ -262,6 +267,28 @@ describe('fuzz: random and mutated links never throw and always explain', () => 
       ),
       { numRuns: 2000, seed: 2 },
     );
+  });
+  it('valid views, then mutated (types, fields, ids, in s, c and the envelope): the store gets only well-typed scenarios', () => {
+    let opened = 0;
+    const envelopeArb = linkArb.map((l) => JSON.parse(encodeJson(l)) as unknown);
+    fc.assert(
+      fc.property(envelopeArb.chain(mutatedArb), (envelope) => {
+        const d = decodeLink(packed(JSON.stringify(envelope)));
+        if (!d.ok) {
+          expect(d.error).toMatch(/^the link.{10}/s);
+          return;
+        }
+        opened++;
+        // What reaches the store has the types the engine's schema asks for, on both sides;
+        // what only a run can tell (module order) the worker refuses.
+        for (const scenario of [d.value!.scenario, d.value!.compare ?? d.value!.scenario]) {
+          const v = validateScenario(scenario);
+          if (!v.ok) expect(v.error).not.toMatch(/expected|unknown field/);
+        }
+      }),
+      { numRuns: 2000, seed: 4 },
+    );
+    expect(opened).toBeGreaterThan(100);
   });
   it('valid compression of random JSON values', () => {
     fc.assert(

@@ -1,15 +1,16 @@
 /** Scenario files: whatever a file holds, opening it ends in a scenario or a message. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { mutatedArb, scenarioArb } from '../engine/arbitraries';
+import { LIMITS } from '../engine/limits';
 import { validateScenario } from '../engine/scenario';
-import { parseJson } from './codec';
-import { scenarioFileName, scenarioFileText } from './files';
+import { scenarioFileName, scenarioFileText, scenarioFromText } from './files';
 
 /** The checks openScenarioFile() makes, minus the worker round trip (same validateScenario). */
 function open(text: string): string | null {
-  const parsed = parseJson(text, 'it');
-  if (!parsed.ok) return parsed.error;
-  const v = validateScenario(parsed.value);
+  const read = scenarioFromText(text);
+  if (!read.ok) return read.error;
+  const v = validateScenario(read.value);
   return v.ok ? null : v.error;
 }
 
@@ -53,8 +54,35 @@ describe('scenario files', () => {
       { numRuns: 1500, seed: 5 },
     );
   });
+  it('scenarios the schema accepts, then mutated (types, fields, ids): a message or an open, never a throw', () => {
+    let opened = 0;
+    fc.assert(
+      fc.property(
+        scenarioArb().chain((s) => fc.tuple(fc.constant(s), mutatedArb(s))),
+        ([s, mutated]) => {
+          for (const text of [scenarioFileText(s), JSON.stringify(mutated)]) {
+            const message = open(text);
+            if (message === null) opened++;
+            else expect(message).toMatch(/^(invalid scenario: .{10}|it is nested too deeply)/s);
+          }
+        },
+      ),
+      { numRuns: 1500, seed: 6 },
+    );
+    // Generated scenarios reach past the top-level check: most open.
+    expect(opened).toBeGreaterThan(1000);
+  });
+  it('the cap is the CLI’s 256 KiB: a file of 200,000 characters opens, a larger one is refused', () => {
+    const padded = (n: number) => {
+      const text = scenarioFileText({ v: 1, kernel: 'v6.0', vendor: 'intel' });
+      return text + ' '.repeat(n - text.length);
+    };
+    expect(open(padded(200_000))).toBeNull();
+    expect(open(padded(LIMITS.maxScenarioBytes))).toBeNull();
+    expect(open(padded(LIMITS.maxScenarioBytes + 1))).toMatch(/too large/);
+  });
   it('oversized and deeply nested files are refused before parsing costs anything', () => {
-    expect(open(' '.repeat(70_000))).toMatch(/too large/);
+    expect(open(' '.repeat(300_000))).toMatch(/too large/);
     expect(open('['.repeat(100) + ']'.repeat(100))).toMatch(/nested too deeply/);
   });
 });
