@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mutate, mutatedArb, pathsOf, scenarioArb, WRONG_VALUES } from './arbitraries';
+import { DEFAULT_PARAM_VALUES } from './params';
 import { ScenarioSchema, scenarioJsonSchema } from './scenario';
 import {
   CHECKED_KEYWORDS,
@@ -30,26 +31,8 @@ const FULL = {
   v: 1,
   kernel: 'seed-p3',
   vendor: 'intel',
-  params: {
-    tdp: true,
-    eptAD: true,
-    eptExecOnly: true,
-    tdpMmu: true,
-    mmioCaching: true,
-    physBits: 46,
-    fiveLevel: false,
-    eptLargePages: '1G',
-    gbpages: true,
-    l1tf: false,
-    mktmeKeyIdBits: 0,
-    sme: false,
-    smeCBit: 47,
-    smePhysReduction: 5,
-    sevEs: false,
-    tdx: false,
-    itlbMultihit: false,
-    hostCpus: 8,
-  },
+  params: { ...DEFAULT_PARAM_VALUES },
+
   modules: ['load kvm', 'load kvm_intel'],
   fail: [{ at: 'hardware_setup', errno: 'ENOMEM', nth: 1 }],
   workload: [
