@@ -98,8 +98,7 @@ test('storage blocked: the app works, and says once that it cannot keep the sess
   await app.choose('Kernel variant', 'latest');
   await expect.poll(() => app.hash()).toMatch(/^#s2\//);
   await expect(app.notice).toHaveCount(0); // said once
-  await app.step();
-  await expect(app.position).toHaveText(/^step 1 \//);
+  await working(app, false, 'latest');
 });
 
 test('storage full: edits still reach the URL, the older session is not reopened, and the app says so', async ({
@@ -121,9 +120,7 @@ test('storage full: edits still reach the URL, the older session is not reopened
   await expect(app.notice).toContainText(CANNOT_KEEP);
   await page.goto('about:blank');
   await app.open(); // not seed-p3, an older session than what was shown last
-  await expect(page.getByLabel('Kernel variant', { exact: true })).toHaveValue('seed-p2');
-  await app.step();
-  await expect(app.position).toHaveText(/^step 1 \//);
+  await working(app);
 });
 
 test('after three edits and a reload, Back to the first entry shows what it showed', async ({
@@ -148,13 +145,13 @@ test('after three edits and a reload, Back to the first entry shows what it show
   await expect(app.position).toHaveText(/^step 1 \//);
 });
 
-/** A link to a run that streams for seconds: 1,000 map ops of 96 sptes, 96,000 events, within its budget. */
+/** A link to a run that streams for seconds: 1,000 map ops of 110 sptes, 110,000 events, within its budget. */
 const LONG = link({
   s: {
     v: 1,
     kernel: 'seed-p2',
     vendor: 'intel',
-    workload: Array.from({ length: 1000 }, (_, i) => ({ op: 'map', gfn: i % 512, sptes: 96 })),
+    workload: Array.from({ length: 1000 }, (_, i) => ({ op: 'map', gfn: i % 512, sptes: 110 })),
   },
 });
 
@@ -170,9 +167,9 @@ test('a costly link shows its progress, and Cancel stops it, leaving a working a
   await app.open();
   await goToHash(app, LONG);
   const progress = page.locator('.run-progress');
-  await expect(progress).toContainText('Running the scenario…');
-  await expect(progress.getByRole('progressbar')).toBeVisible();
-  await progress.getByRole('button', { name: 'Cancel' }).click();
+  await expect(progress).toContainText(/Running the scenario… \d+%/);
+  // Without waiting for the page to be still: the run must not end first.
+  await progress.getByRole('button', { name: 'Cancel' }).dispatchEvent('click');
   await expect(progress).toHaveCount(0);
   await expect(page.locator('main')).toHaveAttribute('data-run-status', 'cancelled');
   await expect(page.getByRole('status').filter({ hasText: 'Cancelled after' })).toContainText(
@@ -220,4 +217,32 @@ test('a worker script that does not load is tried four times, then the app says 
   expect(asked).toHaveLength(4);
   await expect(page.getByRole('heading', { name: 'KVM MMU visualizer' })).toBeVisible();
   app.errors.length = 0; // the failed script loads are logged by the browser
+});
+
+test('a link whose edit names toString, or that asks for gigabytes, is explained and the default shown', async ({
+  app,
+  page,
+}) => {
+  const reset = 'kvm_mmu_vendor_module_init/kvm_mmu_reset_all_pte_masks';
+  const cases: [object, string][] = [
+    [
+      { ...GOOD, edits: [{ move: reset, to: 'toString', index: 0 }] },
+      'there is no function "toString"',
+    ],
+    [{ ...GOOD, edits: [{ remove: '__proto__' }] }, 'there is no step "__proto__"'],
+    [
+      {
+        ...GOOD,
+        workload: [{ op: 'random', seed: 1, gfns: 2 ** 31 - 1, sptes: 2 ** 25, removePercent: 0 }],
+      },
+      'GB',
+    ],
+  ];
+  for (const [s, why] of cases) {
+    await page.goto('about:blank');
+    await page.goto(`/${link({ s })}`);
+    await expect(app.notice).toContainText('This link’s scenario could not run');
+    await expect(app.notice).toContainText(why);
+    await working(app);
+  }
 });
