@@ -24,6 +24,7 @@ const params = fc.record(
               smeCBit: fc.integer({ min: 32, max: 51 }),
               smePhysReduction: fc.integer({ min: 0, max: 15 }),
               hostCpus: fc.integer({ min: 1, max: 8192 }),
+              possibleCpus: fc.integer({ min: 1, max: 8192 }),
             }[k]!,
     ]),
   ),
@@ -89,6 +90,7 @@ export function scenarioArb({ maxSptes = 2000 } = {}): fc.Arbitrary<ScenarioInpu
         ),
         { maxLength: 2 },
       ),
+      inReplyTo: fc.constantFrom('<a.b@example.org>', 'a@b'),
     },
     { requiredKeys: ['v', 'kernel', 'vendor'] },
   ) as fc.Arbitrary<ScenarioInput>;

