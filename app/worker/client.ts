@@ -57,6 +57,10 @@ export class EngineClient {
   private latest = 0;
   /** The latest run, while it is still running. */
   private running: number | null = null;
+  /** The run cancelled last: whatever it still sends is dropped. */
+  private cancelled: number | null = null;
+  /** The run whose call the worker has not answered yet. */
+  private inWorker: number | null = null;
   private pinging = false;
   private pending = new Set<(reason: Error) => void>();
   /** Calls made while no worker runs (between a failure and its restart). */
@@ -191,37 +195,42 @@ export class EngineClient {
     if (this.running !== null) void this.api?.cancel(this.running);
     this.running = runId;
     const onMessage = proxy((m: RunMessage) => {
-      if (m.runId !== this.latest) return;
+      if (m.runId !== this.latest || m.runId === this.cancelled) return;
       if (m.outcome) this.running = null;
       this.sink.message(m);
     });
-    this.track((api) => api.run(runId, input, onMessage, compareWith) as Promise<void>).catch(
-      (e: Error) => {
+    this.inWorker = runId;
+    this.track((api) => api.run(runId, input, onMessage, compareWith) as Promise<void>)
+      .finally(() => {
+        if (this.inWorker === runId) this.inWorker = null;
+      })
+      .catch((e: Error) => {
         // fail() has told the sink of a run its worker took down; this one never reached a worker.
         if (runId !== this.latest || this.running !== runId) return;
         this.running = null;
         this.sink.failure(runId, e.message);
-      },
-    );
+      });
     return runId;
   }
 
   /**
-   * Stops the latest run: the worker is asked to, and if it has not stopped within
+   * Stops the latest run at once: it ends 'cancelled' now, and what it still sends is
+   * dropped. The worker is asked to stop too, and if it has not within
    * CANCEL_GRACE_MS (busy in one long stretch of work) it is ended and a fresh one
-   * started. The run ends with a 'cancelled' outcome either way.
+   * started, so the next run does not wait behind it.
    */
   cancel(): void {
     const runId = this.running;
     if (runId === null) return;
+    this.running = null;
+    this.cancelled = runId;
     void this.api?.cancel(runId);
+    this.sink.message({ runId, events: [], outcome: { runId, status: 'cancelled' } });
     const generation = this.generation;
     setTimeout(() => {
-      if (this.running !== runId || generation !== this.generation) return;
-      this.running = null;
+      if (this.inWorker !== runId || generation !== this.generation) return;
       this.end('the run was cancelled');
       this.start();
-      this.sink.message({ runId, events: [], outcome: { runId, status: 'cancelled' } });
     }, CANCEL_GRACE_MS);
   }
 
