@@ -254,7 +254,7 @@ export class EngineClient {
   }
 
   checkTrace(name: string, text: string, scenario: unknown): Promise<TraceCheckOutcome> {
-    return this.track(this.api.checkTrace(name, text, scenario) as Promise<TraceCheckOutcome>);
+    return this.track((api) => api.checkTrace(name, text, scenario) as Promise<TraceCheckOutcome>);
   }
 
   dispose(): void {
