@@ -1,5 +1,6 @@
-/** Chain queries over a finished run: one gfn's rmap at any event of the workload. */
+/** Chain queries over a finished run: one gfn's rmap at any event of the workload, and its history. */
 import type { ChainView } from './model/rmap';
+import { whoRan, type ValueAccess } from './run/valueHistory';
 import { ChainReplay, gfnHistory, type HistoryEntry } from './run/workload';
 import type { RunResult } from './runner';
 
@@ -16,20 +17,59 @@ export class ChainIndex {
   private readonly replays = new Map<number, ChainReplay>();
   constructor(private readonly result: RunResult) {}
 
+  private historyOf(gfn: number, capacity: number): HistoryEntry[] {
+    const r = this.result;
+    let h = this.histories.get(gfn);
+    if (!h)
+      this.histories.set(
+        gfn,
+        (h = gfnHistory(r.scenario.workload, r.variant.rmap.algorithm, capacity, gfn)),
+      );
+    return h;
+  }
+
   chainAt(gfn: number, eventIndex: number): ChainView {
     const r = this.result;
     const tick = r.trace.tickAt(eventIndex);
     if (tick === null || r.rmapCapacity === null) return { form: 'empty' };
-    const alg = r.variant.rmap.algorithm;
     let replay = this.replays.get(gfn);
     if (!replay) {
-      let h = this.histories.get(gfn);
-      if (!h)
-        this.histories.set(gfn, (h = gfnHistory(r.scenario.workload, alg, r.rmapCapacity, gfn)));
-      replay = new ChainReplay(h, alg, r.rmapCapacity, gfn);
+      const h = this.historyOf(gfn, r.rmapCapacity);
+      replay = new ChainReplay(h, r.variant.rmap.algorithm, r.rmapCapacity, gfn);
       this.replays.set(gfn, replay);
       if (this.replays.size > KEPT_REPLAYS) this.replays.delete(this.replays.keys().next().value!);
     }
     return replay.at(tick);
+  }
+
+  /**
+   * The history of `gfn`'s rmap head: every workload event that added or removed
+   * one of its sptes (before → after: the chain's length), every event of an op on
+   * it that found nothing to do (a read), and the VM's destruction, which empties it.
+   */
+  headHistory(gfn: number): ValueAccess[] {
+    const r = this.result;
+    if (r.rmapCapacity === null) return [];
+    const replay = new ChainReplay(
+      this.historyOf(gfn, r.rmapCapacity),
+      r.variant.rmap.algorithm,
+      r.rmapCapacity,
+      gfn,
+    );
+    const out: ValueAccess[] = [];
+    let length = 0;
+    for (const e of r.trace.events) {
+      if (e.fn === 'kvm_destroy_vm' && length > 0) {
+        out.push({ ...whoRan(e), access: 'write', before: length, after: 0 });
+        length = 0;
+      }
+      if (e.tick === undefined) continue;
+      const now = replay.lengthAt(e.tick);
+      if (now.primitives > 0)
+        out.push({ ...whoRan(e), access: 'write', before: length, after: now.length });
+      else if (e.gfn === gfn) out.push({ ...whoRan(e), access: 'read' });
+      length = now.length;
+    }
+    return out;
   }
 }

@@ -12,6 +12,8 @@ export type { Scenario, ScenarioInput, Result, Edit, WorkloadOp, Params } from '
 export type { Finding } from './checker';
 export type { TraceEvent, Origin } from './run/trace';
 export { Trace } from './run/trace';
+export { valueHistory } from './run/valueHistory';
+export type { ValueKey, ValueAccess } from './run/valueHistory';
 export type { MmuState, KmemCache, RmapSummary, Change } from './model/state';
 export type { ChainView, DescView } from './model/rmap';
 export type { VariantDef, FunctionDef, StepDef, Source } from './variants/types';

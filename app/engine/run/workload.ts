@@ -467,18 +467,31 @@ export class ChainReplay {
 
   /** The chain after the workload's first `tick` primitives (the tick of a workload event). */
   at(tick: number): ReturnType<PteListStore['chain']> {
+    this.moveTo(tick);
+    return this.store.chain(this.gfn);
+  }
+
+  /** The chain's length at `tick`, and how many of the gfn's primitives ran since the previous question. */
+  lengthAt(tick: number): { length: number; primitives: number } {
+    const primitives = this.moveTo(tick);
+    return { length: this.store.lengthOf(this.gfn), primitives };
+  }
+
+  /** Brings the store to `tick`; returns how many history entries that applied. */
+  private moveTo(tick: number): number {
     if (tick < this.tick) {
       this.store = new PteListStore(this.algorithm, this.capacity);
       this.applied = 0;
     }
     this.tick = tick;
     const { store, gfn, history } = this;
+    const from = this.applied;
     for (; this.applied < history.length; this.applied++) {
       const h = history[this.applied]!;
       if (h.tick >= tick) break;
       if (!h.add) store.remove(gfn, h.spte);
       else if (store.add(gfn, h.spte) > RMAP_RECYCLE_THRESHOLD) store.zapAll(gfn);
     }
-    return store.chain(gfn);
+    return this.applied - from;
   }
 }
