@@ -7,6 +7,7 @@ export { Trace, CHECKPOINT_EVERY } from './run/trace';
 export type { TraceEvent, Origin, EventKind } from './run/trace';
 export { valueHistory } from './run/valueHistory';
 export type { ValueKey, ValueAccess } from './run/valueHistory';
+export type { EditAttribution, FindingSource } from './attribution';
 export { hex, setBits } from './bits';
 export { LEGEND, fieldOf, type BitField, type PagingFormat } from './legend';
 export { MAIL, sourceUrl, sourceLabel } from './variants/sources';

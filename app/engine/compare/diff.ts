@@ -169,7 +169,7 @@ export interface FindingsComparison {
 }
 
 /** Findings are the same hazard when their kind and the steps they name (by signature) match. */
-const findingKey = (f: Finding): string =>
+export const findingKey = (f: Finding): string =>
   `${f.kind}|${f.steps.map((s) => splitStepId(s).what).join(',')}`;
 
 export function compareFindings(left: Finding[], right: Finding[]): FindingsComparison {
