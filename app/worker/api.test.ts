@@ -231,3 +231,54 @@ describe('EngineApi.eventOf', () => {
     expect(api.eventOf({ ...SEED, kernel: 'v9.9' }, 0)).toBeNull();
   });
 });
+
+describe('EngineApi.rmapHistory and attributeFindings', () => {
+  const RESET = 'kvm_mmu_vendor_module_init/kvm_mmu_reset_all_pte_masks';
+  /** bad-reset-after-setup's edit on v6.0, and a harmless one after it (attribution.test.ts). */
+  const EDITED: ScenarioInput = {
+    v: 1,
+    kernel: 'v6.0',
+    vendor: 'intel',
+    edits: [
+      { move: RESET, to: 'kvm_arch_hardware_setup', index: 2 },
+      {
+        move: 'kvm_arch_hardware_setup/perf_callbacks_XSS_CR4_TSC_caps_MSR_list',
+        to: 'kvm_arch_hardware_setup',
+        index: 0,
+      },
+    ],
+  };
+
+  it('attributes the latest run’s findings to its edits, in plain data', async () => {
+    const api = createEngineApi();
+    const findings = (await collect(EDITED, api, 1)).at(-1)!.outcome;
+    const out = await api.attributeFindings(1);
+    expect(findings).toMatchObject({ status: 'done', findings: { length: 5 } });
+    expect(out).toEqual({
+      sources: Array.from({ length: 5 }, () => ({ from: 'edits', edits: [0] })),
+      untestable: [],
+    });
+    expect(structuredClone(out)).toEqual(out);
+    expect(await api.attributeFindings(2)).toBeNull();
+  });
+
+  it('a newer run stops an attribution in progress', async () => {
+    const api = createEngineApi();
+    await collect(EDITED, api, 1);
+    // The first slice ends after one re-run: the clock jumps at every look.
+    let t = 0;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => (t += 100));
+    const attribution = api.attributeFindings(1);
+    clock.mockRestore();
+    const [out] = await Promise.all([attribution, collect(SEED, api, 2)]);
+    expect(out).toBeNull();
+  });
+
+  it('answers a gfn’s rmap history for the latest finished run only', async () => {
+    const api = createEngineApi();
+    await collect({ ...SEED, workload: [{ op: 'map', gfn: 4096, sptes: 2 }] }, api, 1);
+    expect(api.rmapHistory(1, 4096)!.map((a) => a.access === 'write' && a.after)).toEqual([1, 2]);
+    await collect(SEED, api, 2);
+    expect(api.rmapHistory(1, 4096)).toBeNull();
+  });
+});

@@ -16,6 +16,7 @@ import {
   type RunResult,
   type RunStream,
 } from '../engine';
+import { attributeFindings } from '../engine/attribution';
 import { sideBySide } from '../engine/compare/sideBySide';
 import { checkCapture } from '../engine/ftrace/capture';
 import { traceCheckJson } from '../engine/ftrace/report';
@@ -77,7 +78,7 @@ function eventView({ trace, variant }: RunResult, i: number): EventView | null {
 
 export function createEngineApi(): EngineApi {
   let current = 0;
-  let last: { runId: number; chains: ChainIndex } | null = null;
+  let last: { runId: number; result: RunResult; chains: ChainIndex } | null = null;
   let compared: KeptRun | null = null;
 
   /** The compared side's run: the kept one while its input is the same. */
@@ -103,7 +104,7 @@ export function createEngineApi(): EngineApi {
     right: unknown,
   ): { outcome: RunOutcome; comparison?: CompareOutcome } {
     const result = stream.finish();
-    last = { runId, chains: new ChainIndex(result) };
+    last = { runId, result, chains: new ChainIndex(result) };
     const outcome: RunOutcome = {
       runId,
       status: 'done',
@@ -195,6 +196,25 @@ export function createEngineApi(): EngineApi {
 
     chain(runId, gfn, eventIndex) {
       return last && last.runId === runId ? last.chains.chainAt(gfn, eventIndex) : null;
+    },
+
+    rmapHistory(runId, gfn) {
+      return last && last.runId === runId ? last.chains.headHistory(gfn) : null;
+    },
+
+    async attributeFindings(runId) {
+      const kept = last;
+      if (!kept || kept.runId !== runId) return null;
+      const work = attributeFindings(kept.result);
+      for (let sliceEnd = now() + STREAM_INTERVAL_MS; ;) {
+        const r = work.next();
+        if (r.done) return r.value;
+        if (now() < sliceEnd) continue;
+        // A newer run (or a cancel) makes the answer useless: stop at the next slice.
+        await yieldToEventLoop();
+        if (current !== runId) return null;
+        sliceEnd = now() + STREAM_INTERVAL_MS;
+      }
     },
 
     eventOf(input, eventIndex) {

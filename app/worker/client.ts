@@ -9,7 +9,7 @@
  * the client says plainly that the engine cannot run, instead of respawning forever.
  */
 import { proxy, releaseProxy, wrap, type Remote } from 'comlink';
-import type { ChainView } from '../engine/view';
+import type { ChainView, EditAttribution, ValueAccess } from '../engine/view';
 import type {
   CatalogEntry,
   CompareOutcome,
@@ -247,6 +247,14 @@ export class EngineClient {
 
   chain(runId: number, gfn: number, eventIndex: number): Promise<ChainView | null> {
     return this.track((api) => api.chain(runId, gfn, eventIndex) as Promise<ChainView | null>);
+  }
+
+  rmapHistory(runId: number, gfn: number): Promise<ValueAccess[] | null> {
+    return this.track(this.api.rmapHistory(runId, gfn) as Promise<ValueAccess[] | null>);
+  }
+
+  attributeFindings(runId: number): Promise<EditAttribution | null> {
+    return this.track(this.api.attributeFindings(runId));
   }
 
   eventOf(input: unknown, eventIndex: number): Promise<EventView | null> {

@@ -6,12 +6,14 @@
 import type {
   ChainView,
   CompareView,
+  EditAttribution,
   FaultReport,
   Finding,
   FunctionDef,
   MmuState,
   Scenario,
   TraceEvent,
+  ValueAccess,
   VariantDef,
   VariantId,
   TraceCheckJson,
@@ -99,6 +101,13 @@ export interface EngineApi {
   compare(left: unknown, right: unknown): CompareOutcome;
   /** A gfn's rmap chain after trace event `eventIndex` of the current run; null if that run is gone. */
   chain(runId: number, gfn: number, eventIndex: number): ChainView | null;
+  /** Every event that changed or looked up `gfn`'s rmap head in run `runId` (null if that run is gone). */
+  rmapHistory(runId: number, gfn: number): ValueAccess[] | null;
+  /**
+   * Which of run `runId`'s edits produced each of its findings (re-runs the scenario
+   * once per edit, in slices); null if a newer run has started or that run is gone.
+   */
+  attributeFindings(runId: number): Promise<EditAttribution | null>;
   /**
    * Trace event `eventIndex` of another scenario than the current run (compare mode's
    * right side), with what its call stack needs; null if it cannot run or has no such event.
