@@ -125,6 +125,14 @@ describe('attributing findings to edits', () => {
     expect(first.done).toBe(true);
     expect(first.value).toEqual({ sources: [{ from: 'kernel' }], untestable: [] });
   });
+
+  it('edits without findings: nothing to attribute and nothing is re-run', () => {
+    const r = mustRun('v6.0', 'intel', { edits: [HARMLESS] });
+    expect(r.findings).toEqual([]);
+    const first = attributeFindings(r).next();
+    expect(first.done).toBe(true);
+    expect(first.value).toEqual({ sources: [], untestable: [] });
+  });
 });
 
 /**

@@ -75,7 +75,7 @@ export function* attributeFindings(
   const presentIn = (counts: Map<string, number>) =>
     wanted.map(({ key, n }) => (counts.get(key) ?? 0) >= n);
 
-  if (edits.length === 0)
+  if (edits.length === 0 || findings.length === 0)
     return { sources: findings.map(() => ({ from: 'kernel' })), untestable: [] };
   const bare = runValidated(withOnlyEdits(scenario, []), base);
   if (!bare.ok) throw new Error(`${scenario.kernel} does not run without edits: ${bare.error}`);
