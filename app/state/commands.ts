@@ -4,7 +4,8 @@
  */
 import { closeDialog, goToEnd, restart, stepBy, toggleDialog, togglePlay } from './actions';
 import { redoEdit, undoEdit } from './edits';
-import type { AppState } from './store';
+import { useAppStore, type AppState } from './store';
+import { closeHistory, jumpToWrite } from './valueHistory';
 
 export interface Command {
   id: string;
@@ -57,6 +58,20 @@ export const COMMANDS: Command[] = [
     keyLabel: 'Ctrl+Shift+Z',
     mod: true,
     run: redoEdit,
+  },
+  {
+    id: 'previous-write',
+    label: () => 'Previous write of the value whose history is open',
+    keys: ['['],
+    keyLabel: '[',
+    run: () => jumpToWrite(-1),
+  },
+  {
+    id: 'next-write',
+    label: () => 'Next write of the value whose history is open',
+    keys: [']'],
+    keyLabel: ']',
+    run: () => jumpToWrite(1),
   },
   {
     id: 'help',
@@ -138,7 +153,9 @@ export function handleKey(
   const el = e.target as (KeyElement & Element) | null;
   const target = keyTargetOf(el);
   if (e.key === 'Escape') {
-    closeDialog();
+    // One layer at a time: a dialog, then the value history.
+    if (useAppStore.getState().dialog) closeDialog();
+    else closeHistory();
     return false; // the focused element may have its own use for Escape (a tooltip, a dialog)
   }
   if (target.kind === 'text' || e.defaultPrevented || e.altKey) return false;

@@ -4,7 +4,7 @@
  * leaves out — which change starts a run, and that two stores do not meet.
  */
 import { describe, expect, it, vi } from 'vitest';
-import type { ScenarioInput } from '../engine/view';
+import type { EditAttribution, ScenarioInput, ValueAccess } from '../engine/view';
 import { createEngineApi } from '../worker/api';
 import type { RunSink } from '../worker/client';
 import { createRunner, type RunnerClient } from './runner';
@@ -36,6 +36,8 @@ function inThread(sink: RunSink): RunnerClient & { runs: unknown[] } {
     chain: async (runId, gfn, eventIndex) => api.chain(runId, gfn, eventIndex),
     eventOf: async (input, eventIndex) => api.eventOf(input, eventIndex),
     checkTrace: async (name, text, scenario) => api.checkTrace(name, text, scenario),
+    rmapHistory: async (runId, gfn) => api.rmapHistory(runId, gfn),
+    attributeFindings: (runId) => api.attributeFindings(runId),
     dispose: () => undefined,
   };
 }
@@ -102,5 +104,78 @@ describe('a runner on its own store', () => {
     expect(two.client.runs).toHaveLength(1);
     one.runner.stop();
     two.runner.stop();
+  });
+});
+
+describe('a runner’s answers from the worker after a run', () => {
+  const edits = [
+    {
+      move: 'kvm_mmu_vendor_module_init/kvm_mmu_reset_all_pte_masks',
+      to: 'kvm_arch_hardware_setup',
+      index: 2,
+    },
+  ];
+
+  it('works out which edit produced each finding, for the run shown only', async () => {
+    const { store, runner, done } = started({ v: 1, kernel: 'v6.0', vendor: 'intel', edits });
+    await done();
+    await vi.waitFor(() => expect(store.getState().attribution).not.toBeNull());
+    const { attribution, run } = store.getState();
+    expect(attribution!.runId).toBe(run.runId);
+    expect(attribution).toHaveProperty('value');
+    expect((attribution as { value: EditAttribution }).value.sources).toEqual(
+      run.findings.map(() => ({ from: 'edits', edits: [0] })),
+    );
+    // Without edits there is nothing to attribute, and nothing is asked.
+    store.setState({ input: { v: 1, kernel: 'v6.0', vendor: 'intel' } });
+    await vi.waitFor(() => expect(store.getState().run.edits).toEqual([]));
+    await done();
+    expect(store.getState().attribution!.runId).not.toBe(store.getState().run.runId);
+    runner.stop();
+  });
+
+  it('keeps the worker’s failure as the answer, to show, and does not ask again', async () => {
+    const { store, runner, client, done } = started({
+      v: 1,
+      kernel: 'v6.0',
+      vendor: 'intel',
+      edits,
+    });
+    let asked = 0;
+    client.attributeFindings = () => {
+      asked++;
+      return Promise.reject(new Error('the worker stopped'));
+    };
+    await done();
+    await vi.waitFor(() =>
+      expect(store.getState().attribution).toEqual({
+        runId: store.getState().run.runId,
+        error: 'the worker stopped',
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(asked).toBe(1);
+    runner.stop();
+  });
+
+  it('fetches the open rmap head’s history, and again for each run', async () => {
+    const workload = [{ op: 'map' as const, gfn: 4096, sptes: 3 }];
+    const { store, runner, done } = started({ ...DEFAULT_INPUT, workload });
+    await done();
+    store.setState({ history: { kind: 'rmap', gfn: 4096 } });
+    await vi.waitFor(() => expect(store.getState().rmapHistory?.gfn).toBe(4096));
+    const lengths = () =>
+      (store.getState().rmapHistory as { value: ValueAccess[] }).value.map(
+        (a) => a.access === 'write' && a.after,
+      );
+    expect(lengths()).toEqual([1, 2, 3]);
+    store.setState({ input: { ...DEFAULT_INPUT, workload: [{ ...workload[0]!, sptes: 2 }] } });
+    await vi.waitFor(() => expect(store.getState().run.scenario!.workload[0]!.sptes).toBe(2));
+    await done();
+    await vi.waitFor(() =>
+      expect(store.getState().rmapHistory?.runId).toBe(store.getState().run.runId),
+    );
+    expect(lengths()).toEqual([1, 2]);
+    runner.stop();
   });
 });

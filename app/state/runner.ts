@@ -20,6 +20,7 @@ import {
 } from './runnerState';
 import { selectComparedInput } from './selectors';
 import { createTraceRunner } from './traceCheck';
+import { createAttributionFetcher, createRmapHistoryFetcher } from './workerAnswers';
 import { useAppStore, type AppState, type OpenedLink } from './store';
 
 type Validation = { ok: true } | { ok: false; error: string };
@@ -48,6 +49,8 @@ export type RunnerClient = Pick<
   | 'compare'
   | 'eventOf'
   | 'validate'
+  | 'rmapHistory'
+  | 'attributeFindings'
   | 'checkTrace'
   | 'dispose'
 >;
@@ -97,6 +100,12 @@ export function createRunner(
   const followChain = createChainFetcher(store, (runId, gfn, eventIndex) =>
     client.chain(runId, gfn, eventIndex),
   );
+  const followRmapHistory = createRmapHistoryFetcher(store, (runId, gfn) =>
+    client.rmapHistory(runId, gfn),
+  );
+  const followAttribution = createAttributionFetcher(store, (runId) =>
+    client.attributeFindings(runId),
+  );
   const unsubscribe = store.subscribe((s, prev) => {
     if (s.input !== prev.input && s.input !== state.running)
       // A link opened in this very update places its step; any other change keeps the user's.
@@ -109,6 +118,13 @@ export function createRunner(
       s.run.runId !== prev.run.runId
     )
       followChain();
+    if (s.run.status !== prev.run.status || s.run.runId !== prev.run.runId) followAttribution();
+    if (
+      s.history !== prev.history ||
+      s.run.status !== prev.run.status ||
+      s.run.runId !== prev.run.runId
+    )
+      followRmapHistory();
   });
   const stopCompare = compare.follow();
   const stopTrace = createTraceRunner(store, client);

@@ -9,11 +9,14 @@ import type {
   ChainView,
   CompareView,
   Edit,
+  EditAttribution,
   FaultReport,
   Finding,
   Scenario,
   ScenarioInput,
   Trace,
+  ValueAccess,
+  ValueKey,
   VariantDef,
   VariantId,
   TraceCheckJson,
@@ -103,6 +106,9 @@ export const NO_TRACE: TraceCheckState = {
   error: null,
 };
 
+/** What the worker worked out for run `runId`, or why it could not. */
+export type WorkerAnswer<T> = { runId: number } & ({ value: T } | { error: string });
+
 export interface AppState {
   /** The scenario as the controls (or a link or file) set it. */
   input: ScenarioInput;
@@ -142,6 +148,12 @@ export interface AppState {
    * the left run's position, so the call stack follows the rows.
    */
   compareRow: number;
+  /** The value whose history is open (its panel, its marks on the timeline, [ and ]); kept while stepping and across runs. */
+  history: ValueKey | null;
+  /** The history of an rmap head, from the worker (those of globals and caches are derived: valueHistory.ts). */
+  rmapHistory: (WorkerAnswer<ValueAccess[]> & { gfn: number }) | null;
+  /** Which edit produced each of the run's findings, once the worker has worked it out. */
+  attribution: WorkerAnswer<EditAttribution> | null;
   theme: 'light' | 'dark';
   /** The dialog open over the app: the welcome (which is also the help), the glossary or the legend. */
   dialog: Dialog | null;
@@ -207,6 +219,9 @@ export const initialAppState = (input: ScenarioInput): AppState => ({
   traceCheck: NO_TRACE,
   rightEvent: null,
   compareRow: 0,
+  history: null,
+  rmapHistory: null,
+  attribution: null,
   theme:
     typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches
       ? 'dark'
