@@ -17,6 +17,7 @@ import { EmbedApp } from './EmbedApp';
 import { Header } from './Header';
 import { Layout } from './Layout';
 import { LeftColumn } from './LeftColumn';
+import { ValueHistoryPanel } from './history/ValueHistoryPanel';
 import { Notices } from './Notices';
 import { PlaybackBar } from './PlaybackBar';
 import { Dialogs } from './Dialogs';
@@ -110,6 +111,7 @@ export function App() {
           <RmapPane className="area-rmaps" />
         </Layout>
       )}
+      <ValueHistoryPanel />
       <Dialogs />
       {dragging && (
         <div className="drop-hint" aria-hidden="true">

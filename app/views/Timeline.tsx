@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import { PHASES, type Finding, type Phase } from '../engine/view';
+import { PHASES, type Finding, type Phase, type ValueAccess } from '../engine/view';
 import {
   selectEvent,
   selectPhaseSegments,
@@ -7,6 +7,7 @@ import {
   type PhaseSegment,
 } from '../state/selectors';
 import { useAppStore } from '../state/store';
+import { selectValueHistory, valueName, type OpenHistory } from '../state/valueHistory';
 import { TimelineFrame } from './TimelineFrame';
 
 export const PHASE_LABEL: Record<Phase, string> = {
@@ -57,6 +58,36 @@ const Track = memo(function Track(props: {
   );
 });
 
+/** The open value's steps: writes above the phases, reads below them. */
+const HistoryMarks = memo(function HistoryMarks(props: {
+  accesses: readonly ValueAccess[];
+  width: number;
+}) {
+  const w = Math.max(0.6, props.width / 400);
+  return (
+    <>
+      {props.accesses.map((a) => (
+        <rect
+          key={a.event}
+          data-history={a.access}
+          data-event={a.event}
+          x={a.event}
+          width={w}
+          y={a.access === 'write' ? 0 : 19}
+          height={a.access === 'write' ? 9 : 7}
+          fill={a.access === 'write' ? 'var(--history-write)' : 'var(--history-read)'}
+        />
+      ))}
+    </>
+  );
+});
+
+/** "; writes shadow_mmio_mask" when the step shown is one of the open value's. */
+function historyNote(history: OpenHistory | null, step: number): string {
+  const a = history?.accesses?.find((x) => x.event === step - 1);
+  return a ? `; ${a.access === 'write' ? 'writes' : 'reads'} ${valueName(history!.key)}` : '';
+}
+
 const NO_SEGMENTS: PhaseSegment[] = [];
 
 /** The trace as coloured phase segments with finding markers; a range input underneath does the seeking. */
@@ -66,6 +97,7 @@ export function Timeline() {
   const segments = useAppStore(selectPhaseSegments) ?? NO_SEGMENTS;
   const findings = useAppStore((s) => s.run.findings);
   const event = useAppStore(selectEvent);
+  const history = useAppStore(selectValueHistory);
   const width = Math.max(1, length);
   const present = new Set(segments.map((s) => s.phase));
   return (
@@ -73,17 +105,28 @@ export function Timeline() {
       length={length}
       position={step}
       valueText={
-        event
+        (event
           ? `step ${step} of ${length}: ${PHASE_LABEL[event.phase]}, ${event.title}`
-          : `step 0 of ${length}`
+          : `step 0 of ${length}`) + historyNote(history, step)
       }
-      track={<Track segments={segments} findings={findings} width={width} />}
+      track={
+        <>
+          <Track segments={segments} findings={findings} width={width} />
+          {history?.accesses && <HistoryMarks accesses={history.accesses} width={width} />}
+        </>
+      }
       legend={[
         ...PHASES.filter((p) => present.has(p)).map((p) => ({
           label: PHASE_LABEL[p],
           color: color(p),
         })),
         ...(findings.length > 0 ? [{ label: 'finding', color: 'var(--bad)' }] : []),
+        ...(history
+          ? [
+              { label: `writes ${valueName(history.key)}`, color: 'var(--history-write)' },
+              { label: 'reads it', color: 'var(--history-read)' },
+            ]
+          : []),
       ]}
     />
   );

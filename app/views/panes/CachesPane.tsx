@@ -3,7 +3,7 @@ import { SLAB_NOTES, type KmemCache, type MmuState } from '../../engine/view';
 import { selectCaches, selectEvent, selectLifecycle, selectPointers } from '../../state/selectors';
 import { useAppStore } from '../../state/store';
 import { formatCount } from '../../viz/format';
-import { Term } from '../Glossary';
+import { pickOnRowClick, ValuePick } from '../history/ValuePick';
 import './caches.css';
 
 const CacheCard = memo(function CacheCard({
@@ -19,10 +19,13 @@ const CacheCard = memo(function CacheCard({
     <li
       className={`cache ${cache.live ? 'live' : 'destroyed'} ${changed ? 'changed' : ''}`}
       data-cache={cache.name}
+      onClick={pickOnRowClick({ kind: 'cache', name: cache.name })}
     >
       <div className="cache-head">
         <code className="cache-name">
-          <Term name={cache.name} />
+          <ValuePick value={{ kind: 'cache', name: cache.name }} term={cache.name}>
+            {cache.name}
+          </ValuePick>
         </code>
         <span className="cache-id">#{cache.id}</span>
         <span className="cache-state">
@@ -110,7 +113,9 @@ export function CachesPane({ className }: { className: string }) {
               <div key={p} data-pointer={p}>
                 <dt>
                   <code>
-                    <Term name={p} />
+                    <ValuePick value={{ kind: 'global', name: p }} term={p}>
+                      {p}
+                    </ValuePick>
                   </code>
                 </dt>
                 <dd className={tone}>{text}</dd>
@@ -120,7 +125,9 @@ export function CachesPane({ className }: { className: string }) {
           {Object.entries(lifecycle).map(([k, v]) => (
             <div key={k} data-lifecycle={k}>
               <dt>
-                <Term name={k}>{LIFECYCLE_LABEL[k] ?? k}</Term>
+                <ValuePick value={{ kind: 'global', name: k }} term={k}>
+                  {LIFECYCLE_LABEL[k] ?? k}
+                </ValuePick>
               </dt>
               <dd className={v === 'initialized' || v === 'registered' ? 'ok' : 'muted'}>{v}</dd>
             </div>

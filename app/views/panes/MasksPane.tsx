@@ -25,7 +25,7 @@ import {
   type BitStripView,
 } from '../../viz/bitStrip';
 import { openDialog } from '../../state/actions';
-import { Term } from '../Glossary';
+import { pickOnRowClick, ValuePick } from '../history/ValuePick';
 import { motionScale } from '../motion';
 import './masks.css';
 
@@ -81,6 +81,7 @@ const MaskRow = memo(function MaskRow(props: {
       role="row"
       className={`mask-row${props.changed ? ' changed' : ''}${open ? ' open' : ''}`}
       data-mask={props.name}
+      onClick={pickOnRowClick({ kind: 'global', name: props.name })}
     >
       <span role="rowheader" className="mask-name">
         <button
@@ -91,7 +92,9 @@ const MaskRow = memo(function MaskRow(props: {
           aria-label={`Bits of ${props.name}`}
           onClick={() => setOpen(!open)}
         />
-        <Term name={props.name}>{breakable(props.name)}</Term>
+        <ValuePick value={{ kind: 'global', name: props.name }} term={props.name}>
+          {breakable(props.name)}
+        </ValuePick>
       </span>
       <span role="cell" className="mask-bits" id={bitsId} title={setFields.join('\n')}>
         {open && <Ruler format={props.format} />}
@@ -233,9 +236,12 @@ export function MasksPane({ className }: { className: string }) {
                   key={k}
                   className={changed.config.has(k) ? 'changed' : undefined}
                   data-config={k}
+                  onClick={pickOnRowClick({ kind: 'global', name: k })}
                 >
                   <dt>
-                    <Term name={k} />
+                    <ValuePick value={{ kind: 'global', name: k }} term={k}>
+                      {k}
+                    </ValuePick>
                   </dt>
                   <dd>{show(v)}</dd>
                 </div>

@@ -14,6 +14,7 @@ import {
   type HistogramView,
 } from '../../viz/histogram';
 import { Term } from '../Glossary';
+import { ValuePick } from '../history/ValuePick';
 import { motionScale } from '../motion';
 import './rmap.css';
 
@@ -145,6 +146,11 @@ function GfnPicker({ gfns, gfn }: { gfns: number[]; gfn: number | null }) {
           ))}
         </select>
       </label>
+      {gfn !== null && (
+        <ValuePick value={{ kind: 'rmap', gfn }} label={`gfn ${gfn} rmap head history`}>
+          history
+        </ValuePick>
+      )}
       <form
         onSubmit={(e) => {
           e.preventDefault();
