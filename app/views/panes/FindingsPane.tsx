@@ -1,9 +1,10 @@
 import { memo, useState } from 'react';
-import { shownMessage, type Finding } from '../../engine/view';
+import { shownMessage, type EditAttribution, type Finding } from '../../engine/view';
 import { jumpToEvent } from '../../state/actions';
 import { useAppStore } from '../../state/store';
+import { selectAttribution } from '../../state/valueHistory';
 import { Term } from '../Glossary';
-import { Advice, KIND_LABEL, kindSummary } from './findingParts';
+import { Advice, FindingSourceLine, KIND_LABEL, kindSummary } from './findingParts';
 import './findings.css';
 
 /** Findings shown before "Show all": a long list would push the panes below out of sight. */
@@ -12,10 +13,16 @@ const FOLDED_COUNT = 3;
 const FindingItem = memo(function FindingItem({
   finding: f,
   folded,
+  index,
+  attribution,
+  edits,
 }: {
   finding: Finding;
   /** Hidden while the list is folded, unless the step is at one of its events. */
   folded: boolean;
+  index: number;
+  attribution: EditAttribution | { error: string } | null;
+  edits: string[];
 }) {
   // Only this item re-renders when the step enters or leaves one of its events.
   const current = useAppStore((s) => f.events.includes(s.step - 1));
@@ -45,6 +52,7 @@ const FindingItem = memo(function FindingItem({
         </span>
       </div>
       <p>{shownMessage(f.message)}</p>
+      <FindingSourceLine attribution={attribution} index={index} edits={edits} />
       <Advice advice={f.advice} links={f.links} />
     </li>
   );
@@ -57,6 +65,7 @@ export function FindingsPane({ className }: { className: string }) {
   const status = useAppStore((s) => s.run.status);
   const [showAll, setShowAll] = useState(false);
   const foldable = findings.length > FOLDED_COUNT;
+  const attribution = useAppStore(selectAttribution);
   return (
     <section className={`panel findings ${className}`} aria-label="Findings">
       <h2>
@@ -71,7 +80,14 @@ export function FindingsPane({ className }: { className: string }) {
       {foldable && <p className="summary">{kindSummary(findings.map((f) => f.kind))}</p>}
       <ol className="finding-list">
         {findings.map((f, i) => (
-          <FindingItem key={i} finding={f} folded={foldable && !showAll && i >= FOLDED_COUNT} />
+          <FindingItem
+            key={i}
+            finding={f}
+            folded={foldable && !showAll && i >= FOLDED_COUNT}
+            index={i}
+            attribution={attribution}
+            edits={edits}
+          />
         ))}
       </ol>
       {foldable && (

@@ -1,6 +1,9 @@
 import { shownMessage } from '../../engine/view';
+import { jumpToEvent } from '../../state/actions';
 import { redoEdit, resetEdits, undoEdit } from '../../state/edits';
 import { useAppStore } from '../../state/store';
+import { selectAttribution } from '../../state/valueHistory';
+import { FindingSourceLine, KIND_LABEL } from './findingParts';
 import { containersOf, useFunctions, type Container } from './ordering/containers';
 import { keepFocusOnMove } from './ordering/keepFocusOnMove';
 import { dropAt, isDragging, StepRow } from './ordering/StepRow';
@@ -38,6 +41,42 @@ const openAtFirst = (name: string, owner: string) =>
     ? name.includes('mmu') || name.startsWith('kvm_arch') || name.includes('vendor_init')
     : name.includes('hardware_setup');
 
+/** The run's findings, each with the edit that produced it (the findings pane has the whole story). */
+function EditFindings({ edits }: { edits: string[] }) {
+  const findings = useAppStore((s) => s.run.findings);
+  const done = useAppStore((s) => s.run.status === 'done');
+  const attribution = useAppStore(selectAttribution);
+  if (!done) return null;
+  if (!findings.length) return <p className="edit-findings none">These edits cause no finding.</p>;
+  return (
+    <details className="edit-findings-box" open>
+      <summary>
+        {findings.length} finding{findings.length === 1 ? '' : 's'}, and the edits behind them
+      </summary>
+      <ol className="edit-findings" aria-label="Findings and the edits that produce them">
+        {findings.map((f, i) => (
+          <li key={i} data-kind={f.kind}>
+            <span className="kind">{KIND_LABEL[f.kind]}</span>{' '}
+            <button type="button" onClick={() => jumpToEvent(f.events[0]!)}>
+              step {f.events[0]! + 1}
+            </button>
+            <FindingSourceLine attribution={attribution} index={i} edits={edits} />
+          </li>
+        ))}
+      </ol>
+      {attribution && 'untestable' in attribution && attribution.untestable.length > 0 && (
+        <ul className="edit-untestable" aria-label="Edits that cannot be dropped alone">
+          {attribution.untestable.map((u) => (
+            <li key={u.edit}>
+              Edit {u.edit + 1} cannot be dropped alone to test it: {u.reason}
+            </li>
+          ))}
+        </ul>
+      )}
+    </details>
+  );
+}
+
 export function OrderingPane({ className }: { className: string }) {
   const descriptions = useAppStore((s) => s.run.edits);
   const canUndo = useAppStore((s) => s.editUndo.length > 0);
@@ -65,11 +104,14 @@ export function OrderingPane({ className }: { className: string }) {
         once.
       </p>
       {descriptions.length > 0 && (
-        <ol className="edit-list" aria-label="Edits">
-          {descriptions.map((d, i) => (
-            <li key={i}>{shownMessage(d)}</li>
-          ))}
-        </ol>
+        <>
+          <ol className="edit-list" aria-label="Edits">
+            {descriptions.map((d, i) => (
+              <li key={i}>{shownMessage(d)}</li>
+            ))}
+          </ol>
+          <EditFindings edits={descriptions} />
+        </>
       )}
       {functions.map((f) => (
         <details key={f.name} className="fn" open={openAtFirst(f.name, f.owner)}>
