@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { hex, type KmemCache, type ValueAccess, type ValueKey } from '../../engine/view';
 import { jumpToEvent } from '../../state/actions';
 import { commandById } from '../../state/commands';
@@ -67,6 +67,30 @@ function Row({
   );
 }
 
+/** A button for [ or ], with its key shown. */
+function WriteButton({
+  command,
+  enabled,
+  children,
+}: {
+  command: 'previous-write' | 'next-write';
+  enabled: boolean;
+  children: ReactNode;
+}) {
+  const c = commandById(command);
+  return (
+    <button
+      type="button"
+      onClick={c.run}
+      disabled={!enabled}
+      aria-keyshortcuts={c.keyLabel}
+      title={`${c.label(useAppStore.getState())} (${c.keyLabel})`}
+    >
+      {children} <kbd aria-hidden="true">{c.keyLabel}</kbd>
+    </button>
+  );
+}
+
 /** The open value's history: every step that read or wrote it, each a way to that step. */
 export function ValueHistoryPanel() {
   const history = useAppStore(selectValueHistory);
@@ -94,8 +118,6 @@ export function ValueHistoryPanel() {
   const name = valueName(key);
   const writes = accesses?.filter((a) => a.access === 'write').length ?? 0;
   const reads = (accesses?.length ?? 0) - writes;
-  const previous = commandById('previous-write');
-  const next = commandById('next-write');
   return (
     <aside className="value-history" aria-labelledby="value-history-title">
       <header>
@@ -115,26 +137,12 @@ export function ValueHistoryPanel() {
               : 'working it out…'
             : `${writes} write${writes === 1 ? '' : 's'}, ${reads} read${reads === 1 ? '' : 's'}`}
         </span>
-        <button
-          type="button"
-          onClick={previous.run}
-          disabled={!hasPrevious}
-          aria-keyshortcuts={previous.keyLabel}
-          title={`${previous.label(useAppStore.getState())} (${previous.keyLabel})`}
-        >
-          <span aria-hidden="true">← </span>previous write{' '}
-          <kbd aria-hidden="true">{previous.keyLabel}</kbd>
-        </button>
-        <button
-          type="button"
-          onClick={next.run}
-          disabled={!hasNext}
-          aria-keyshortcuts={next.keyLabel}
-          title={`${next.label(useAppStore.getState())} (${next.keyLabel})`}
-        >
-          next write <kbd aria-hidden="true">{next.keyLabel}</kbd>
-          <span aria-hidden="true"> →</span>
-        </button>
+        <WriteButton command="previous-write" enabled={hasPrevious}>
+          <span aria-hidden="true">← </span>previous write
+        </WriteButton>
+        <WriteButton command="next-write" enabled={hasNext}>
+          next write<span aria-hidden="true"> →</span>
+        </WriteButton>
       </div>
       {error && <p className="h-none">{error}</p>}
       {accesses && accesses.length === 0 && (
