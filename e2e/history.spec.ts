@@ -128,7 +128,7 @@ test('a finding names the ordering edit that produced it, in the ordering pane a
     edits: [reset!, { remove: 'kvm_mmu_vendor_module_exit/unregister_shrinker' }],
   });
   await app.page.getByRole('tab', { name: 'Ordering' }).click();
-  const list = app.page.getByRole('list', { name: 'Findings and the edits that produce them' });
+  const list = app.page.getByRole('list', { name: 'Which edit produced each finding' });
   // Each finding names its edit in the edit list's own words.
   const edits = app.page.getByRole('list', { name: 'Edits', exact: true }).getByRole('listitem');
   await expect(edits).toHaveCount(2);

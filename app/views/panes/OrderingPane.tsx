@@ -53,7 +53,7 @@ function EditFindings({ edits }: { edits: string[] }) {
       <summary>
         {findings.length} finding{findings.length === 1 ? '' : 's'}, and the edits behind them
       </summary>
-      <ol className="edit-findings" aria-label="Findings and the edits that produce them">
+      <ol className="edit-findings" aria-label="Which edit produced each finding">
         {findings.map((f, i) => (
           <li key={i} data-kind={f.kind}>
             <span className="kind">{KIND_LABEL[f.kind]}</span>{' '}
