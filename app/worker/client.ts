@@ -250,11 +250,11 @@ export class EngineClient {
   }
 
   rmapHistory(runId: number, gfn: number): Promise<ValueAccess[] | null> {
-    return this.track(this.api.rmapHistory(runId, gfn) as Promise<ValueAccess[] | null>);
+    return this.track((api) => api.rmapHistory(runId, gfn) as Promise<ValueAccess[] | null>);
   }
 
   attributeFindings(runId: number): Promise<EditAttribution | null> {
-    return this.track(this.api.attributeFindings(runId));
+    return this.track((api) => api.attributeFindings(runId) as Promise<EditAttribution | null>);
   }
 
   eventOf(input: unknown, eventIndex: number): Promise<EventView | null> {
