@@ -1,6 +1,6 @@
 /** arch/x86/kvm/mmu/{mmu.c,spte.c} functions, per era, plus the v1 series' split of them. */
 import { call, eff, FILES, fn, note, type StepSpec } from './dsl';
-import { valuesOf, type Era } from './era';
+import { valuesOf, type CoreFacts, type Era } from './era';
 import { eraEffects } from './eraEffects';
 import type { FunctionDef, Source } from './types';
 
@@ -45,6 +45,30 @@ export function releaseSteps(era: Era): StepSpec[] {
   ];
 }
 
+/**
+ * The bodies of the functions whose work is the model's own (their C is assignments the
+ * effects compute): the same steps for the trees written here and for imported ones.
+ */
+export function maskResetSteps(era: Era<CoreFacts>): StepSpec[] {
+  const s = valuesOf(era);
+  return [
+    ...(s.kvmAdEnabled ? [eff({ kind: 'kvm_ad_enabled_reset' })] : []),
+    ...(s.physSource === 'shadow_phys_bits' ? [eff({ kind: 'shadow_phys_bits_probe' })] : []),
+    eff({ kind: 'reset_l1tf_masks' }),
+    eff(eraEffects(s).resetDefaultMasks),
+    eff(eraEffects(s).setMmioSpteMask('reset')),
+  ];
+}
+
+export function eptMaskSteps(era: Era<CoreFacts>): StepSpec[] {
+  const e = eraEffects(valuesOf(era));
+  return [eff(e.setEptMasks), eff(e.setMmioSpteMask('ept'))];
+}
+
+export const configureMmuSteps = (era: Era<CoreFacts>): StepSpec[] => [
+  eff(eraEffects(valuesOf(era)).configureMmu),
+];
+
 const BUILD_BUG_ON = note(
   'BUILD_BUG_ON(role sizes)',
   'Compile-time checks that the MMU role unions still pack into 32 and 64 bits; nothing happens at run time.',
@@ -57,7 +81,6 @@ export function mmuFunctions(
 ): FunctionDef[] {
   const t = era.tree;
   const s = valuesOf(era);
-  const e = eraEffects(s);
   const fns: FunctionDef[] = [
     fn(
       t,
@@ -84,13 +107,7 @@ export function mmuFunctions(
         summary:
           'Resets every shadow_* mask to its default at each vendor module load, so nothing a previously loaded vendor (or an earlier load) wrote survives. It must run before the vendor’s hardware_setup(), which edits the masks.',
       },
-      [
-        ...(s.kvmAdEnabled ? [eff({ kind: 'kvm_ad_enabled_reset' })] : []),
-        ...(s.physSource === 'shadow_phys_bits' ? [eff({ kind: 'shadow_phys_bits_probe' })] : []),
-        eff({ kind: 'reset_l1tf_masks' }),
-        eff(e.resetDefaultMasks),
-        eff(e.setMmioSpteMask('reset')),
-      ],
+      maskResetSteps(era),
     ),
     fn(
       t,
@@ -101,7 +118,7 @@ export function mmuFunctions(
         owner: 'kvm',
         summary: 'Called by VMX when EPT is on: replaces the x86 masks with their EPT equivalents.',
       },
-      [eff(e.setEptMasks), eff(e.setMmioSpteMask('ept'))],
+      eptMaskSteps(era),
     ),
     fn(
       t,
@@ -113,7 +130,7 @@ export function mmuFunctions(
         summary:
           'Called by the vendor’s hardware_setup() to tell the MMU whether it uses TDP and at which levels. VMX calls it after editing the masks, SVM before.',
       },
-      [eff(e.configureMmu)],
+      configureMmuSteps(era),
     ),
     fn(
       t,

@@ -1,6 +1,6 @@
 /** arch/x86/kvm/svm/{svm.c,sev.c}: what kvm_amd does at load and unload, per era. */
 import { call, eff, FILES, fn, note, type StepSpec } from './dsl';
-import { valuesOf, type Era } from './era';
+import { valuesOf, type CoreFacts, type Era } from './era';
 import { eraEffects } from './eraEffects';
 import type { FunctionDef, VendorEntry } from './types';
 import { ALT_SRC, type AltMmu } from './vmx';
@@ -70,9 +70,16 @@ export function svmHardwareSetup(era: Era, alt: AltMmu): FunctionDef {
   );
 }
 
+/** svm_adjust_mmio_mask() and sev_hardware_setup() as the model computes them (no C is read). */
+export const svmAdjustMmioSteps = (era: Era<CoreFacts>): StepSpec[] => [
+  eff(eraEffects(valuesOf(era)).setMmioSpteMask('svm')),
+];
+export const sevSetupSteps = (era: Era<CoreFacts>): StepSpec[] => [
+  eff(eraEffects(valuesOf(era)).sevHardwareSetup),
+];
+
 export function svmFunctions(era: Era, alt: AltMmu): FunctionDef[] {
   const t = era.tree;
-  const e = eraEffects(valuesOf(era));
   return [
     svmHardwareSetup(era, alt),
     fn(
@@ -103,7 +110,7 @@ export function svmFunctions(era: Era, alt: AltMmu): FunctionDef[] {
         summary:
           'With memory encryption on, the default MMIO bit 51 may be a real address bit: pick reserved bits above x86_phys_bits instead.',
       },
-      [eff(e.setMmioSpteMask('svm'))],
+      svmAdjustMmioSteps(era),
     ),
     fn(
       t,
@@ -114,7 +121,7 @@ export function svmFunctions(era: Era, alt: AltMmu): FunctionDef[] {
         owner: 'svm',
         summary: 'Decides SEV and SEV-ES support.',
       },
-      [eff(e.sevHardwareSetup)],
+      sevSetupSteps(era),
     ),
   ];
 }
