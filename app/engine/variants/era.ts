@@ -111,6 +111,26 @@ export interface TreeFacts {
 }
 
 export type AllFacts = CoreFacts & TreeFacts;
+
+/** The core facts' names: an era of a tree read by the importer carries these only. */
+const CORE_FACTS = {
+  mmioReevaluate: true,
+  memtypeMask: true,
+  suppressVe: true,
+  kvmAdEnabled: true,
+  physSource: true,
+  tdpMmuGlobal: true,
+  percpuCounter: true,
+  shrinker: true,
+  pteListDescCache: true,
+  opsField: true,
+  sevAfterMmio: true,
+  tdx: true,
+  rmapAlgorithm: true,
+  rmapCapacity: true,
+  rmapAddStack: true,
+  rmapRemoveStack: true,
+} as const satisfies Record<keyof CoreFacts, true>;
 export type Facts<F> = { readonly [K in keyof F]: Fact<F[K]> };
 
 export interface Era<F extends CoreFacts = AllFacts> {
@@ -431,6 +451,17 @@ export const ERA_6_19 = laterEra(ERA_6_6, 'v6.19', {
   svmCpuInitLast: [true, CHANGES.svmSetupOrder],
   svmIopmAfterMmio: [true, CHANGES.svmIopmLate],
 });
+
+/**
+ * An era's core facts alone: what a variant whose function tree is imported needs. The
+ * facts of the trees written here (TreeFacts) say nothing about an imported tree.
+ */
+export function coreEra(era: Era<CoreFacts>, tree: KernelTree = era.tree): Era<CoreFacts> {
+  const facts = Object.fromEntries(
+    Object.entries(era.facts).filter(([name]) => Object.hasOwn(CORE_FACTS, name)),
+  );
+  return { tree, facts: facts as Facts<CoreFacts> };
+}
 
 /** v7.1 keeps v6.19's MMU init and mask code (docs/kernel-model.md, "v7.1"). */
 export const ERA_7_1 = laterEra(ERA_6_19, 'v7.1.3', {

@@ -226,8 +226,11 @@ export const DEFINITIONS = {
 /** Kernel trees the facts were read from (kernel-facts.md §0); also the elixir tags linked. */
 export type KernelTree = keyof typeof DEFINITIONS;
 
+/** An elixir tag: a modelled tree, or the version of a tree read by the importer ("v6.12.120"). */
+export type TreeTag = KernelTree | `v${string}`;
+
 export type Source =
-  | { kind: 'kernel'; tree: KernelTree; file: string; line?: number }
+  | { kind: 'kernel'; tree: TreeTag; file: string; line?: number }
   | { kind: 'mail'; msgid: string; subject: string }
   /** Reconstructed from a review discussion: no code was posted. */
   | { kind: 'reconstruction'; msgids: string[]; note: string };
