@@ -30,6 +30,9 @@ export const WATCHED_GLOBALS = [
   'enable_tdx',
   'nested',
   'kvm_x86_ops',
+  // Era facts the importer checks (facts.ts): the EPT memtype mask and hardware A/D.
+  'shadow_memtype_mask',
+  'kvm_ad_enabled',
 ] as const;
 
 /** The vendor op fields the model resolves `@hardware_setup`-style calls through. */
