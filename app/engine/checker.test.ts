@@ -15,7 +15,9 @@ const CORRECT: VariantId[] = [
   'seed-p3',
   'alt-configure-mmu',
   'v6.0',
+  'v6.1',
   'v6.6',
+  'v6.12',
   'latest',
   'v7.1',
 ];

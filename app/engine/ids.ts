@@ -6,7 +6,10 @@ export const VARIANT_IDS = [
   'seed-p3',
   'alt-configure-mmu',
   'v6.0',
+  /** Debian's 6.1.192 and 6.12.118, imported from their source (docs/importer.md). */
+  'v6.1',
   'v6.6',
+  'v6.12',
   /** v6.19 (the id predates v7.1; kept so that links and files made with it still open it). */
   'latest',
   'v7.1',

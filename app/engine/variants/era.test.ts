@@ -16,6 +16,8 @@ import {
   CHANGES,
   ERA_5_19,
   ERA_6_0,
+  ERA_6_1,
+  ERA_6_12,
   ERA_6_19,
   ERA_6_6,
   ERA_7_1,
@@ -23,23 +25,26 @@ import {
   eraChanges,
   laterEra,
   valuesOf,
+  type CoreFacts,
   type Era,
 } from './era';
 import { effectLabel } from '../effects/labels';
 import { eraEffects } from './eraEffects';
 import type { VariantDef } from './types';
 
-const ERAS: [string, Era][] = [
+const ERAS: [string, Era<CoreFacts>][] = [
   ['v5.19', ERA_5_19],
   ['v6.0', ERA_6_0],
+  ['v6.1 (Debian 6.1.192)', ERA_6_1],
   ['v6.6', ERA_6_6],
+  ['v6.12 (Debian 6.12.118)', ERA_6_12],
   ['v6.19', ERA_6_19],
   ['v7.1', ERA_7_1],
   ['seed-p3', ERA_SEED_P3],
 ];
 
 /** fact: from → to (commit or posting) */
-const changeLines = (from: Era, to: Era) =>
+const changeLines = (from: Era<CoreFacts>, to: Era<CoreFacts>) =>
   eraChanges(from, to).map(
     (c) =>
       `${c.fact}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)} (${c.since?.commit ?? c.since?.msgid ?? 'no id'})`,
@@ -64,6 +69,22 @@ describe('what changed between two eras, with the commit', () => {
       'vendorInit: "kvm_arch_init" → "kvm_x86_vendor_init" (4f8396b96a9f)',
       'percpuLeakFixed: false → true (no id)',
       'vendorModuleLock: "none" → "mutex_lock" (3af4a9e61e71)',
+    ]);
+  });
+  // Read in Debian's trees (docs/kernel-model.md, "v6.1 and v6.12"); app/import/facts.ts
+  // re-reads the ones the IR shows on every test run (debian-data.test.ts).
+  it('v6.0 → v6.1 (Debian 6.1.192): no core fact changed; the tree differs, and is imported', () => {
+    expect(changeLines(ERA_6_0, ERA_6_1)).toEqual([]);
+    expect(ERA_6_1.tree).toBe('v6.1.192');
+    expect(Object.keys(ERA_6_1.facts)).not.toContain('vendorInit');
+  });
+  it('v6.6 → v6.12 (Debian 6.12.118): the core part of CHANGED_BY_6_12', () => {
+    expect(changeLines(ERA_6_6, ERA_6_12)).toEqual([
+      'suppressVe: false → true (20240507154459.3950778-*-pbonzini@redhat.com)', // spte.c:440
+      'physSource: "shadow_phys_bits" → "kvm_host.maxphyaddr" (no id)', // spte.c:77
+      'shrinker: "register_shrinker" → "shrinker_alloc" (20230824034304.37411-3-zhengqi.arch@bytedance.com)', // mmu.c:7431
+      'pteListDescCache: "kmem_cache_create" → "KMEM_CACHE" (20240116100025.95702-1-chentao@kylinos.cn)', // mmu.c:7418
+      'opsField: "hardware_enable" → "enable_virtualization_cpu" (no id)', // x86.c:9278
     ]);
   });
   it('v6.6 → v6.19 (what changed in v6.19, in one hop)', () => {

@@ -463,6 +463,16 @@ export function coreEra(era: Era<CoreFacts>, tree: KernelTree = era.tree): Era<C
   return { tree, facts: facts as Facts<CoreFacts> };
 }
 
+/**
+ * Debian's 6.1.192 (docs/kernel-model.md, "v6.1 and v6.12"): v6.0's core facts, each
+ * re-read in that tree. Its function tree (the stable hybrid of kernel-facts.md 2c) is
+ * imported, so no tree fact applies.
+ */
+export const ERA_6_1 = coreEra(ERA_6_0, 'v6.1.192');
+
+/** Debian's 6.12.118: v6.6's core facts plus the core part of CHANGED_BY_6_12, re-read there. */
+export const ERA_6_12 = coreEra(laterEra(ERA_6_6, 'v6.12.118', CHANGED_BY_6_12));
+
 /** v7.1 keeps v6.19's MMU init and mask code (docs/kernel-model.md, "v7.1"). */
 export const ERA_7_1 = laterEra(ERA_6_19, 'v7.1.3', {
   tdx: ['tdx_hardware_setup', CHANGES.tdxInHardwareSetup],

@@ -343,7 +343,7 @@ export function variantFromImport(
   return { ok: true, value: variantFromEra(era, meta, tree) };
 }
 
-/** A built-in variant from committed import data (variants/imported/*.json); bad data is a bug. */
+/** A built-in variant from committed import data (variants/trees/*.json); bad data is a bug. */
 export function builtInImport(
   era: Era<CoreFacts>,
   meta: Omit<VariantMeta, 'kind' | 'sources'>,

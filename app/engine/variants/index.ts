@@ -11,6 +11,8 @@ import { eff, FILES, fn } from './dsl';
 import {
   ERA_5_19,
   ERA_6_0,
+  ERA_6_1,
+  ERA_6_12,
   ERA_6_19,
   ERA_6_6,
   ERA_7_1,
@@ -19,6 +21,9 @@ import {
   type Era,
 } from './era';
 import { eraEffects } from './eraEffects';
+import { builtInImport } from './imported';
+import V6_1 from './trees/v6.1.json';
+import V6_12 from './trees/v6.12.json';
 import { creationSteps, mmuFunctions, releaseSteps } from './mmu';
 import { kernelSource, MAIL, mailSource } from './sources';
 import type { FunctionDef, VariantDef } from './types';
@@ -169,6 +174,29 @@ const v6_6 = shippedVariant(ERA_6_6, {
     'Since v6.3 the vendor module calls kvm_x86_vendor_init() (MMU vendor init, then hardware_setup(), under vendor_module_lock) and kvm_init() runs last, so /dev/kvm appears only after all setup. tdp_mmu_enabled is decided once per vendor load in kvm_configure_mmu(). Since v6.4 new rmap entries go to the head descriptor and tails stay full.',
 });
 
+/** Debian's kernels, derived from their C by the importer (docs/importer.md, docs/kernel-model.md). */
+const v6_1 = builtInImport(
+  ERA_6_1,
+  {
+    id: 'v6.1',
+    title: 'v6.1 (Debian 6.1.192, imported)',
+    summary:
+      'Debian 12’s 6.1.192, read from its source by the importer. A stable hybrid: vmx_init() and svm_init() call kvm_x86_vendor_init() first, which holds v6.0’s kvm_arch_init() body with the MMU’s vendor-load init (mask reset, kmem caches, percpu counter, shrinker) but neither the vendor lock nor hardware_setup(); kvm_init() runs last, calls the vendor’s hardware_setup() from kvm_arch_hardware_setup(), then exposes /dev/kvm. A failed register_shrinker() no longer leaks the percpu counter.',
+  },
+  V6_1,
+);
+
+const v6_12 = builtInImport(
+  ERA_6_12,
+  {
+    id: 'v6.12',
+    title: 'v6.12 (Debian 6.12.118, imported)',
+    summary:
+      'Debian’s 6.12.118, read from its source by the importer. The v6.3+ structure: kvm_x86_vendor_init() holds vendor_module_lock with guard(mutex), runs the MMU’s vendor-load init and then the vendor’s hardware_setup(), and kvm_init() runs last (enabling virtualization before /dev/kvm). The shrinker is allocated with shrinker_alloc(), pte_list_desc_cache comes from KMEM_CACHE(), MAXPHYADDR is read once into kvm_host.maxphyaddr and EPT masks carry suppress-#VE; no TDX yet.',
+  },
+  V6_12,
+);
+
 /** Its id is 'latest' (docs/scenario.md): it kept that id when v7.1 came, so old links still open it. */
 const latest = shippedVariant(ERA_6_19, {
   id: 'latest',
@@ -247,7 +275,9 @@ export const VARIANTS: Record<VariantId, VariantDef> = {
   'seed-p3': seedP3,
   'alt-configure-mmu': alt,
   'v6.0': v6_0,
+  'v6.1': v6_1,
   'v6.6': v6_6,
+  'v6.12': v6_12,
   latest,
   'v7.1': v7_1,
   'bad-reset-after-setup': badResetAfterSetup,

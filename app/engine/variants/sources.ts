@@ -4,7 +4,17 @@
  * elixir.bootlin.com. Numbers only; the source text stays upstream.
  */
 import { own } from '../own';
+import V6_1_LINES from './trees/v6.1.lines.json';
+import V6_12_LINES from './trees/v6.12.lines.json';
 type LineTable = Readonly<Record<string, readonly [file: string, line: number]>>;
+
+/** A line table the importer wrote (variants/trees/*.lines.json), checked for its shape. */
+function importedLines(json: Record<string, unknown>): LineTable {
+  for (const [name, at] of Object.entries(json))
+    if (!Array.isArray(at) || typeof at[0] !== 'string' || typeof at[1] !== 'number')
+      throw new Error(`line table: ${name} is not [file, line]`);
+  return json as LineTable;
+}
 
 /** One table per tree; a tree is modelled once it has one (its key is the elixir tag). */
 export const DEFINITIONS = {
@@ -221,6 +231,9 @@ export const DEFINITIONS = {
     tdx_hardware_setup: ['arch/x86/kvm/vmx/tdx.c', 3360],
     tdx_hardware_unsetup: ['arch/x86/kvm/vmx/tdx.c', 3281],
   },
+  /** Debian's linux-source-6.1 and -6.12, read by the importer (docs/importer.md). */
+  'v6.1.192': importedLines(V6_1_LINES),
+  'v6.12.118': importedLines(V6_12_LINES),
 } as const satisfies Record<string, LineTable>;
 
 /** Kernel trees the facts were read from (kernel-facts.md §0); also the elixir tags linked. */
