@@ -20,7 +20,8 @@ import { estimateCost, overBudget } from './run/cost';
 import { Machine, type FaultReport, type MachineResult } from './run/interpreter';
 import type { Trace } from './run/trace';
 import { validateScenario, type Result, type Scenario } from './scenario';
-import { VARIANTS } from './variants';
+import { SHIPPED_ERAS, VARIANTS } from './variants';
+import { importedSource, variantFromImport } from './variants/imported';
 import type { VariantDef } from './variants/types';
 
 export interface RunResult {
@@ -61,6 +62,30 @@ export interface RunStream {
 /** A run refused or stopped for its cost, as a failed Result. */
 const refusal = (e: OverBudget) => ({ ok: false as const, error: e.message, overBudget: e.factor });
 
+/** The variant a scenario runs: the built-in one, or its imported tree with that kernel's era. */
+export function scenarioVariant(scenario: Scenario): Result<VariantDef> {
+  const data = scenario.imported;
+  if (!data) return { ok: true, value: VARIANTS[scenario.kernel] };
+  const era = SHIPPED_ERAS.find(([id]) => id === scenario.kernel)?.[1];
+  if (!era)
+    return {
+      ok: false,
+      error: `invalid scenario: an imported tree runs with a shipped kernel's era, and ${scenario.kernel} is not one (${SHIPPED_ERAS.map(([id]) => id).join(', ')})`,
+    };
+  const built = variantFromImport(
+    era,
+    {
+      id: scenario.kernel,
+      title: `${data.version} (imported, as ${scenario.kernel})`,
+      kind: 'shipped',
+      summary: `Linux ${data.version} as the importer read it (docs/importer.md), run with the facts of ${scenario.kernel}.`,
+      sources: [importedSource(data.version, 'arch/x86/kvm/mmu/mmu.c')],
+    },
+    data,
+  );
+  return built.ok ? built : { ok: false, error: `invalid scenario: imported: ${built.error}` };
+}
+
 /**
  * The ordering the edits started from — the run's base without the scenario's edits, or
  * a teaching variant's own base — run on the same scenario without its workload, so the
@@ -77,14 +102,16 @@ function referenceRun(scenario: Scenario, base: VariantDef): Reference | null {
 /**
  * Starts a run within `budget`: refused at once when its estimated cost is over
  * it, metered while it runs (see run/budget.ts). `base`: the variant to run
- * instead of the built-in one the scenario names (e.g. an imported kernel).
+ * instead of the one the scenario names (tests build their own).
  */
 export function startRun(
   scenario: Scenario,
-  base: VariantDef = VARIANTS[scenario.kernel],
+  base?: VariantDef,
   budget: Budget = DEFAULT_BUDGET,
 ): Result<RunStream> {
-  const applied = applyEdits(base, scenario.edits);
+  const named = base ? { ok: true as const, value: base } : scenarioVariant(scenario);
+  if (!named.ok) return named;
+  const applied = applyEdits(named.value, scenario.edits);
   if (!applied.ok) return { ok: false, error: `invalid scenario: ${applied.error}` };
   const variant = applied.value.variant;
   // nr_sptes_per_pte_list can be as small as 2 (with TDP): the costliest the variant can be.

@@ -17,6 +17,7 @@ import { quoted } from './echo';
 import { LIMITS } from './limits';
 import { currentStepId } from './migrations';
 import { DEFAULT_PARAM_VALUES as D } from './params';
+import { ImportedTreeSchema } from './variants/imported';
 
 export { LIMITS };
 
@@ -130,6 +131,11 @@ export const ScenarioSchema = z.strictObject({
   edits: z._default(z.array(EditSchema).check(z.maxLength(LIMITS.maxEdits)), []),
   /** The message a review of this scenario answers: the mail review's In-Reply-To. */
   inReplyTo: z.optional(MessageIdSchema),
+  /**
+   * A kernel tree read by the importer (e.g. a patched one, from `mmu review`), run instead
+   * of the built-in variant with the era of `kernel` (docs/scenario.md, "Imported trees").
+   */
+  imported: z.optional(ImportedTreeSchema),
 });
 
 export type ScenarioInput = z.input<typeof ScenarioSchema>;

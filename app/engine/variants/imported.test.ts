@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { FaultPoint, Vendor } from '../ids';
-import type { RunResult } from '../runner';
+import { runScenario, type RunResult } from '../runner';
 import { finalOf, mustRun } from '../testing';
 import { ERA_6_12 } from './era';
 import { ImportedTreeSchema, variantFromImport, type ImportedTree } from './imported';
@@ -256,5 +256,32 @@ describe('imported data is input: strict, bounded, and every name must resolve',
     const r = build(edit(f));
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error).toContain(message);
+  });
+});
+
+describe('a scenario may carry an imported tree (docs/scenario.md, "Imported trees")', () => {
+  it('runs it with the era of its kernel, like the built-in variant made from the same data', () => {
+    const r = runScenario({ v: 1, kernel: 'v6.12', vendor: 'intel', imported: V6_12 });
+    if (!r.ok) throw new Error(r.error);
+    expect(r.value.variant.title).toBe('6.12.118 (imported, as v6.12)');
+    const built = mustRun('v6.12', 'intel');
+    expect(r.value.trace.events.map((e) => e.title)).toEqual(
+      built.trace.events.map((e) => e.title),
+    );
+  });
+  it('refuses a kernel without an era, and data that does not build, with the reason', () => {
+    expect(runScenario({ v: 1, kernel: 'seed-p2', vendor: 'intel', imported: V6_12 })).toEqual({
+      ok: false,
+      error: expect.stringContaining('seed-p2 is not one'),
+    });
+    const broken = structuredClone(V6_12) as ImportedTree;
+    broken.intel.init = 'nowhere';
+    expect(runScenario({ v: 1, kernel: 'v6.12', vendor: 'intel', imported: broken })).toEqual({
+      ok: false,
+      error: expect.stringContaining('invalid scenario: imported: the module entries name nowhere'),
+    });
+    expect(
+      runScenario({ v: 1, kernel: 'v6.12', vendor: 'intel', imported: { version: 'x' } }),
+    ).toEqual({ ok: false, error: expect.stringContaining('invalid scenario: imported.') });
   });
 });

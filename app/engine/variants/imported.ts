@@ -85,6 +85,8 @@ export const MODEL_BODIES: Readonly<Record<string, (era: Era<CoreFacts>) => Step
 /** Hard limits for imported data from a file or link; real trees use a fraction. */
 export const IMPORT_LIMITS = {
   functions: 120,
+  /** All steps of all functions (each real tree has about 400). */
+  steps: 3000,
   stepsPerList: 300,
   labelsPerFunction: 32,
   plainChars: 160,
@@ -144,14 +146,24 @@ const vendor = z.strictObject({
   ops: z.strictObject({ hardware_setup: NAME, hardware_unsetup: NAME }),
 });
 
-export const ImportedTreeSchema = z.strictObject({
-  /** `make kernelversion` of the tree, e.g. "6.12.118". */
-  version: z.string().regex(/^\d{1,2}\.\d{1,3}(\.\d{1,4})?(-rc\d{1,2})?$/),
-  functions: z.array(FunctionSchema).min(1).max(IMPORT_LIMITS.functions),
-  kvm: entry,
-  intel: vendor,
-  amd: vendor,
-});
+const stepCount = (t: { functions: { body: unknown[]; labels: { steps: unknown[] }[] }[] }) =>
+  t.functions.reduce(
+    (n, f) => n + f.body.length + f.labels.reduce((m, l) => m + l.steps.length, 0),
+    0,
+  );
+
+export const ImportedTreeSchema = z
+  .strictObject({
+    /** `make kernelversion` of the tree, e.g. "6.12.118". */
+    version: z.string().regex(/^\d{1,2}\.\d{1,3}(\.\d{1,4})?(-rc\d{1,2})?$/),
+    functions: z.array(FunctionSchema).min(1).max(IMPORT_LIMITS.functions),
+    kvm: entry,
+    intel: vendor,
+    amd: vendor,
+  })
+  .refine((t) => stepCount(t) <= IMPORT_LIMITS.steps, {
+    message: `an imported tree has at most ${IMPORT_LIMITS.steps} steps`,
+  });
 export type ImportedTree = z.infer<typeof ImportedTreeSchema>;
 export type ImportedFunction = ImportedTree['functions'][number];
 export type ImportedStep = ImportedFunction['body'][number];
@@ -160,11 +172,11 @@ const ownerOf = (file: string): Owner =>
   file.includes('/vmx/') ? 'vmx' : file.includes('/svm/') ? 'svm' : 'kvm';
 
 /** Where an imported function or step is: elixir at the tree's version. */
-export const importedSource = (version: string, file: string, line: number): Source => ({
+export const importedSource = (version: string, file: string, line?: number): Source => ({
   kind: 'kernel',
   tree: `v${version}` as TreeTag,
   file,
-  line,
+  ...(line ? { line } : {}),
 });
 
 function plainText(s: Extract<ImportedStep, { plain: string }>, file: string): string {
@@ -347,18 +359,11 @@ export function variantFromImport(
 export function builtInImport(
   era: Era<CoreFacts>,
   meta: Omit<VariantMeta, 'kind' | 'sources'>,
-  json: unknown,
+  data: ImportedTree,
 ): VariantDef {
-  const parsed = ImportedTreeSchema.safeParse(json);
-  if (!parsed.success) throw new Error(`${meta.id}: ${parsed.error.issues[0]?.message}`);
-  const data = parsed.data;
   const r = variantFromImport(
     era,
-    {
-      ...meta,
-      kind: 'shipped',
-      sources: [{ kind: 'kernel', tree: `v${data.version}` as TreeTag, file: FILES.mmu }],
-    },
+    { ...meta, kind: 'shipped', sources: [importedSource(data.version, FILES.mmu)] },
     data,
   );
   if (!r.ok) throw new Error(`${meta.id}: ${r.error}`);

@@ -18,10 +18,11 @@ import {
   ERA_7_1,
   ERA_SEED_P3,
   valuesOf,
+  type CoreFacts,
   type Era,
 } from './era';
 import { eraEffects } from './eraEffects';
-import { builtInImport } from './imported';
+import { builtInImport, ImportedTreeSchema, type ImportedTree } from './imported';
 import V6_1 from './trees/v6.1.json';
 import V6_12 from './trees/v6.12.json';
 import { creationSteps, mmuFunctions, releaseSteps } from './mmu';
@@ -174,6 +175,12 @@ const v6_6 = shippedVariant(ERA_6_6, {
     'Since v6.3 the vendor module calls kvm_x86_vendor_init() (MMU vendor init, then hardware_setup(), under vendor_module_lock) and kvm_init() runs last, so /dev/kvm appears only after all setup. tdp_mmu_enabled is decided once per vendor load in kvm_configure_mmu(). Since v6.4 new rmap entries go to the head descriptor and tails stay full.',
 });
 
+/** The committed import data the v6.1 and v6.12 variants are built from. */
+export const BUILT_IN_TREES: Partial<Record<VariantId, ImportedTree>> = {
+  'v6.1': ImportedTreeSchema.parse(V6_1),
+  'v6.12': ImportedTreeSchema.parse(V6_12),
+};
+
 /** Debian's kernels, derived from their C by the importer (docs/importer.md, docs/kernel-model.md). */
 const v6_1 = builtInImport(
   ERA_6_1,
@@ -183,7 +190,7 @@ const v6_1 = builtInImport(
     summary:
       'Debian 12’s 6.1.192, read from its source by the importer. A stable hybrid: vmx_init() and svm_init() call kvm_x86_vendor_init() first, which holds v6.0’s kvm_arch_init() body with the MMU’s vendor-load init (mask reset, kmem caches, percpu counter, shrinker) but neither the vendor lock nor hardware_setup(); kvm_init() runs last, calls the vendor’s hardware_setup() from kvm_arch_hardware_setup(), then exposes /dev/kvm. A failed register_shrinker() no longer leaks the percpu counter.',
   },
-  V6_1,
+  BUILT_IN_TREES['v6.1']!,
 );
 
 const v6_12 = builtInImport(
@@ -194,7 +201,7 @@ const v6_12 = builtInImport(
     summary:
       'Debian’s 6.12.118, read from its source by the importer. The v6.3+ structure: kvm_x86_vendor_init() holds vendor_module_lock with guard(mutex), runs the MMU’s vendor-load init and then the vendor’s hardware_setup(), and kvm_init() runs last (enabling virtualization before /dev/kvm). The shrinker is allocated with shrinker_alloc(), pte_list_desc_cache comes from KMEM_CACHE(), MAXPHYADDR is read once into kvm_host.maxphyaddr and EPT masks carry suppress-#VE; no TDX yet.',
   },
-  V6_12,
+  BUILT_IN_TREES['v6.12']!,
 );
 
 /** Its id is 'latest' (docs/scenario.md): it kept that id when v7.1 came, so old links still open it. */
@@ -284,3 +291,14 @@ export const VARIANTS: Record<VariantId, VariantDef> = {
   'bad-create-before-configure': badCreateBeforeConfigure,
   'bad-alt-no-unconfigure': badAltNoUnconfigure,
 };
+
+/** The shipped kernels' eras, oldest first: what imported data runs with (by its kernel id). */
+export const SHIPPED_ERAS: readonly (readonly [VariantId, Era<CoreFacts>])[] = [
+  ['v5.19', ERA_5_19],
+  ['v6.0', ERA_6_0],
+  ['v6.1', ERA_6_1],
+  ['v6.6', ERA_6_6],
+  ['v6.12', ERA_6_12],
+  ['latest', ERA_6_19],
+  ['v7.1', ERA_7_1],
+];
