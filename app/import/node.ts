@@ -2,9 +2,10 @@
  * Node-only glue: loads the parser's wasm from node_modules, finds the kernel trees that
  * scripts/kernel-source.sh installs, and imports a tree's modelled files.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import type { TreeImport } from './ir';
@@ -38,13 +39,62 @@ export function debianTree(series: DebianSeries): string | null {
   return existsSync(join(dir, '.debian-version')) ? dir : null;
 }
 
+/** Input that is not a kernel tree the importer can read: the message says why. */
+export class TreeInputError extends Error {}
+
 /** `make kernelversion` without make: VERSION.PATCHLEVEL.SUBLEVEL plus EXTRAVERSION. */
 export function kernelVersion(treeDir: string): string {
-  const makefile = readFileSync(join(treeDir, 'Makefile'), 'utf8');
+  const path = join(treeDir, 'Makefile');
+  if (!existsSync(path)) throw new TreeInputError(`${treeDir} has no Makefile: not a kernel tree`);
+  const makefile = readFileSync(path, 'utf8');
   const v = (key: string) =>
     new RegExp(`^${key}[ \\t]*=[ \\t]*(.*)$`, 'm').exec(makefile)?.[1]?.trim() ?? '';
-  if (!v('VERSION')) throw new Error(`${treeDir}/Makefile has no VERSION line: not a kernel tree`);
+  if (!v('VERSION'))
+    throw new TreeInputError(`${treeDir}/Makefile has no VERSION line: not a kernel tree`);
   return `${v('VERSION')}.${v('PATCHLEVEL')}.${v('SUBLEVEL')}${v('EXTRAVERSION')}`;
+}
+
+/**
+ * A kernel tree from a directory, or from a linux-source tarball (any compression tar
+ * reads): then only the Makefile and the modelled files are extracted, into a temporary
+ * directory that `dispose()` removes.
+ */
+export function openTree(path: string): { dir: string; dispose(): void } {
+  let kind: 'dir' | 'file';
+  try {
+    kind = statSync(path).isDirectory() ? 'dir' : 'file';
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new TreeInputError(
+      `${path}: cannot read (${code === 'ENOENT' ? 'no such file or directory' : code})`,
+    );
+  }
+  if (kind === 'dir') return { dir: path, dispose: () => {} };
+  const tmp = mkdtempSync(join(tmpdir(), 'mmu-tree-'));
+  const dispose = () => rmSync(tmp, { recursive: true, force: true });
+  const members = ['Makefile', ...Object.keys(MODELLED)].flatMap((f) => [f, `*/${f}`]);
+  try {
+    execFileSync(
+      'tar',
+      ['-x', '-f', path, '-C', tmp, '--wildcards', '--no-wildcards-match-slash', ...members],
+      { stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 1 << 20 },
+    );
+  } catch (e) {
+    // Files a tree does not have (vmx/main.c before v6.10) are "not found": that is fine.
+    const stderr = String((e as { stderr?: Buffer }).stderr ?? '');
+    const other = stderr
+      .split('\n')
+      .find((l) => l && !/Not found in archive|Exiting with failure/.test(l));
+    if (other || !readdirSync(tmp).length) {
+      dispose();
+      throw new TreeInputError(
+        `${path}: not a readable kernel source tarball (${(other ?? 'no kernel files in it').replace(/^tar: /, '')})`,
+      );
+    }
+  }
+  const top = readdirSync(tmp);
+  const dir = existsSync(join(tmp, 'Makefile')) ? tmp : top.length === 1 ? join(tmp, top[0]!) : tmp;
+  return { dir, dispose };
 }
 
 /** Parses every modelled file the tree has and extracts the modelled functions. */
@@ -64,5 +114,9 @@ export function importTree(parser: Parser, treeDir: string): TreeImport {
       }),
     );
   }
+  if (!result.files.length)
+    throw new TreeInputError(
+      `${treeDir} has none of the files the model reads (${Object.keys(MODELLED).join(', ')})`,
+    );
   return result;
 }
