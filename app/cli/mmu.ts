@@ -2,6 +2,7 @@
 import './oneShot';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { runCli } from './cli';
+import { isTreeCommand, runTreeCli } from './tree';
 
 /**
  * Reads a file, or stdin for "-", and stops as soon as it passes `limit` bytes
@@ -39,7 +40,8 @@ function readAtMost(path: string, limit: number): string {
   }
 }
 
-const result = runCli(process.argv.slice(2), { read: readAtMost });
+const argv = process.argv.slice(2);
+const result = isTreeCommand(argv) ? await runTreeCli(argv) : runCli(argv, { read: readAtMost });
 process.stdout.write(result.stdout);
 process.stderr.write(result.stderr);
 process.exitCode = result.code;

@@ -7,7 +7,8 @@
  * Decoding never throws: a broken, oversized, hostile or future link gives an
  * error message instead, and nothing in it is run until the engine validates it.
  */
-import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
+// lz-string is CommonJS: a default import works in the bundle and in Node (the CLI writes links).
+import LZString from 'lz-string';
 import {
   DEFAULT_PARAM_VALUES,
   LIMITS,
@@ -19,6 +20,8 @@ import {
 } from '../engine/view';
 import { isLessonPlace } from '../lessons';
 import type { LinkState, ViewMode } from '../state/store';
+
+const { compressToEncodedURIComponent, decompressFromEncodedURIComponent } = LZString;
 
 export type Decoded = { ok: true; value: LinkState | null } | { ok: false; error: string };
 
