@@ -4,7 +4,8 @@ import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from
 import { describe, expect, it } from 'vitest';
 import { mutatedArb, scenarioArb } from '../engine/arbitraries';
 import { validateScenario } from '../engine/scenario';
-import { LIMITS } from '../engine/view';
+import V6_12 from '../engine/variants/trees/v6.12.json';
+import { LIMITS, type ScenarioInput } from '../engine/view';
 import type { LinkState } from '../state/store';
 import { decodeLink, encodeLink, LINK_LIMITS, LINK_VERSION, minimalScenario } from './codec';
 
@@ -298,5 +299,21 @@ describe('fuzz: random and mutated links never throw and always explain', () => 
       }),
       { numRuns: 1000, seed: 3 },
     );
+  });
+});
+
+describe('a link carrying imported kernel trees (mmu review)', () => {
+  it('keeps the tree on both sides and stays inside the limits', () => {
+    const imported = V6_12 as ScenarioInput['imported'];
+    const scenario: ScenarioInput = { v: 1, kernel: 'v6.12', vendor: 'intel', imported };
+    expect(minimalScenario(scenario).imported).toBe(imported);
+    const link = encodeLink({ scenario, compare: scenario, view: 'compare', step: 0, gfn: null });
+    expect(link.length).toBeLessThan(LINK_LIMITS.hashChars);
+    const back = decodeLink(link);
+    expect(back).toEqual({
+      ok: true,
+      value: { scenario, compare: scenario, view: 'compare', step: 0, gfn: null },
+    });
+    if (back.ok) expect(validateScenario(back.value!.compare).ok).toBe(true);
   });
 });

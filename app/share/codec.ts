@@ -51,6 +51,7 @@ export function minimalScenario(s: ScenarioInput): ScenarioInput {
   if (s.workload?.length) out.workload = s.workload;
   if (s.edits?.length) out.edits = s.edits;
   if (s.inReplyTo) out.inReplyTo = s.inReplyTo;
+  if (s.imported) out.imported = s.imported;
   return out;
 }
 

@@ -4,14 +4,17 @@ import { describe, expect, it } from 'vitest';
 import { mutatedArb, scenarioArb } from '../engine/arbitraries';
 import { LIMITS } from '../engine/limits';
 import { validateScenario } from '../engine/scenario';
-import { scenarioFileName, scenarioFileText, scenarioFromText } from './files';
+import { scenarioFileName, scenarioFileText, scenariosFromText } from './files';
 
 /** The checks openScenarioFile() makes, minus the worker round trip (same validateScenario). */
 function open(text: string): string | null {
-  const read = scenarioFromText(text);
+  const read = scenariosFromText(text);
   if (!read.ok) return read.error;
-  const v = validateScenario(read.value);
-  return v.ok ? null : v.error;
+  for (const { scenario } of read.value) {
+    const v = validateScenario(scenario);
+    if (!v.ok) return v.error;
+  }
+  return null;
 }
 
 describe('scenario files', () => {

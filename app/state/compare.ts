@@ -22,13 +22,18 @@ const COUNTERPART: Partial<Record<VariantId, VariantId>> = {
 
 export const counterpartOf = (kernel: VariantId): VariantId => COUNTERPART[kernel] ?? 'seed-p2';
 
-/** The right side of `left` with kernel `kernel`: the left's situation, the right's own edits. */
+/**
+ * The right side of `left` with kernel `kernel`: the left's situation, the right's own
+ * edits and, for a kernel tree read by the importer (`mmu review`), its own tree.
+ */
 export function rightSideOf(
   left: ScenarioInput,
   kernel: VariantId,
   edits?: ScenarioInput['edits'],
+  imported?: ScenarioInput['imported'],
 ): ScenarioInput {
-  return withEdits({ ...left, kernel }, edits ?? []);
+  const { imported: _left, ...situation } = left;
+  return withEdits({ ...situation, kernel, ...(imported ? { imported } : {}) }, edits ?? []);
 }
 
 /** Carries a change of the left's situation over to the right side (in compare mode). */
@@ -38,7 +43,7 @@ export function followLeft(
 ) {
   const right = s.compareInput;
   if (s.view !== 'compare' || !right) return {};
-  return { compareInput: rightSideOf(left, right.kernel, right.edits) };
+  return { compareInput: rightSideOf(left, right.kernel, right.edits, right.imported) };
 }
 
 export function openCompare(): void {
@@ -47,7 +52,7 @@ export function openCompare(): void {
     compareRow: 0,
     compareInput:
       s.compareInput && s.compareInput.kernel !== s.input.kernel
-        ? rightSideOf(s.input, s.compareInput.kernel, s.compareInput.edits)
+        ? rightSideOf(s.input, s.compareInput.kernel, s.compareInput.edits, s.compareInput.imported)
         : rightSideOf(s.input, counterpartOf(s.input.kernel)),
   }));
 }

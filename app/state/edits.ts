@@ -69,16 +69,20 @@ export function switchKernel(kernel: VariantId): void {
   const back = parkedEdits[kernel];
   delete parkedEdits[kernel];
   const n = leaving.edits.length;
+  // An imported kernel tree (from `mmu review`) belongs to the kernel it was opened with.
+  const { imported, ...rest } = s.input;
   // One update, so the runner never sees the new kernel with the old kernel's edits.
   set({
     parkedEdits,
     editUndo: back?.undo ?? [],
     editRedo: back?.redo ?? [],
-    input: withEdits({ ...s.input, kernel }, back?.edits ?? []),
-    notice: n
-      ? `Your ${n} ordering edit${n > 1 ? 's' : ''} to ${from} ${n > 1 ? 'are' : 'is'} kept: choose ${from} again to get ${n > 1 ? 'them' : 'it'} back.`
-      : back?.edits.length
-        ? `Your ordering edits to ${kernel} are back.`
-        : null,
+    input: withEdits({ ...rest, kernel }, back?.edits ?? []),
+    notice: imported
+      ? `The imported tree of Linux ${imported.version} is closed; open its scenario file or link again to see it.`
+      : n
+        ? `Your ${n} ordering edit${n > 1 ? 's' : ''} to ${from} ${n > 1 ? 'are' : 'is'} kept: choose ${from} again to get ${n > 1 ? 'them' : 'it'} back.`
+        : back?.edits.length
+          ? `Your ordering edits to ${kernel} are back.`
+          : null,
   });
 }
