@@ -663,4 +663,24 @@ describe('ops tables', () => {
       },
     ]);
   });
+  it('finds a table inside #ifdef, or inside the ERROR node a misparse before it left', () => {
+    const src = [
+      'static void broken(void)',
+      '{',
+      '	if (x) {',
+      '		y(;',
+      '	}',
+      '}',
+      '#ifdef CONFIG_MINE',
+      'static struct vendor_init_ops my_init_ops __initdata = {',
+      '	.hardware_setup = my_setup,',
+      '};',
+      '#endif',
+    ].join('\n');
+    const r = parseAndExtract(parser, src, 'test.c', [], { opsFields: ['hardware_setup'] });
+    expect(r.errors.length).toBeGreaterThan(0);
+    expect(r.opsTables.map((t) => [t.name, t.line, t.fields.hardware_setup?.fn])).toEqual([
+      ['my_init_ops', 8, 'my_setup'],
+    ]);
+  });
 });

@@ -728,7 +728,16 @@ function definitions(root: Node, source: string, wanted: ReadonlySet<string>): N
 function opsTables(root: Node, fields: ReadonlySet<string>): OpsTable[] {
   const tables: OpsTable[] = [];
   if (!fields.size) return tables;
-  for (const decl of root.namedChildren) {
+  // Declarations at the top level, or inside #if blocks and the ERROR nodes a misparse
+  // leaves (v6.0.19's vmx.c has one spanning most of the file).
+  const topLevel: Node[] = [];
+  const collect = (n: Node): void => {
+    for (const c of n.namedChildren)
+      if (CONTAINERS.has(c.type)) collect(c);
+      else topLevel.push(c);
+  };
+  collect(root);
+  for (const decl of topLevel) {
     if (decl.type !== 'declaration') continue;
     const struct = decl.childForFieldName('type');
     const init = decl.childForFieldName('declarator');

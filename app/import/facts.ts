@@ -30,7 +30,8 @@ const at = (f: ExtractedFunction, line = f.line): Where => ({ fn: f.name, file: 
 const OBSERVERS: {
   fact: keyof CoreFacts;
   fn: string;
-  observe(f: ExtractedFunction): { value: unknown; line: number; how: string };
+  /** null: this function does not show it (another observer of the fact may). */
+  observe(f: ExtractedFunction): { value: unknown; line: number; how: string } | null;
 }[] = [
   {
     fact: 'pteListDescCache',
@@ -142,10 +143,11 @@ const OBSERVERS: {
         : { value: false, line: f.line, how: 'no kvm_ad_enabled' };
     },
   },
-  {
-    fact: 'opsField',
-    fn: 'kvm_x86_vendor_init',
-    observe(f) {
+  // The one-vendor check sits in __kvm_x86_vendor_init() in v6.3 … v6.6, kvm_arch_init() before.
+  ...['kvm_x86_vendor_init', '__kvm_x86_vendor_init', 'kvm_arch_init'].map((fn) => ({
+    fact: 'opsField' as const,
+    fn,
+    observe(f: ExtractedFunction) {
       const r = f.items.find(
         (i) =>
           i.kind === 'return' &&
@@ -158,9 +160,9 @@ const OBSERVERS: {
       const name = g?.kind === 'if' && g.cond.kind === 'ident' ? g.cond.name : null;
       return name
         ? { value: name.slice('kvm_x86_ops.'.length), line: g!.line, how: `if (${name}) return …` }
-        : { value: null, line: f.line, how: 'no test of kvm_x86_ops' };
+        : null;
     },
-  },
+  })),
   {
     fact: 'sevAfterMmio',
     fn: 'svm_hardware_setup',
@@ -180,12 +182,13 @@ const OBSERVERS: {
 /** The facts the tree shows, one observation per fact whose function the tree defines. */
 export function observeFacts(t: TreeImport): Observation[] {
   const fns: Functions = new Map(t.files.flatMap((f) => f.functions).map((f) => [f.name, f]));
-  const out: Observation[] = OBSERVERS.flatMap((o) => {
+  const out: Observation[] = [];
+  for (const o of OBSERVERS) {
     const f = fns.get(o.fn);
-    if (!f) return [];
-    const seen = o.observe(f);
-    return [{ fact: o.fact, value: seen.value, where: at(f, seen.line), how: seen.how }];
-  });
+    const seen = f && !out.some((x) => x.fact === o.fact) ? o.observe(f) : null;
+    if (f && seen)
+      out.push({ fact: o.fact, value: seen.value, where: at(f, seen.line), how: seen.how });
+  }
   const tdx = fns.get('tdx_bringup') ?? fns.get('tdx_hardware_setup');
   const vmxInit = fns.get('vmx_init');
   if (tdx || vmxInit)

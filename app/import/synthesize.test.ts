@@ -379,6 +379,12 @@ describe('synthesis', () => {
     ]);
   });
 
+  it('a returned call returns its error', () => {
+    expect(fnOf('svm_init').body).toEqual([
+      { line: 32, call: 'kvm_x86_vendor_init', onError: 'return' },
+    ]);
+  });
+
   it('reads block macros as loops and keeps the call’s edge', () => {
     expect(fnOf('svm_hardware_setup').body).toEqual([
       { line: 5, effect: 'svm_decide_npt' },

@@ -340,7 +340,8 @@ function synthesizeFunction(f: ExtractedFunction, ctx: Context): ImportedFunctio
       return void drop('inside a condition');
     if (inErrorBranch(i)) return void drop('error branch');
     if (means && 'omit' in means) return void drop(means.omit);
-    const edge = edgeOf(i) ?? (returnedLater(items, k) ? 'return' : undefined);
+    // `return f();` and `r = f(); …; return r;` return f()'s error.
+    const edge = edgeOf(i) ?? (i.returned || returnedLater(items, k) ? 'return' : undefined);
     const onError = edge ? { onError: edge } : {};
     if (means && 'effect' in means) {
       push(i, { effect: means.effect, ...onError }, means.effect, means.absorbsGuards === true);
