@@ -55,15 +55,6 @@ export const EXPLAINED: readonly ExplainedDrift[] = [
   },
   {
     version: V6_1,
-    kind: 'edge',
-    what: 'vendor_exclusive_check',
-    detail: 'on error: return (was out)',
-    reason:
-      'Moved out of kvm_arch_init(), whose out: label only returned, the check now returns -EEXIST directly.',
-    source: 'v6.1.192 x86.c:9454–9456',
-  },
-  {
-    version: V6_1,
     kind: 'moved',
     what: 'kvm_mmu_vendor_module_init()',
     detail: 'was kvm_arch_init)',

@@ -60,6 +60,7 @@ describe('what changed between two eras, with the commit', () => {
       'rmapAddStack: ["rmap_add","pte_list_add"] → ["__rmap_add","pte_list_add"] (no id)',
       'rmapRemoveStack: ["pte_list_remove","__pte_list_remove"] → ["kvm_zap_one_rmap_spte","pte_list_remove"] (no id)',
       'patCheck: false → true (94bda2f4cd86)',
+      'exclusiveCheckReturns: false → true (no id)',
     ]);
   });
   it('v6.0 → v6.6', () => {

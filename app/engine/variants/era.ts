@@ -84,6 +84,8 @@ export interface TreeFacts {
   vendorInit: 'kvm_arch_init' | 'kvm_x86_vendor_init';
   /** The vendor load refuses a host whose PAT[0] is not write-back. */
   patCheck: boolean;
+  /** kvm_arch_init()'s one-vendor check returns -EEXIST itself instead of going to its out: label. */
+  exclusiveCheckReturns: boolean;
   /** kvm_mmu_vendor_module_init() destroys the percpu counter when the shrinker fails (out_shrinker). */
   percpuLeakFixed: boolean;
   /** How vendor_module_lock is held: not at all, mutex_lock() around __kvm_x86_vendor_init(), or guard(mutex). */
@@ -173,6 +175,12 @@ export const CHANGES = {
     release: 'v6.0',
     what: 'a vendor load is refused when host PAT[0] is not write-back, before any MMU cache exists',
     seen: at('v6.0.19', 'kvm_arch_init', FILES.x86),
+  },
+  exclusiveCheckReturns: {
+    commit: null,
+    release: 'after v5.19, by v6.0.19',
+    what: 'kvm_arch_init() returns -EEXIST from its one-vendor check instead of going to its out: label (read by the importer; the same outcome)',
+    seen: { kind: 'kernel', tree: 'v6.0.19', file: FILES.x86, line: 9248 },
   },
   sevAfterMmio: {
     commit: '0c29397ac1fd',
@@ -371,6 +379,7 @@ export const ERA_5_19: Era = {
     rmapRemoveStack: base(['pte_list_remove', '__pte_list_remove']),
     vendorInit: base('kvm_arch_init'),
     patCheck: base(false),
+    exclusiveCheckReturns: base(false),
     percpuLeakFixed: base(false),
     vendorModuleLock: base('none'),
     cetCheck: base(false),
@@ -406,6 +415,7 @@ export const ERA_6_0 = laterEra(ERA_5_19, 'v6.0.19', {
   memtypeMask: [true, CHANGES.memtypeMask],
   patCheck: [true, CHANGES.patCheck],
   shrinkerName: [true, CHANGES.shrinkerName],
+  exclusiveCheckReturns: [true, CHANGES.exclusiveCheckReturns],
   sevAfterMmio: [true, CHANGES.sevAfterMmio],
   rmapAddStack: [['__rmap_add', 'pte_list_add'], CHANGES.rmapAddSplit],
   rmapRemoveStack: [['kvm_zap_one_rmap_spte', 'pte_list_remove'], CHANGES.zapRenames],

@@ -82,7 +82,7 @@ export function archEraFunctions(era: Era, mmu: ArchMmu): FunctionDef[] {
         'First x86 step of a vendor load: refuses a second vendor, checks the CPU, then runs the MMU’s vendor-load init — before the vendor’s hardware_setup().',
     },
     [
-      eff(e.vendorExclusiveCheck, { onError: 'out' }),
+      eff(e.vendorExclusiveCheck, { onError: f.exclusiveCheckReturns ? 'return' : 'out' }),
       note(
         'cpu_has_kvm_support / disabled_by_bios / FPU checks',
         'Refuses (-EOPNOTSUPP) a CPU without VMX/SVM, with it disabled by the BIOS, or without FPU/FXSR. The model’s host passes.',
