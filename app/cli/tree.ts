@@ -175,4 +175,3 @@ export async function runTreeCli(argv: string[]): Promise<CliOutput> {
       : { stdout: JSON.stringify({ ok: false, error: e.message }) + '\n', stderr: '', code: 2 };
   }
 }
-

@@ -258,6 +258,20 @@ describe('fault injection unwinds', () => {
       );
     },
   );
+  // Debian's 6.1.192 and 6.12.118 clear both pointers in mmu_destroy_caches() (mmu.c L6651,
+  // L6653; L7290, L7292), read by the importer: the same reload destroys nothing twice.
+  it.each(['v6.1', 'v6.12'] as VariantId[])(
+    '%s: the same reload finds the pointers cleared and unwinds cleanly',
+    (kernel) => {
+      const r = mustRun(kernel, 'intel', {
+        modules: ['load kvm', 'load kvm_intel', 'unload kvm_intel', 'load kvm_amd'],
+        fail: [{ at: 'kmem_cache_create:pte_list_desc', nth: 2 }],
+      });
+      expect(r.findings).toEqual([]);
+      const cleared = r.trace.events.filter((e) => e.stepId?.includes('cache_pointer_clear'));
+      expect(cleared.map((e) => e.title)).toContain('mmu_page_header_cache = NULL');
+    },
+  );
 });
 
 describe('module params read before the load rewrites them', () => {

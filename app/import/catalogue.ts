@@ -253,6 +253,18 @@ export const ASSIGN_RULES: readonly AssignRule[] = [
     evidence: { fact: 'tdpMmuGlobal', value: true },
     why: 'kvm.ko snapshots the tdp_mmu param',
   },
+  ...(
+    [
+      ['pte_list_desc_cache', 'cache_pointer_clear:pte_list_desc'],
+      ['mmu_page_header_cache', 'cache_pointer_clear:kvm_mmu_page_header'],
+    ] as const
+  ).map(([target, effect]): AssignRule => ({
+    target,
+    value: 'cleared',
+    effect,
+    placement: 'each',
+    why: 'the cache pointer is cleared after its destroy (not in mainline up to v7.1)',
+  })),
   ...(['hardware_enable', 'enable_virtualization_cpu'] as const).map((field): AssignRule => ({
     target: `kvm_x86_ops.${field}`,
     value: 'cleared',

@@ -43,7 +43,20 @@ const LEAK_FIX = {
   source: 'v6.1.192 mmu.c:6776, mmu.c:6780–6781',
 };
 
+/** Debian's trees clear the cache pointers after the destroy; mainline up to v7.1 does not. */
+const CLEARED = (version: RegExp, source: string): ExplainedDrift[] =>
+  ['cache_pointer_clear:pte_list_desc', 'cache_pointer_clear:kvm_mmu_page_header'].map((what) => ({
+    version,
+    kind: 'added',
+    what,
+    reason:
+      'mmu_destroy_caches() sets each cache pointer to NULL after destroying it, so a failed reload no longer destroys a stale cache; mainline (v5.19 … v7.1, read in the hand-written variants’ trees) does not.',
+    source,
+  }));
+
 export const EXPLAINED: readonly ExplainedDrift[] = [
+  ...CLEARED(/^6\.1\./, 'v6.1.192 mmu.c:6651, mmu.c:6653'),
+  ...CLEARED(/^6\.12\./, 'v6.12.118 mmu.c:7290, mmu.c:7292'),
   { version: V6_1, kind: 'added', what: 'kvm_x86_vendor_init()', ...HYBRID },
   { version: V6_1, kind: 'moved', what: 'kvm_init()', ...HYBRID },
   {

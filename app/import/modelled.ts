@@ -33,6 +33,9 @@ export const WATCHED_GLOBALS = [
   // Era facts the importer checks (facts.ts): the EPT memtype mask and hardware A/D.
   'shadow_memtype_mask',
   'kvm_ad_enabled',
+  // The MMU's cache pointers: Debian's trees clear them after the destroy.
+  'pte_list_desc_cache',
+  'mmu_page_header_cache',
 ] as const;
 
 /** The vendor op fields the model resolves `@hardware_setup`-style calls through. */

@@ -140,7 +140,7 @@ function doubleFree(x: Facts): Advice {
         links: [elixir(x.tree, 'mmu_destroy_caches'), MATLACK, SEAN],
       }
     : {
-        advice: `${stale} Every modelled kernel (v5.19 through v7.1) does this when a vendor reload fails its first kmem_cache_create(); this model found it (docs/kernel-model.md).`,
+        advice: `${stale} Mainline from v5.19 through v7.1 does this when a vendor reload fails its first kmem_cache_create(); this model found it. Debian’s 6.1.192 and 6.12.118 set both pointers to NULL after the destroy, so they are not affected (docs/kernel-model.md).`,
         links: [elixir(x.tree, 'mmu_destroy_caches')],
       };
 }

@@ -86,7 +86,7 @@ export function checkLifecycle(ctx: CheckContext): Finding[] {
         kind: 'double-free',
         steps: [e.stepId ?? e.title, ...(first?.stepId ? [first.stepId] : [])],
         events: [e.index, ...(first ? [first.index] : [])],
-        message: `${phrase(e.stepId)} releases something already released: ${e.doubleFree}. The kernel does not clear the pointer after kmem_cache_destroy(), so this is a use-after-free.`,
+        message: `${phrase(e.stepId)} releases something already released: ${e.doubleFree}. Nothing cleared the pointer after kmem_cache_destroy(), so this is a use-after-free.`,
       });
     }
     const endOfOp = e.kind === 'module' && (events[e.index + 1]?.moduleOp ?? -99) !== e.moduleOp;

@@ -35,6 +35,7 @@ export const EFFECTS: EffectTable = {
   nr_sptes_check: C.nrSptesCheck,
   kmem_cache_create: R.kmemCacheCreate,
   kmem_cache_destroy: R.kmemCacheDestroy,
+  cache_pointer_clear: R.cachePointerClear,
   percpu_counter_init: R.percpuCounterInit,
   percpu_counter_destroy: R.percpuCounterDestroy,
   register_shrinker: R.registerShrinker,

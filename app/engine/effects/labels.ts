@@ -215,6 +215,11 @@ const WORDS: { [K in EffectKind]: EffectWords<Extract<Effect, { kind: K }>> } = 
     text: () =>
       'Destroys the cache. NULL is accepted and ignored, but the global pointer is not cleared afterwards, so a second destroy of the same cache is a use-after-free.',
   },
+  cache_pointer_clear: {
+    label: (e) => `${CACHE_POINTER[e.cache]} = NULL`,
+    text: () =>
+      'Clears the pointer after the destroy, so a later destroy on an error path finds NULL and does nothing. Mainline (up to v7.1) does not; Debian’s 6.1.192 and 6.12.118 do.',
+  },
   percpu_counter_init: {
     label: () => 'percpu_counter_init(&kvm_total_used_mmu_pages, 0)',
     name: () => 'percpu_counter_init(&kvm_total_used_mmu_pages)',

@@ -3,8 +3,8 @@
  * counter of used MMU pages and the shrinker (kernel-facts.md §2, §4). Their
  * release semantics mirror the kernel: kmem_cache_destroy(NULL), destroying an
  * uninitialised percpu counter and unregistering an unregistered shrinker are
- * no-ops, but the cache pointers are never cleared, so destroying twice is a
- * use-after-free.
+ * no-ops, but mainline never clears the cache pointers, so destroying twice is a
+ * use-after-free (Debian's 6.1.192 and 6.12.118 clear them: cache_pointer_clear).
  */
 import { PTE_LIST_DESC_HEADER_BYTES, POINTER_BYTES } from '../constants';
 import { CACHE_POINTER, PERCPU_COUNTER, SHRINKER } from '../model/globals';
@@ -85,6 +85,14 @@ export const kmemCacheDestroy: Spec<'kmem_cache_destroy'> = {
         detail: `${pointer} was already destroyed: use-after-free`,
       };
     ctx.w.set('caches', String(cache.id), { ...cache, live: false, objects: 0, slabs: 0 });
+    return {};
+  },
+};
+
+export const cachePointerClear: Spec<'cache_pointer_clear'> = {
+  footprint: (e) => ({ reads: [], writes: [CACHE_POINTER[e.cache]] }),
+  apply(e, ctx) {
+    ctx.w.set('pointers', CACHE_POINTER[e.cache], null);
     return {};
   },
 };

@@ -42,6 +42,8 @@ export type Effect =
       macro?: true;
     }
   | { kind: 'kmem_cache_destroy'; cache: CacheName }
+  /** `pte_list_desc_cache = NULL` after its destroy: Debian's 6.1.192 and 6.12.118 only. */
+  | { kind: 'cache_pointer_clear'; cache: CacheName }
   | { kind: 'percpu_counter_init' }
   | { kind: 'percpu_counter_destroy' }
   /** `named`: register_shrinker() takes the "x86-mmu" name too (v6.0+; shrinker_alloc() always does). */

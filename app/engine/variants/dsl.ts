@@ -29,6 +29,7 @@ export function opSlug(op: StepOp): string {
         .slice(0, 48);
     case 'kmem_cache_create':
     case 'kmem_cache_destroy':
+    case 'cache_pointer_clear':
       return `${e.kind}:${e.cache}`;
     case 'set_mmio_spte_mask':
       return `kvm_mmu_set_mmio_spte_mask:${e.from}`;

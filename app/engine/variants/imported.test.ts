@@ -78,8 +78,10 @@ describe('v6.1 (Debian 6.1.192): the stable hybrid', () => {
     expect(unwindOf(r)).toEqual([
       'kvm_mmu_vendor_module_init@out_shrinker/percpu_counter_destroy', // mmu.c:6781
       'kvm_mmu_vendor_module_init@out/mmu_destroy_caches', // mmu.c:6783
-      'mmu_destroy_caches/kmem_cache_destroy:pte_list_desc',
+      'mmu_destroy_caches/kmem_cache_destroy:pte_list_desc', // mmu.c:6650
+      'mmu_destroy_caches/cache_pointer_clear:pte_list_desc', // mmu.c:6651
       'mmu_destroy_caches/kmem_cache_destroy:kvm_mmu_page_header',
+      'mmu_destroy_caches/cache_pointer_clear:kvm_mmu_page_header', // mmu.c:6653
       'kvm_x86_vendor_init@out_free_percpu/free_percpu', // x86.c:9514 → 9534
       'kvm_x86_vendor_init@out_free_x86_emulator_cache/kmem_cache_destroy',
     ]);

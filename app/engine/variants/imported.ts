@@ -51,6 +51,14 @@ export const MODEL_EFFECTS = {
     kind: 'kmem_cache_destroy',
     cache: 'kvm_mmu_page_header',
   }),
+  'cache_pointer_clear:pte_list_desc': () => ({
+    kind: 'cache_pointer_clear',
+    cache: 'pte_list_desc',
+  }),
+  'cache_pointer_clear:kvm_mmu_page_header': () => ({
+    kind: 'cache_pointer_clear',
+    cache: 'kvm_mmu_page_header',
+  }),
   percpu_counter_init: (_, f) => (f.percpuCounter ? { kind: 'percpu_counter_init' } : null),
   percpu_counter_destroy: (_, f) => (f.percpuCounter ? { kind: 'percpu_counter_destroy' } : null),
   register_shrinker: (e) => e.registerShrinker,
