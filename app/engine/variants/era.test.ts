@@ -200,7 +200,7 @@ const run = (variant: VariantDef, extra: Partial<ScenarioInput> = {}): RunResult
 };
 const titles = (r: RunResult) => r.trace.events.map((e) => e.title);
 
-/** v6.12 as the kernel importer will add it: only facts change. No 6.12 line table is in sources.ts, so its functions link to v6.6.87's. */
+/** v6.6's hand-written tree with v6.12's facts: only facts change (its functions link to v6.6.87). The built-in v6.12 is imported instead. */
 const ERA_6_12_SKETCH = laterEra(ERA_6_6, 'v6.6.87', CHANGED_BY_6_12);
 
 describe('each era spells its steps as its tree does', () => {

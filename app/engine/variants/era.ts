@@ -198,7 +198,7 @@ export const CHANGES = {
     commit: null,
     release: 'v6.1',
     what: 'kvm_mmu_vendor_module_init() destroys the percpu counter when register_shrinker() fails (Miaohe Lin, out_shrinker label)',
-    seen: at('v6.6.87', 'kvm_mmu_vendor_module_init'),
+    seen: { kind: 'kernel', tree: 'v6.1.192', file: FILES.mmu, line: 6780 },
   },
   vendorInit: {
     commit: '4f8396b96a9f',
@@ -433,8 +433,7 @@ export const ERA_6_6 = laterEra(ERA_6_0, 'v6.6.87', {
  * What changed after v6.6 and is in v6.12 already (read in Debian's 6.12.118: mmu.c
  * L7418 KMEM_CACHE, L7431 shrinker_alloc; spte.c L77 kvm_host.maxphyaddr, L440
  * suppress-#VE; x86.c L9276 guard(mutex), L9278 enable_virtualization_cpu, L9311
- * kvm_caps zeroed; vmx.c L8401 vmx_hardware_setup()). A v6.12 era is
- * laterEra(ERA_6_6, tree, CHANGED_BY_6_12) once its line table is in sources.ts.
+ * kvm_caps zeroed; vmx.c L8401 vmx_hardware_setup()). ERA_6_12 below is its core part.
  */
 export const CHANGED_BY_6_12: Changed<AllFacts> = {
   shrinker: ['shrinker_alloc', CHANGES.shrinkerAlloc],
