@@ -39,8 +39,8 @@ export function reachableFunctions(v: VariantDef): Set<string> {
   return new Set(reachable(v, roots, { withLabels: true }).map((f) => f.name));
 }
 
-/** A call path from `from` back to itself, if the call graph has one. */
-function findCycle(v: VariantDef): string[] | null {
+/** A call path from a function back to itself, if the call graph has one. */
+export function findCycle(v: Pick<VariantDef, 'functions' | 'intel' | 'amd'>): string[] | null {
   const state = new Map<string, 'active' | 'done'>();
   const path: string[] = [];
   const visit = (name: string): string[] | null => {

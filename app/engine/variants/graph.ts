@@ -6,11 +6,17 @@ import type { FunctionDef, StepDef, VariantDef } from './types';
 type Op = 'hardware_setup' | 'hardware_unsetup';
 
 /** The variant's function of that name; a name inherited from Object.prototype is none. */
-export const functionNamed = (v: VariantDef, name: string): FunctionDef | undefined =>
-  own(v.functions, name);
+export const functionNamed = (
+  v: Pick<VariantDef, 'functions'>,
+  name: string,
+): FunctionDef | undefined => own(v.functions, name);
 
 /** Functions a call names: "@op" is the vendor's op; for no particular vendor, both vendors'. */
-export function calleesOf(v: VariantDef, step: StepDef, module?: ModuleName): string[] {
+export function calleesOf(
+  v: Pick<VariantDef, 'intel' | 'amd'>,
+  step: StepDef,
+  module?: ModuleName,
+): string[] {
   if (!('call' in step.op)) return [];
   const c = step.op.call;
   if (!c.startsWith('@')) return [c];

@@ -12,6 +12,7 @@
  * the same steps as the trees written in this directory.
  */
 import { z } from 'zod';
+import { findCycle } from '../edits';
 import type { Effect } from '../effects/types';
 import { configNames } from '../model/globals';
 import type { Result } from '../scenario';
@@ -19,7 +20,6 @@ import { variantFromEra, type VariantMeta } from './build';
 import { byName, call, eff, FILES, fn, note, type StepSpec } from './dsl';
 import { globalsShape, valuesOf, type CoreFacts, type Era } from './era';
 import { eraEffects, type EraEffects } from './eraEffects';
-import { calleesOf } from './graph';
 import { configureMmuSteps, eptMaskSteps, maskResetSteps } from './mmu';
 import type { Source, TreeTag } from './sources';
 import { sevSetupSteps, svmAdjustMmioSteps } from './svm';
@@ -202,32 +202,6 @@ function plainText(s: Extract<ImportedStep, { plain: string }>, file: string): s
   return parts.join(' ');
 }
 
-/** A call path from a function back to itself (an import must not recurse), or null. */
-function cycleIn(v: Pick<VariantDef, 'functions' | 'intel' | 'amd'>): string[] | null {
-  const state = new Map<string, 'active' | 'done'>();
-  const path: string[] = [];
-  const visit = (name: string): string[] | null => {
-    const f = Object.hasOwn(v.functions, name) ? v.functions[name] : undefined;
-    if (!f || state.get(name) === 'done') return null;
-    if (state.get(name) === 'active') return [...path.slice(path.indexOf(name)), name];
-    state.set(name, 'active');
-    path.push(name);
-    for (const s of [...f.body, ...f.labels.flatMap((l) => l.steps)])
-      for (const c of calleesOf(v as VariantDef, s)) {
-        const cycle = visit(c);
-        if (cycle) return cycle;
-      }
-    path.pop();
-    state.set(name, 'done');
-    return null;
-  };
-  for (const name of Object.keys(v.functions)) {
-    const cycle = visit(name);
-    if (cycle) return cycle;
-  }
-  return null;
-}
-
 /** The variant an imported tree makes with an era's facts; every name it uses must resolve. */
 export function variantFromImport(
   era: Era<CoreFacts>,
@@ -358,7 +332,7 @@ export function variantFromImport(
   const absent = entries.find((n) => !names.has(n));
   if (absent)
     return { ok: false, error: `the module entries name ${absent}, which is not in the import` };
-  const cycle = cycleIn(tree);
+  const cycle = findCycle(tree);
   if (cycle) return { ok: false, error: `${cycle.join(' → ')} calls itself` };
   return { ok: true, value: variantFromEra(era, meta, tree) };
 }
