@@ -364,3 +364,30 @@ describe('bad input: a message and exit 2, never a stack trace', () => {
     60_000,
   );
 });
+
+describe('npm run --silent mmu (the real process)', () => {
+  /** Exit status and stderr of `npm run --silent mmu -- ...args`. */
+  function mmu(...args: string[]): { code: number; stderr: string } {
+    try {
+      execFileSync('npm', ['run', '--silent', 'mmu', '--', ...args], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      return { code: 0, stderr: '' };
+    } catch (e) {
+      const { status, stderr } = e as { status: number; stderr: string };
+      return { code: status, stderr };
+    }
+  }
+
+  it('sends import and review to the tree commands, and exits 2 on bad input', () => {
+    const imp = mmu('import', '/nonexistent/tree');
+    expect(imp.code).toBe(2);
+    expect(imp.stderr).toContain('error: /nonexistent/tree: cannot read');
+    expect(imp.stderr).not.toMatch(/\n\s+at /);
+    const rev = mmu('review', '--tree', '/nonexistent/tree', '--patch', '/nonexistent/p.patch');
+    expect(rev.code).toBe(2);
+    expect(rev.stderr).toContain('error: /nonexistent/p.patch: cannot read');
+    expect(rev.stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
+});
