@@ -34,7 +34,7 @@ import { parsePatch, touches, type PatchedFile } from '../import/patch';
 import { editsBetween } from '../import/patchEdits';
 import { builtInOf, importedVariant } from '../import/pipeline';
 import { encodeLink, LINK_LIMITS } from '../share/codec';
-import { parse, TreeCliError } from './tree';
+import { parse, TreeCliError } from './treeArgs';
 
 export const REVIEW_USAGE = `       mmu review --tree <tree-dir | tarball> --patch <file> [--format text|markdown|json] [--vendor intel|amd] [--scenario <out.json>] [--app-url <url>]`;
 
@@ -118,14 +118,18 @@ function mustRun(s: ScenarioInput, side: string): RunResult {
 }
 
 export async function reviewCommand(argv: string[]): Promise<{ out: string; code: number }> {
-  const { values, positionals } = parse(argv, {
-    tree: { type: 'string' },
-    patch: { type: 'string' },
-    format: { type: 'string' },
-    vendor: { type: 'string' },
-    scenario: { type: 'string' },
-    'app-url': { type: 'string' },
-  });
+  const { values, positionals } = parse(
+    argv,
+    {
+      tree: { type: 'string' },
+      patch: { type: 'string' },
+      format: { type: 'string' },
+      vendor: { type: 'string' },
+      scenario: { type: 'string' },
+      'app-url': { type: 'string' },
+    },
+    `usage: ${REVIEW_USAGE.trim()}`,
+  );
   if (positionals.length || !values.tree || !values.patch)
     throw new TreeCliError(`mmu review needs --tree and --patch\n${REVIEW_USAGE.trim()}`);
   const format = values.format ?? 'text';

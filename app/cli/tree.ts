@@ -5,7 +5,6 @@
  * they live apart from cli.ts; mmu.ts sends them here. Bad input is a message and exit 2,
  * never a stack trace.
  */
-import { parseArgs } from 'node:util';
 import { VARIANTS, type VariantId } from '../engine';
 import { drift, failableUnknownCalls, type DriftItem, type DriftReport } from '../import/drift';
 import { importTree, nodeCParser, openTree, TreeInputError } from '../import/node';
@@ -18,12 +17,10 @@ import {
 import { ImportError } from '../import/synthesize';
 import type { CliOutput } from './cli';
 import { reviewCommand, REVIEW_USAGE } from './review';
+import { parse, TreeCliError } from './treeArgs';
 
 export const TREE_USAGE = `usage: mmu import <tree-dir | linux-source tarball> [--check] [--format text|json] [--against <variant>]
 ${REVIEW_USAGE}`;
-
-/** Bad input: printed as a message, exit 2. */
-export class TreeCliError extends Error {}
 
 export interface DriftJson {
   against: VariantId;
@@ -104,11 +101,15 @@ function importText(r: Imported, d: DriftReport): string {
 async function importCommand(
   argv: string[],
 ): Promise<{ out: string; code: number; text: boolean }> {
-  const { values, positionals } = parse(argv, {
-    check: { type: 'boolean' },
-    format: { type: 'string' },
-    against: { type: 'string' },
-  });
+  const { values, positionals } = parse(
+    argv,
+    {
+      check: { type: 'boolean' },
+      format: { type: 'string' },
+      against: { type: 'string' },
+    },
+    TREE_USAGE,
+  );
   const format = values.format ?? 'text';
   if (format !== 'text' && format !== 'json')
     throw new TreeCliError(`--format must be text or json, not ${JSON.stringify(format)}`);
@@ -143,16 +144,6 @@ async function importCommand(
     report: r.report,
   };
   return { out: JSON.stringify(json), code, text: false };
-}
-
-type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
-
-export function parse<O extends Options>(argv: string[], options: O) {
-  try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new TreeCliError(`${(e as Error).message.split('. ')[0]}\n${TREE_USAGE}`);
-  }
 }
 
 export const isTreeCommand = (argv: string[]): boolean =>
