@@ -48,6 +48,8 @@ describe('layers: engine ← worker ← state ← share, viz ← views ← main;
     ['app/viz/probe.ts', "import { motionScale } from '../views/motion';", LAYER('viz')],
     ['app/cli/probe.ts', "import { useAppStore } from '../state/store';", LAYER('cli')],
     ['app/cli/probe.ts', "import { createEngineApi } from '../worker/api';", LAYER('cli')],
+    // The CLI takes the link format from share, and nothing else of it.
+    ['app/cli/probe.ts', "import { openScenarioFile } from '../share/files';", LAYER('cli')],
     ['app/import/probe.ts', "import { runCli } from '../cli/cli';", LAYER('import')],
     ['app/worker/probe.ts', "import { parseAndExtract } from '../import/parser';", LAYER('worker')],
     ['app/views/probe.ts', "import { MODELLED } from '../import/modelled';", LAYER('views')],
@@ -74,6 +76,7 @@ describe('layers: engine ← worker ← state ← share, viz ← views ← main;
     ['app/worker/probe.ts', "import { runScenario } from '../engine';"],
     ['app/cli/probe.ts', "import { runScenario } from '../engine';"],
     ['app/cli/probe.ts', "import { importTree } from '../import/node';"],
+    ['app/cli/probe.ts', "import { encodeLink } from '../share/codec';"],
     ['app/import/probe.ts', "import { FILES } from '../engine/variants/dsl';"],
     ['app/state/probe.ts', "import { EngineClient } from '../worker/client';"],
     ['app/lessons/probe.ts', "import { hex } from '../engine/view';"],
