@@ -44,6 +44,14 @@ export const NOTE_CALLS: Readonly<Record<string, readonly KernelCall[]>> = {
     kc('kvm_async_pf_init'),
   ],
   misc_register: [kc('misc_register')],
+  // The same calls as trees imported from C name them (v6.1, v6.12: one plain step per call).
+  kvm_alloc_emulator_cache: [kc('kvm_alloc_emulator_cache', kc('kmem_cache_create'))],
+  /** smp_call_function_single(cpu, kvm_x86_check_cpu_compat, …), once per CPU */
+  smp_call_function_single: [kc('kvm_x86_check_cpu_compat')],
+  /** kmem_cache_create_usercopy("kvm_vcpu", …) in kvm_init() */
+  kmem_cache_create_usercopy: [kc('kmem_cache_create')],
+  kvm_irqfd_init: [kc('kvm_irqfd_init')],
+  kvm_async_pf_init: [kc('kvm_async_pf_init')],
 };
 
 /**

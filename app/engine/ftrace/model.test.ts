@@ -61,6 +61,36 @@ describe('modelCalls: a run as the kernel calls a function_graph trace shows', (
     ]);
   });
 
+  it('v6.12 (imported from C): each plain call a trace shows is the call it names', () => {
+    // trees/v6.12.json, read in Debian's 6.12.118: x86.c:9313 kvm_alloc_emulator_cache(),
+    // x86.c:9364 smp_call_function_single(…, kvm_x86_check_cpu_compat, …), kvm_main.c:6530
+    // kmem_cache_create_usercopy("kvm_vcpu", …), :6547 kvm_irqfd_init(), :6551
+    // kvm_async_pf_init(), :6579 misc_register(); mmu.c:7418/7422 the two caches, :7431
+    // shrinker_alloc() then shrinker_register().
+    const calls = modelCalls(mustRun('v6.12', 'amd'));
+    const vendorInit = find(calls, 'kvm_x86_vendor_init')!;
+    expect(callShape(vendorInit.children).filter((c) => typeof c !== 'string')).toEqual([
+      { kvm_alloc_emulator_cache: ['kmem_cache_create'] },
+      {
+        kvm_mmu_vendor_module_init: [
+          { kvm_mmu_reset_all_pte_masks: ['kvm_mmu_set_mmio_spte_mask'] },
+          'kmem_cache_create',
+          'kmem_cache_create',
+          '__percpu_counter_init_many',
+          'shrinker_alloc',
+          'shrinker_register',
+        ],
+      },
+      expect.objectContaining({ svm_hardware_setup: expect.any(Array) }),
+    ]);
+    expect(vendorInit.children.map((c) => c.name)).toContain('kvm_x86_check_cpu_compat');
+    expect(callShape([find(calls, 'kvm_init')!])).toEqual([
+      {
+        kvm_init: ['kmem_cache_create', 'kvm_irqfd_init', 'kvm_async_pf_init', 'misc_register'],
+      },
+    ]);
+  });
+
   it('keeps the calls a no-op release still makes, and only those', () => {
     // pte_list_desc fails: mmu_destroy_caches() destroys it and the never-created header
     // cache (NULL), and nothing is freed from the percpu counter that was never set up.
