@@ -12,15 +12,12 @@ import { runValidated, type RunResult } from '../runner';
 import { validateScenario, type ScenarioInput } from '../scenario';
 import { finalOf } from '../testing';
 import { VARIANTS } from '../variants';
-import { shippedVariant } from '../variants/build';
-import { CHANGED_BY_6_12, ERA_6_6, laterEra } from '../variants/era';
-import type { VariantDef } from '../variants/types';
 import { checkTrace, type TraceCheck } from './check';
 import { modelName, NOT_TRACEABLE } from './kernel';
 import { parseFtrace, type FtraceCall } from './parse';
 
-/** The built-in variant nearest to 6.12 (the C importer will add v6.12: switch to it here). */
-const GROUND_TRUTH_VARIANT = 'v6.6' satisfies VariantId;
+/** The captured kernel's own variant: Debian's 6.12, imported from its tree. */
+const GROUND_TRUTH_VARIANT = 'v6.12' satisfies VariantId;
 
 /**
  * Each captured run and the model scenario of the same load. The model has no fault point at
@@ -58,44 +55,29 @@ const RUNS: Record<
 
 /**
  * Known differences, by the id docs/ground-truth.md explains them under: a row of the trace
- * check ("model-only register_shrinker") in some runs, for one variant or (no variant) for
- * any. A difference not listed fails, and so does a listed one that no longer occurs.
+ * check ("model-only sev_hardware_setup") in some runs. A difference not listed fails, and so
+ * does a listed one that no longer occurs.
  */
 interface Exception {
   id: string;
-  variant?: VariantId;
   runs: readonly string[];
   row: string;
 }
 
 const LOADED = ['npt-on', 'npt-off', 'trace-cmd'];
 const EXCEPTIONS: readonly Exception[] = [
-  {
-    id: 'v6.6-shrinker-api',
-    variant: 'v6.6',
-    runs: [...LOADED, 'fail-svm_hardware_setup'],
-    row: 'model-only register_shrinker',
-  },
-  {
-    id: 'v6.6-shrinker-api',
-    variant: 'v6.6',
-    runs: ['fail-svm_hardware_setup'],
-    row: 'model-only unregister_shrinker',
-  },
   { id: 'trace-cmd-init-names', runs: ['trace-cmd'], row: 'model-only sev_hardware_setup' },
 ];
-const excepted = (run: string, variant: string = GROUND_TRUTH_VARIANT): string[] =>
-  EXCEPTIONS.filter((e) => (e.variant ?? variant) === variant && e.runs.includes(run)).map(
-    (e) => e.row,
-  );
+const excepted = (run: string): string[] =>
+  EXCEPTIONS.filter((e) => e.runs.includes(run)).map((e) => e.row);
 /** The model shows caches unmerged (docs/kernel-model.md); SLUB merges pte_list_desc. */
 const SLAB_MERGING = 'slab-merging';
 
 const capture = readCapture();
 const skip = process.env.KERNEL_TRUTH === 'skip';
 
-/** The model's run for a captured run: the ground-truth variant, or another built on the side. */
-function model(name: string, variant: VariantDef = VARIANTS[GROUND_TRUTH_VARIANT]): RunResult {
+/** The model's run for a captured run. */
+function model(name: string): RunResult {
   const scenario = validateScenario({
     v: 1,
     kernel: GROUND_TRUTH_VARIANT,
@@ -103,20 +85,16 @@ function model(name: string, variant: VariantDef = VARIANTS[GROUND_TRUTH_VARIANT
     ...RUNS[name]!.scenario,
     params: { hostCpus: 1, ...RUNS[name]!.scenario.params },
   });
-  const r = scenario.ok ? runValidated(scenario.value, variant) : scenario;
+  const r = scenario.ok ? runValidated(scenario.value, VARIANTS[GROUND_TRUTH_VARIANT]) : scenario;
   if (!r.ok) throw new Error(r.error);
   return r.value;
 }
 
-function checked(run: CapturedRun, variant?: VariantDef): TraceCheck {
+function checked(run: CapturedRun): TraceCheck {
   const parsed = parseFtrace(`${run.traces.kvm}\n${run.traces['kvm-amd']}`);
   if (!parsed.ok) throw new Error(`${run.dir}: ${parsed.error}`);
   const forced = RUNS[run.name]!.forced;
-  return checkTrace(
-    parsed.value,
-    model(run.name, variant),
-    forced ? { skippedBodies: [forced] } : {},
-  );
+  return checkTrace(parsed.value, model(run.name), forced ? { skippedBodies: [forced] } : {});
 }
 
 const differences = (c: TraceCheck): string[] =>
@@ -236,22 +214,5 @@ describe.skipIf(skip || !capture.ok)(`${GROUND_TRUTH_VARIANT} against the runnin
     for (const id of [...EXCEPTIONS.map((e) => e.id), SLAB_MERGING])
       expect(doc, id).toContain(`\`${id}\``);
     for (const n of NOT_TRACEABLE) expect(doc, n.name).toContain(`\`${n.name}\``);
-  });
-});
-
-/**
- * v6.6 with the facts era.ts records as changed by 6.12 (CHANGED_BY_6_12, read in Debian's
- * 6.12.118): what the v6.12 variant will be. It should agree with the kernel everywhere but
- * where the capture itself cannot show a call; once v6.12 exists, GROUND_TRUTH_VARIANT
- * replaces this.
- */
-describe.skipIf(skip || !capture.ok)('the 6.12 facts against the running kernel', () => {
-  const v612 = shippedVariant(laterEra(ERA_6_6, 'v6.6.87', CHANGED_BY_6_12), {
-    id: 'v6.6',
-    title: 'v6.12 (from CHANGED_BY_6_12)',
-    summary: 'v6.6 with the 6.12 changes.',
-  });
-  it.each(runs.map((r) => [r.name, r]))('%s: agrees in order and nesting', (name, run) => {
-    expect(differences(checked(run, v612))).toEqual(excepted(name, 'v6.12'));
   });
 });
