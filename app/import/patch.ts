@@ -47,11 +47,10 @@ export function parsePatch(text: string): PatchedFile[] | null {
     }
     const hunk = /^@@ -(\d+)(?:,(\d+))? \+\d+(?:,(\d+))? @@/.exec(line);
     if (hunk && current) {
-      old = Math.max(1, Number(hunk[1]));
       oldLeft = hunk[2] === undefined ? 1 : Number(hunk[2]);
       newLeft = hunk[3] === undefined ? 1 : Number(hunk[3]);
-      // "-5,0": an insertion after line 5, so the next line is 6.
-      if (oldLeft === 0) old++;
+      // "-5,0": an insertion after line 5, so the next line is 6 ("-0,0": at the top).
+      old = Number(hunk[1]) + (oldLeft === 0 ? 1 : 0);
     } else if (line.startsWith('--- ')) oldPath = stripPrefix(line.slice(4).trim());
     else if (line.startsWith('+++ ')) {
       const raw = withoutDate(line.slice(4).trim());
