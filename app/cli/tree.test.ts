@@ -185,6 +185,47 @@ describe.skipIf(skip)('mmu review of patches generated from the 6.12 tree (VMX)'
     });
   }, 60_000);
 
+  it('the same move as a git format-patch mail (message, stat, signature): the same review', async () => {
+    const repo = join(work, 'mail-repo');
+    cpSync(T612!, repo, { recursive: true });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.org', ...args], {
+        cwd: repo,
+        encoding: 'utf8',
+      });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'base');
+    for (const [file, edit] of [
+      [MMU, (l: string[]) => l.filter((x) => x.trim() !== RESET)],
+      [
+        X86,
+        (l: string[]) => {
+          const k = lineIn(l, 'kvm_x86_vendor_init', 'goto out_mmu_exit;');
+          return [...l.slice(0, k + 1), `\t${RESET}`, ...l.slice(k + 1)];
+        },
+      ],
+    ] as const)
+      writeFileSync(
+        join(repo, file),
+        edit(readFileSync(join(repo, file), 'utf8').split('\n')).join('\n'),
+      );
+    git('commit', '-qam', 'KVM: x86/mmu: reset the masks after hardware_setup');
+    const mail = join(work, 'reset.mbox');
+    writeFileSync(mail, git('format-patch', '-1', '--stdout'));
+    expect(readFileSync(mail, 'utf8')).toMatch(/^From [0-9a-f]{40} /);
+    const { code, j } = await json(['review', '--tree', T612!, '--patch', mail]);
+    expect(code).toBe(0);
+    expect(j.moves).toEqual([
+      expect.objectContaining({
+        what: 'kvm_mmu_reset_all_pte_masks()',
+        from: 'kvm_mmu_vendor_module_init',
+        to: 'kvm_x86_vendor_init',
+      }),
+    ]);
+    expect(j.findings.onlyRight.map((f: { kind: string }) => f.kind)).toContain('clobber');
+  }, 60_000);
+
   it('kvm_configure_mmu() deleted from VMX’s setup: the call is gone and tdp_enabled stays false', async () => {
     const patch = makePatch(T612!, 'no-configure', {
       [VMX]: (l) => {
@@ -360,6 +401,30 @@ describe('bad input: a message and exit 2, never a stack trace', () => {
         2,
         expect.stringContaining('does not apply to this tree (nothing was applied)'),
       ]);
+      // Two files, the first applies and the second does not: refused whole, never half.
+      const two = makePatch(T612!, 'stale-two', {
+        [MMU]: (l) => l.filter((x) => x.trim() !== RESET),
+        [X86]: (l) => {
+          const k = lineIn(l, 'kvm_x86_vendor_init', 'goto out_mmu_exit;');
+          return [...l.slice(0, k + 1), `\t${RESET}`, ...l.slice(k + 1)];
+        },
+      });
+      const twoText = readFileSync(two, 'utf8');
+      const x86At = twoText.indexOf(`--- a/${X86}`);
+      expect(x86At).toBeGreaterThan(twoText.indexOf(`--- a/${MMU}`));
+      const brokenTwo = join(work, 'stale-two-context.patch');
+      writeFileSync(
+        brokenTwo,
+        twoText.slice(0, x86At) +
+          twoText.slice(x86At).replace(/^ \t.*goto out_mmu_exit;$/m, ' \tgoto nowhere;'),
+      );
+      expect(readFileSync(brokenTwo, 'utf8')).not.toBe(twoText);
+      const out2 = await cli(['review', '--tree', T612!, '--patch', brokenTwo, '--format', 'json']);
+      expect(out2.code).toBe(2);
+      expect(JSON.parse(out2.stdout)).toEqual({
+        ok: false,
+        error: expect.stringContaining('does not apply to this tree (nothing was applied)'),
+      });
     },
     60_000,
   );
