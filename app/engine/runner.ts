@@ -147,7 +147,7 @@ export function startRun(
         scenario,
         variant,
         trace: m.trace,
-        findings: check(variant, scenario, m.trace, referenceRun(scenario, base)),
+        findings: check(variant, scenario, m.trace, referenceRun(scenario, named.value)),
         faults: m.faults,
         edits: applied.value.descriptions,
         notes: [...applied.value.warnings, ...m.notes],

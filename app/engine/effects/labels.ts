@@ -217,6 +217,7 @@ const WORDS: { [K in EffectKind]: EffectWords<Extract<Effect, { kind: K }>> } = 
   },
   cache_pointer_clear: {
     label: (e) => `${CACHE_POINTER[e.cache]} = NULL`,
+    name: (e) => `${CACHE_POINTER[e.cache]} = NULL`,
     text: () =>
       'Clears the pointer after the destroy, so a later destroy on an error path finds NULL and does nothing. Mainline (up to v7.1) does not; Debian’s 6.1.192 and 6.12.118 do.',
   },

@@ -124,6 +124,7 @@ const CORE_FACTS = {
   tdpMmuGlobal: true,
   percpuCounter: true,
   shrinker: true,
+  shrinkerName: true,
   pteListDescCache: true,
   opsField: true,
   sevAfterMmio: true,
