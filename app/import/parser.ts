@@ -3,7 +3,7 @@
  * loads (node.ts reads them from node_modules; a worker would fetch them), so this module
  * runs anywhere.
  */
-import { Language, Parser } from 'web-tree-sitter';
+import type { Parser } from 'web-tree-sitter';
 import { extractFile, type ExtractOptions } from './extract';
 import type { FileExtraction } from './ir';
 
@@ -17,6 +17,9 @@ export interface GrammarWasm {
 let runtime: Promise<void> | null = null;
 
 export async function createCParser(wasm: GrammarWasm): Promise<Parser> {
+  // Loaded on first use: the built CLI's other commands run where web-tree-sitter is not
+  // installed (dist-cli/mmu.js keeps it an import resolved at run time).
+  const { Language, Parser } = await import('web-tree-sitter');
   // The runtime is one wasm instance per JS realm: initialise it once.
   runtime ??= Parser.init({ wasmBinary: wasm.runtime });
   await runtime;
