@@ -54,7 +54,8 @@ function suite(series: DebianSeries, facts: Record<string, Facts>, more: (t: () 
         console.warn(
           `linux-source-${series} is ${tree.imported.version}, not ${VERIFIED[series]}: line numbers are checked against the text, not the verified table`,
         );
-    });
+      // About a second alone; minutes when the whole suite shares two cores.
+    }, 120_000);
 
     it('finds every modelled function the tree defines, at a line that names it', () => {
       const found = tree.imported.files.flatMap((f) => f.functions);
