@@ -226,7 +226,7 @@ describe.skipIf(skip)('mmu review of patches generated from the 6.12 tree (VMX)'
     expect(j.findings.onlyRight.map((f: { kind: string }) => f.kind)).toContain('clobber');
   }, 60_000);
 
-  it('kvm_configure_mmu() deleted from VMX’s setup: the call is gone and tdp_enabled stays false', async () => {
+  it('kvm_configure_mmu() deleted from VMX’s setup: the call is gone, tdp_enabled stays false, a missing-step finding', async () => {
     const patch = makePatch(T612!, 'no-configure', {
       [VMX]: (l) => {
         const k = lineIn(l, 'vmx_hardware_setup', 'kvm_configure_mmu('); // vmx.c:8515
@@ -244,9 +244,17 @@ describe.skipIf(skip)('mmu review of patches generated from the 6.12 tree (VMX)'
         { section: 'config', key: 'tdp_enabled', left: 'true', right: 'false' },
       ]),
     );
-    // What the checker reports today: no finding on either side (no invariant asks for
-    // kvm_configure_mmu() yet); the review shows the loss in the ordering and the state.
-    expect(j.findings).toEqual({ both: [], onlyLeft: [], onlyRight: [] });
+    // The patched side's one finding: the call that sets tdp_enabled never ran although VMX
+    // chose EPT (kvm_configure_mmu() at mmu.c:6337, called at vmx.c:8515 in 6.12.118).
+    expect(j.findings.both).toEqual([]);
+    expect(j.findings.onlyLeft).toEqual([]);
+    expect(j.findings.onlyRight).toEqual([
+      expect.objectContaining({
+        kind: 'missing-step',
+        steps: expect.arrayContaining(['vmx_hardware_setup/kvm_configure_mmu']),
+        message: expect.stringContaining('VMX decided enable_ept = 1, but tdp_enabled is 0'),
+      }),
+    ]);
     expect(j.review.patchedAs).toBe('edits');
   }, 60_000);
 
@@ -269,10 +277,10 @@ describe.skipIf(skip)('mmu review of patches generated from the 6.12 tree (VMX)'
     expect(code).toBe(0);
     expect(j.moves).toEqual([
       expect.objectContaining({
-        what: 'kmem_cache_create:pte_list_desc',
+        what: 'KMEM_CACHE(pte_list_desc)',
         from: 'kvm_mmu_vendor_module_init',
         to: 'kvm_mmu_vendor_module_init',
-        afterRight: 'kmem_cache_create:kvm_mmu_page_header',
+        afterRight: 'kmem_cache_create("kvm_mmu_page_header")',
       }),
     ]);
     expect(j.final).toEqual([]);
