@@ -67,7 +67,7 @@ test('a comparison file opens compare mode; its link opens the same comparison',
   await app.waitForComparison();
   await expect(page.getByLabel('Right kernel variant')).toHaveValue('v6.12');
   await expect(app.region('Differences')).toContainText(
-    'kvm_mmu_reset_all_pte_masks() moved from kvm_mmu_vendor_module_init to kvm_x86_vendor_init',
+    'kvm_mmu_reset_all_pte_masks() moved from kvm_mmu_vendor_module_init() (arch/x86/kvm/mmu/mmu.c:7402 in v6.12.118) to kvm_x86_vendor_init() (arch/x86/kvm/x86.c:9271 in v6.12.118), after ops->hardware_setup()',
   );
   await expect(
     app.region('Findings').locator('[data-kind="clobber"][data-side="right"]').first(),
@@ -82,7 +82,7 @@ test('a comparison file opens compare mode; its link opens the same comparison',
     { timeout: 30_000 },
   );
   await expect(fresh.getByRole('region', { name: 'Differences' })).toContainText(
-    'kvm_mmu_reset_all_pte_masks() moved from kvm_mmu_vendor_module_init to kvm_x86_vendor_init',
+    'kvm_mmu_reset_all_pte_masks() moved from kvm_mmu_vendor_module_init() (arch/x86/kvm/mmu/mmu.c:7402 in v6.12.118) to kvm_x86_vendor_init() (arch/x86/kvm/x86.c:9271 in v6.12.118), after ops->hardware_setup()',
   );
   await fresh.context().close();
 });
