@@ -65,6 +65,14 @@ const MMU = 'arch/x86/kvm/mmu/mmu.c';
 const X86 = 'arch/x86/kvm/x86.c';
 const VMX = 'arch/x86/kvm/vmx/vmx.c';
 const RESET = 'kvm_mmu_reset_all_pte_masks();';
+/** 6.12's mask reset moved from kvm_mmu_vendor_module_init() to after ops->hardware_setup(). */
+const RESET_MOVED: Record<string, (lines: string[]) => string[]> = {
+  [MMU]: (l) => l.filter((x) => x.trim() !== RESET),
+  [X86]: (l) => {
+    const k = lineIn(l, 'kvm_x86_vendor_init', 'goto out_mmu_exit;'); // x86.c:9356
+    return [...l.slice(0, k + 1), `\t${RESET}`, ...l.slice(k + 1)];
+  },
+};
 
 const cli = (argv: string[]) => runTreeCli(argv);
 const json = async (argv: string[]) => {
@@ -110,16 +118,7 @@ describe.skipIf(skip)('mmu import on Debian’s trees', () => {
   it('--check exits 1 on drift the model does not explain (the mask reset moved after hardware_setup)', async () => {
     const copy = join(work, 'moved-reset');
     cpSync(T612!, copy, { recursive: true });
-    for (const [file, edit] of [
-      [MMU, (l: string[]) => l.filter((x) => x.trim() !== RESET)],
-      [
-        X86,
-        (l: string[]) => {
-          const k = lineIn(l, 'kvm_x86_vendor_init', 'goto out_mmu_exit;');
-          return [...l.slice(0, k + 1), `\t${RESET}`, ...l.slice(k + 1)];
-        },
-      ],
-    ] as const)
+    for (const [file, edit] of Object.entries(RESET_MOVED))
       writeFileSync(
         join(copy, file),
         edit(readFileSync(join(copy, file), 'utf8').split('\n')).join('\n'),
@@ -138,13 +137,7 @@ describe.skipIf(skip)('mmu import on Debian’s trees', () => {
 
 describe.skipIf(skip)('mmu review of patches generated from the 6.12 tree (VMX)', () => {
   it('the mask reset moved after ops->hardware_setup(): one move edit, and the clobbers it causes', async () => {
-    const patch = makePatch(T612!, 'reset', {
-      [MMU]: (l) => l.filter((x) => x.trim() !== RESET),
-      [X86]: (l) => {
-        const k = lineIn(l, 'kvm_x86_vendor_init', 'goto out_mmu_exit;'); // x86.c:9356
-        return [...l.slice(0, k + 1), `\t${RESET}`, ...l.slice(k + 1)];
-      },
-    });
+    const patch = makePatch(T612!, 'reset', RESET_MOVED);
     const scenario = join(work, 'reset.json');
     const { code, j } = await json([
       'review',
@@ -196,16 +189,7 @@ describe.skipIf(skip)('mmu review of patches generated from the 6.12 tree (VMX)'
     git('init', '-q');
     git('add', '-A');
     git('commit', '-qm', 'base');
-    for (const [file, edit] of [
-      [MMU, (l: string[]) => l.filter((x) => x.trim() !== RESET)],
-      [
-        X86,
-        (l: string[]) => {
-          const k = lineIn(l, 'kvm_x86_vendor_init', 'goto out_mmu_exit;');
-          return [...l.slice(0, k + 1), `\t${RESET}`, ...l.slice(k + 1)];
-        },
-      ],
-    ] as const)
+    for (const [file, edit] of Object.entries(RESET_MOVED))
       writeFileSync(
         join(repo, file),
         edit(readFileSync(join(repo, file), 'utf8').split('\n')).join('\n'),
