@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mutate, mutatedArb, pathsOf, scenarioArb, WRONG_VALUES } from './arbitraries';
 import { DEFAULT_PARAM_VALUES } from './params';
+import V6_12 from './variants/trees/v6.12.json';
 import { ScenarioSchema, scenarioJsonSchema } from './scenario';
 import {
   CHECKED_KEYWORDS,
@@ -33,6 +34,8 @@ const FULL = {
   vendor: 'intel',
   params: { ...DEFAULT_PARAM_VALUES, possibleCpus: 64 },
   inReplyTo: '<patch-2-of-4@example.org>',
+  // A kernel tree as the importer writes it (mmu review's sides carry one).
+  imported: V6_12,
 
   modules: ['load kvm', 'load kvm_intel'],
   fail: [{ at: 'hardware_setup', errno: 'ENOMEM', nth: 1 }],

@@ -18,7 +18,9 @@ import {
   scenarioShapeError,
   type ScenarioInput,
 } from '../engine/view';
-import { isLessonPlace } from '../lessons';
+// The place module alone: the lessons' index loads their files through Vite, which the CLI (a
+// user of this codec) does not run under.
+import { isLessonPlace } from '../lessons/place';
 import type { LinkState, ViewMode } from '../state/store';
 
 const { compressToEncodedURIComponent, decompressFromEncodedURIComponent } = LZString;

@@ -69,8 +69,9 @@ describe('a runner on its own store', () => {
   it('places a link’s step when the link is opened in the same update as its input', async () => {
     const { store, done, runner } = started();
     await done();
+    // v6.6, where step 12 on AMD is a step Intel's run has too.
     store.setState({
-      input: { ...DEFAULT_INPUT, vendor: 'amd' },
+      input: { ...DEFAULT_INPUT, kernel: 'v6.6', vendor: 'amd' },
       opened: { step: 20, fallBack: true },
     });
     await vi.waitFor(() => expect(store.getState().run.scenario?.vendor).toBe('amd'));
@@ -79,7 +80,9 @@ describe('a runner on its own store', () => {
     // A later change keeps the user on the step they are on, not where the link said.
     store.setState({ step: 12 });
     const here = store.getState().run.trace!.events[11]!.stepId;
-    store.setState({ input: { ...DEFAULT_INPUT, vendor: 'intel', params: { tdp: false } } });
+    store.setState({
+      input: { ...DEFAULT_INPUT, kernel: 'v6.6', vendor: 'intel', params: { tdp: false } },
+    });
     await vi.waitFor(() => expect(store.getState().run.scenario?.params.tdp).toBe(false));
     await done();
     const { step, run } = store.getState();
