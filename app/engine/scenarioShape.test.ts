@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mutate, mutatedArb, pathsOf, scenarioArb, WRONG_VALUES } from './arbitraries';
 import { DEFAULT_PARAM_VALUES } from './params';
-import V6_12 from './variants/trees/v6.12.json';
+import V6_12 from './variants/trees/v6.12.json' with { type: 'json' };
 import { ScenarioSchema, scenarioJsonSchema } from './scenario';
 import {
   CHECKED_KEYWORDS,

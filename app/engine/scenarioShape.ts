@@ -8,7 +8,7 @@
  * cost) is still the worker's to refuse.
  */
 import { quoted } from './echo';
-import SCENARIO_JSON_SCHEMA from './scenario.schema.json';
+import SCENARIO_JSON_SCHEMA from './scenario.schema.json' with { type: 'json' };
 
 export interface JsonSchema {
   $schema?: string;

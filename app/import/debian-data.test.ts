@@ -7,10 +7,10 @@
  * to regenerate; anything else fails: the new release changed the bring-up.
  */
 import { describe, expect, it } from 'vitest';
-import V6_12_LINES from '../engine/variants/trees/v6.12.lines.json';
-import V6_12 from '../engine/variants/trees/v6.12.json';
-import V6_1_LINES from '../engine/variants/trees/v6.1.lines.json';
-import V6_1 from '../engine/variants/trees/v6.1.json';
+import V6_12_LINES from '../engine/variants/trees/v6.12.lines.json' with { type: 'json' };
+import V6_12 from '../engine/variants/trees/v6.12.json' with { type: 'json' };
+import V6_1_LINES from '../engine/variants/trees/v6.1.lines.json' with { type: 'json' };
+import V6_1 from '../engine/variants/trees/v6.1.json' with { type: 'json' };
 import { ERA_6_1, ERA_6_12 } from '../engine/variants/era';
 import { checkFacts, observeFacts } from './facts';
 import { debianTree, importTree, nodeCParser, type DebianSeries } from './node';

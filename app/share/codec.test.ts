@@ -4,7 +4,7 @@ import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from
 import { describe, expect, it } from 'vitest';
 import { mutatedArb, scenarioArb } from '../engine/arbitraries';
 import { validateScenario } from '../engine/scenario';
-import V6_12 from '../engine/variants/trees/v6.12.json';
+import V6_12 from '../engine/variants/trees/v6.12.json' with { type: 'json' };
 import { LIMITS, type ScenarioInput } from '../engine/view';
 import type { LinkState } from '../state/store';
 import { decodeLink, encodeLink, LINK_LIMITS, LINK_VERSION, minimalScenario } from './codec';

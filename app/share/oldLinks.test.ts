@@ -8,7 +8,7 @@ import { runScenario } from '../engine';
 import { MIGRATIONS } from '../engine/view';
 import type { LinkState } from '../state/store';
 import { decodeLink, encodeLink, LINK_VERSION } from './codec';
-import fixtures from './__fixtures__/old-links.json';
+import fixtures from './__fixtures__/old-links.json' with { type: 'json' };
 
 interface OldLink {
   form: number;

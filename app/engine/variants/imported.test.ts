@@ -10,7 +10,7 @@ import { runScenario, type RunResult } from '../runner';
 import { finalOf, mustRun } from '../testing';
 import { ERA_6_12 } from './era';
 import { ImportedTreeSchema, variantFromImport, type ImportedTree } from './imported';
-import V6_12 from './trees/v6.12.json';
+import V6_12 from './trees/v6.12.json' with { type: 'json' };
 
 function expectOrder(r: RunResult, ids: string[]): void {
   const at = ids.map((id) => r.trace.events.findIndex((e) => e.stepId === id));

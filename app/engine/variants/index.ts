@@ -23,8 +23,8 @@ import {
 } from './era';
 import { eraEffects } from './eraEffects';
 import { builtInImport, ImportedTreeSchema, type ImportedTree } from './imported';
-import V6_1 from './trees/v6.1.json';
-import V6_12 from './trees/v6.12.json';
+import V6_1 from './trees/v6.1.json' with { type: 'json' };
+import V6_12 from './trees/v6.12.json' with { type: 'json' };
 import { creationSteps, mmuFunctions, releaseSteps } from './mmu';
 import { kernelSource, MAIL, mailSource } from './sources';
 import type { FunctionDef, VariantDef } from './types';

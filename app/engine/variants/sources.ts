@@ -4,8 +4,8 @@
  * elixir.bootlin.com. Numbers only; the source text stays upstream.
  */
 import { own } from '../own';
-import V6_1_LINES from './trees/v6.1.lines.json';
-import V6_12_LINES from './trees/v6.12.lines.json';
+import V6_1_LINES from './trees/v6.1.lines.json' with { type: 'json' };
+import V6_12_LINES from './trees/v6.12.lines.json' with { type: 'json' };
 type LineTable = Readonly<Record<string, readonly [file: string, line: number]>>;
 
 /** A line table the importer wrote (variants/trees/*.lines.json), checked for its shape. */
