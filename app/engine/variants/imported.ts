@@ -11,7 +11,7 @@
  * from eraEffects(), and the functions whose work is the model's own (MODEL_BODIES) get
  * the same steps as the trees written in this directory.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { findCycle } from '../edits';
 import type { Effect } from '../effects/types';
 import { configNames } from '../model/globals';
@@ -100,26 +100,26 @@ export const IMPORT_LIMITS = {
   plainChars: 160,
 } as const;
 
-const NAME = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,79}$/, 'expected a C identifier');
-const LINE = z.number().int().min(1).max(10_000_000);
+const NAME = z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,79}$/, 'expected a C identifier'));
+const LINE = z.int().check(z.gte(1), z.lte(10_000_000));
 const FILE = z
   .string()
-  .regex(/^(arch|virt)\/[A-Za-z0-9_/-]{1,120}\.c$/, 'expected a kernel source path');
+  .check(z.regex(/^(arch|virt)\/[A-Za-z0-9_/-]{1,120}\.c$/, 'expected a kernel source path'));
 /** A plain call as written: names, numbers, punctuation; no newlines or markup. */
-const PLAIN = z
-  .string()
-  .min(1)
-  .max(IMPORT_LIMITS.plainChars)
-  .regex(/^[\w &*>().,:"'/+|!=[\]-]+$/, 'expected a call made of names and numbers')
-  .refine((s) => /[A-Za-z_]/.test(s), 'expected a call');
+const PLAIN = z.string().check(
+  z.minLength(1),
+  z.maxLength(IMPORT_LIMITS.plainChars),
+  z.regex(/^[\w &*>().,:"'/+|!=[\]-]+$/, 'expected a call made of names and numbers'),
+  z.refine((s) => /[A-Za-z_]/.test(s), 'expected a call'),
+);
 const OP = z.enum(['hardware_setup', 'hardware_unsetup']);
 
 const stepFields = {
   line: LINE,
   /** A label of the function, or "return". */
-  onError: NAME.optional(),
+  onError: z.optional(NAME),
   /** Runs only when this config global is set. */
-  when: NAME.optional(),
+  when: z.optional(NAME),
 };
 const StepSchema = z.union([
   z.strictObject({ ...stepFields, call: NAME }),
@@ -129,10 +129,10 @@ const StepSchema = z.union([
     ...stepFields,
     plain: PLAIN,
     /** The kernel runs it only under the condition on this line, which the model does not know. */
-    guardLine: LINE.optional(),
+    guardLine: z.optional(LINE),
   }),
 ]);
-const steps = z.array(StepSchema).max(IMPORT_LIMITS.stepsPerList);
+const steps = z.array(StepSchema).check(z.maxLength(IMPORT_LIMITS.stepsPerList));
 
 const FunctionSchema = z.strictObject({
   name: NAME,
@@ -140,11 +140,11 @@ const FunctionSchema = z.strictObject({
   line: LINE,
   returns: z.enum(['int', 'void']),
   /** Its steps are the model's own (MODEL_BODIES); `body` is then empty. */
-  model: z.literal(true).optional(),
+  model: z.optional(z.literal(true)),
   body: steps,
   labels: z
     .array(z.strictObject({ name: NAME, line: LINE, steps }))
-    .max(IMPORT_LIMITS.labelsPerFunction),
+    .check(z.maxLength(IMPORT_LIMITS.labelsPerFunction)),
 });
 
 const entry = z.strictObject({ init: NAME, exit: NAME });
@@ -163,15 +163,17 @@ const stepCount = (t: { functions: { body: unknown[]; labels: { steps: unknown[]
 export const ImportedTreeSchema = z
   .strictObject({
     /** `make kernelversion` of the tree, e.g. "6.12.118". */
-    version: z.string().regex(/^\d{1,2}\.\d{1,3}(\.\d{1,4})?(-rc\d{1,2})?$/),
-    functions: z.array(FunctionSchema).min(1).max(IMPORT_LIMITS.functions),
+    version: z.string().check(z.regex(/^\d{1,2}\.\d{1,3}(\.\d{1,4})?(-rc\d{1,2})?$/)),
+    functions: z.array(FunctionSchema).check(z.minLength(1), z.maxLength(IMPORT_LIMITS.functions)),
     kvm: entry,
     intel: vendor,
     amd: vendor,
   })
-  .refine((t) => stepCount(t) <= IMPORT_LIMITS.steps, {
-    message: `an imported tree has at most ${IMPORT_LIMITS.steps} steps`,
-  });
+  .check(
+    z.refine((t) => stepCount(t) <= IMPORT_LIMITS.steps, {
+      error: `an imported tree has at most ${IMPORT_LIMITS.steps} steps`,
+    }),
+  );
 export type ImportedTree = z.infer<typeof ImportedTreeSchema>;
 export type ImportedFunction = ImportedTree['functions'][number];
 export type ImportedStep = ImportedFunction['body'][number];
