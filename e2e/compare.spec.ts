@@ -193,7 +193,8 @@ test('a link whose compared scenario cannot run says so and compares with a good
     s: { v: 1, kernel: 'seed-p2', vendor: 'intel' },
     t: 3,
     m: 'compare',
-    c: { v: 1, kernel: 'v9.9', vendor: 'intel' },
+    // The right shape, so the link opens; the run refuses it (kvm_intel before kvm).
+    c: { v: 1, kernel: 'v6.0', vendor: 'intel', modules: ['load kvm_intel'] },
   };
   await app.open(`#s1/${LZString.compressToEncodedURIComponent(JSON.stringify(envelope))}`);
   await expect(app.notice).toContainText('The compared scenario could not run');

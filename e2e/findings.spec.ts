@@ -1,4 +1,4 @@
-import { expect, test } from './fixtures';
+import { expect, SEED_P2, test } from './fixtures';
 
 test('a bad variant shows its finding, and the finding jumps to its step', async ({ app }) => {
   await app.open();
@@ -36,7 +36,7 @@ test('removing kvm_configure_mmu() from hardware_setup() is reported, and the re
   page,
   context,
 }) => {
-  await app.open(); // seed-p2 on Intel, the app's default
+  await app.open(SEED_P2);
   await page.getByRole('tab', { name: 'Ordering' }).click();
   const configure = page.locator('.ordering [data-step="hardware_setup/kvm_configure_mmu"]');
   await configure.hover();

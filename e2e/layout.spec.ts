@@ -93,7 +93,7 @@ test.describe('at 1280×720', () => {
     const last = findings.locator('li.finding').last();
     const step = Number(
       (await last
-        .getByRole('button', { includeHidden: true })
+        .getByRole('button', { name: /^Go to step/, includeHidden: true })
         .first()
         .getAttribute('aria-label'))!.match(/step (\d+)/)![1],
     );

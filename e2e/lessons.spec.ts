@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { ChainIndex, runScenario } from '../app/engine';
+import { NEWEST_LONGTERM } from '../app/engine/releases';
 import { pinnedEvent } from '../app/lessons/pins';
 import { answer, needsChain, sameValue } from '../app/lessons/predictions';
 import type { Lesson } from '../app/lessons/schema';
@@ -55,7 +56,7 @@ test('a first visit opens the newest longterm kernel with a welcome; the tour st
   await app.open('', { firstVisit: true });
   const welcome = page.getByRole('dialog', { name: 'Welcome to the KVM MMU visualizer' });
   await expect(welcome).toBeVisible();
-  await expect(page.getByLabel('Kernel variant', { exact: true })).toHaveValue('v6.6');
+  await expect(page.getByLabel('Kernel variant', { exact: true })).toHaveValue(NEWEST_LONGTERM);
   for (const way of ['Take the tour', 'Step through a kernel', 'Review the 2022 series'])
     await expect(welcome.getByRole('button', { name: way })).toBeVisible();
   await expect(welcome.getByRole('button', { name: 'Take the tour' })).toBeFocused();
@@ -191,7 +192,9 @@ test('a kernel term explains itself on hover and on keyboard focus, from the glo
   page,
 }) => {
   await app.open();
-  const term = app.region('PTE masks').getByRole('button', { name: 'shadow_present_mask' });
+  const term = app
+    .region('PTE masks')
+    .getByRole('button', { name: 'shadow_present_mask', exact: true });
   const tip = page.locator('.glossary-tip');
   await term.hover();
   await expect(tip).toContainText('shadow_present_mask');

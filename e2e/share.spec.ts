@@ -1,5 +1,6 @@
+import { NEWEST_LONGTERM } from '../app/engine/releases';
 import { readFileSync } from 'node:fs';
-import { expect, test } from './fixtures';
+import { expect, linkTo, test } from './fixtures';
 
 test('a copied link opens the same view in a fresh page', async ({ app, browser }) => {
   await app.open();
@@ -54,7 +55,7 @@ test('a link whose scenario cannot run falls back to the default with the reason
   ).toBeVisible();
   await app.waitForRun();
   // The default: the newest longterm kernel the app models.
-  await expect(page.getByLabel('Kernel variant', { exact: true })).toHaveValue('v6.6');
+  await expect(page.getByLabel('Kernel variant', { exact: true })).toHaveValue(NEWEST_LONGTERM);
 });
 
 test('Back and Forward move through scenario changes, back to the view first opened', async ({
@@ -74,7 +75,7 @@ test('Back and Forward move through scenario changes, back to the view first ope
   await page.goBack();
   await expect(variant).toHaveValue('v6.0');
   await page.goBack();
-  await expect(variant).toHaveValue('v6.6'); // the default
+  await expect(variant).toHaveValue(NEWEST_LONGTERM); // the default
   await page.goForward();
   await page.goForward();
   await expect(variant).toHaveValue('latest');
@@ -111,7 +112,7 @@ test('scenario files: download, open a bad one (view kept), open a good one', as
     buffer: Buffer.from('{"v":1,"kernel":"v6.0","vendor":"intel","colour":"red"}'),
   });
   await expect(page.getByText(/odd\.json was not opened: .*unknown field "colour"/)).toBeVisible();
-  await expect(page.getByLabel('Kernel variant', { exact: true })).toHaveValue('v6.6');
+  await expect(page.getByLabel('Kernel variant', { exact: true })).toHaveValue(NEWEST_LONGTERM);
 
   await app.rerun(() =>
     input.setInputFiles({
@@ -163,7 +164,7 @@ test('a compare link embeds with both call stacks and the current row in view', 
   app,
   page,
 }) => {
-  await app.open();
+  await app.open(linkTo({ v: 1, kernel: 'v6.6', vendor: 'intel' }));
   await app.button('Compare…').click();
   await app.waitForComparison();
   await app

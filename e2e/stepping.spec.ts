@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { expect, SEED_P2, test } from './fixtures';
 
 test('stepping through seed-p2 on Intel with TDP: masks before and after VMX hardware_setup()', async ({
   app,
@@ -146,7 +146,7 @@ test('changed bits flash in full at reading pace, briefly when playing briskly, 
   });
   // The pace of the steps is what the test makes it: the page's clock moves only when told.
   await page.clock.install();
-  await app.open();
+  await app.open(SEED_P2);
   await app.freezeTime();
   await app.timeline.fill('16'); // the next step is the mask reset: many bits change
   await page.clock.runFor(500); // reading pace

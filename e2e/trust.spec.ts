@@ -2,6 +2,7 @@
  * The trust boundary (issue #17): whatever a link, a file, the worker or the browser's
  * storage does, the app ends up working, with a message saying what was wrong.
  */
+import { NEWEST_LONGTERM } from '../app/engine/releases';
 import lzString from 'lz-string';
 import { expect, test, type AppPage } from './fixtures';
 
@@ -10,7 +11,11 @@ const link = (envelope: object) =>
   `#s2/${lzString.compressToEncodedURIComponent(JSON.stringify({ v: 2, ...envelope }))}`;
 
 /** The default scenario runs, and stepping works. */
-async function working(app: AppPage, embed = false, kernel = 'seed-p2'): Promise<void> {
+async function working(
+  app: AppPage,
+  embed = false,
+  kernel: string = NEWEST_LONGTERM,
+): Promise<void> {
   await app.waitForRun();
   if (!embed)
     await expect(app.page.getByLabel('Kernel variant', { exact: true })).toHaveValue(kernel);
@@ -128,7 +133,7 @@ test('after three edits and a reload, Back to the first entry shows what it show
   page,
 }) => {
   const variant = page.getByLabel('Kernel variant', { exact: true });
-  await app.open(); // without a hash: the default, seed-p2
+  await app.open(); // without a hash: the default
   for (const kernel of ['v6.0', 'latest', 'v6.6']) {
     const before = app.hash();
     await app.choose('Kernel variant', kernel);
@@ -136,7 +141,7 @@ test('after three edits and a reload, Back to the first entry shows what it show
   }
   await page.reload();
   await expect(variant).toHaveValue('v6.6');
-  for (const kernel of ['latest', 'v6.0', 'seed-p2']) {
+  for (const kernel of ['latest', 'v6.0', NEWEST_LONGTERM]) {
     await page.goBack();
     await expect(variant).toHaveValue(kernel);
   }
