@@ -77,7 +77,14 @@ export class AppPage {
   async open(hash = '', { firstVisit = false } = {}): Promise<void> {
     if (!firstVisit && !this.returning) {
       this.returning = true;
-      await this.page.addInitScript((key) => localStorage.setItem(key, '1'), WELCOME_SEEN_KEY);
+      // A returning visitor; where a test blocks storage, it stays a first visit.
+      await this.page.addInitScript((key) => {
+        try {
+          localStorage.setItem(key, '1');
+        } catch {
+          // blocked storage
+        }
+      }, WELCOME_SEEN_KEY);
     }
     await this.page.goto(`/${hash}`);
     await expect(
