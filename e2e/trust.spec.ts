@@ -220,7 +220,9 @@ test('a worker script that does not load is tried four times, then the app says 
   );
   await page.waitForTimeout(2000); // nothing more is asked for
   expect(asked).toHaveLength(4);
-  await expect(page.getByRole('heading', { name: 'KVM MMU visualizer' })).toBeVisible();
+  await expect(
+    page.getByRole('heading', { name: 'KVM MMU visualizer', exact: true }),
+  ).toBeVisible();
   app.errors.length = 0; // the failed script loads are logged by the browser
 });
 
