@@ -69,7 +69,7 @@ const PHONE = { width: 390, height: 844 };
 
 // axe checks the contrast of every node: on a mask table and a trace, 10-30 s on two cores.
 // So axe runs on every mode in both themes at the laptop size, and on the phone layout in
-// both themes once; every mode's phone layout is checked for sideways scrolling below.
+// both themes once (layout.spec.ts checks the phone layout's width pane by pane).
 const AXE_RUNS = [
   ...Object.keys(MODES).flatMap((mode) =>
     (['light', 'dark'] as const).map((theme) => ({ mode, size: 'desktop', theme })),
@@ -90,15 +90,4 @@ for (const { mode, size, theme } of AXE_RUNS)
     await expect(page.locator(':root')).toHaveAttribute('data-theme', theme);
     expect(await violations(app)).toEqual([]);
     expect(await horizontalOverflow(app)).toBeLessThanOrEqual(0);
-  });
-
-for (const theme of ['light', 'dark'] as const)
-  test(`every mode at 390×844, ${theme}: no horizontal scrolling`, async ({ app, page }) => {
-    test.setTimeout(180_000);
-    await page.setViewportSize(PHONE);
-    await page.emulateMedia({ colorScheme: theme });
-    for (const [mode, enter] of Object.entries(MODES)) {
-      await enter(app);
-      expect(await horizontalOverflow(app), mode).toBeLessThanOrEqual(0);
-    }
   });
