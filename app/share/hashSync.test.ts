@@ -111,6 +111,17 @@ const link = (kernel: 'v6.0' | 'seed-p3', step: number) =>
     compare: null,
   });
 
+/** A link at step 42 of v6.0 on AMD that also opens lesson `id` at `step`. */
+const lessonLink = (id: string, step: number) =>
+  encodeLink({
+    scenario: { v: 1, kernel: 'v6.0', vendor: 'amd' },
+    step: 42,
+    view: 'single',
+    gfn: null,
+    compare: null,
+    lesson: { id, step },
+  });
+
 describe('opening the app', () => {
   it('a link sets the scenario and asks the runner for its step', () => {
     const host = new FakeHost();
@@ -125,14 +136,7 @@ describe('opening the app', () => {
   });
   it('a link into a lesson opens the lesson’s step where its pin is, whatever step it names', () => {
     const host = new FakeHost();
-    host.location.hash = encodeLink({
-      scenario: { v: 1, kernel: 'v6.0', vendor: 'amd' },
-      step: 42,
-      view: 'single',
-      gfn: null,
-      compare: null,
-      lesson: { id: 'mask-reset', step: 1 },
-    });
+    host.location.hash = lessonLink('mask-reset', 1);
     stop = startHashSync(host);
     const s = useAppStore.getState();
     const lesson = lessonById('mask-reset')!;
@@ -142,14 +146,7 @@ describe('opening the app', () => {
   });
   it('a link into a lesson this app does not have opens its scenario and says so', () => {
     const host = new FakeHost();
-    host.location.hash = encodeLink({
-      scenario: { v: 1, kernel: 'v6.0', vendor: 'amd' },
-      step: 42,
-      view: 'single',
-      gfn: null,
-      compare: null,
-      lesson: { id: 'from-the-future', step: 0 },
-    });
+    host.location.hash = lessonLink('from-the-future', 0);
     stop = startHashSync(host);
     expect(useAppStore.getState()).toMatchObject({
       input: { kernel: 'v6.0', vendor: 'amd' },
