@@ -1,4 +1,5 @@
 import { expect, test, type AppPage } from './fixtures';
+import { MODES } from './modes';
 
 const SHARE_BUTTONS = [
   'Copy link',
@@ -53,6 +54,16 @@ test.describe('at 1280×720', () => {
     await app.button('Compare…').click();
     await app.waitForComparison();
     expect(await shareRowTops(app)).toHaveProperty('size', 1);
+  });
+
+  test('the theme and help buttons sit at the top, on the title’s row', async ({ app, page }) => {
+    await app.open();
+    const title = (await page.getByRole('heading', { level: 1 }).boundingBox())!;
+    for (const name of ['Help', 'Switch to dark theme']) {
+      const box = (await app.button(name).boundingBox())!;
+      expect(box.y, name).toBeLessThan(title.y + title.height);
+      expect(box.x + box.width, name).toBeLessThanOrEqual(1280);
+    }
   });
 
   test('no variant name is cut off in the variant selects, and no pane cuts text off', async ({
@@ -151,4 +162,13 @@ test.describe('at 390×844', () => {
       expect(box.x + box.width, name).toBeLessThanOrEqual(width);
     }
   });
+
+  for (const [mode, open] of Object.entries(MODES))
+    test(`${mode}: nothing scrolls sideways`, async ({ app }) => {
+      await open(app);
+      const overflow = await app.page.evaluate(
+        () => document.documentElement.scrollWidth - window.innerWidth,
+      );
+      expect(overflow).toBeLessThanOrEqual(0);
+    });
 });

@@ -143,6 +143,17 @@ for (const theme of ['light', 'dark'] as const)
     expect(overflow).toBeLessThanOrEqual(0);
   });
 
+test('the trace view fits a 390 px wide screen', async ({ app, page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await onV66Amd(app);
+  await openTrace(page, 'kvm-amd.txt', withoutConfigureMmu);
+  await expect(view(page)).toHaveAttribute('data-status', 'done');
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  expect(overflow).toBeLessThanOrEqual(0);
+});
+
 test('the real kernel’s capture (scripts/kernel-truth.sh) opens against v6.6', async ({
   app,
   page,
