@@ -12,11 +12,6 @@ export function Header() {
       <div className="header-top">
         <h1>KVM MMU visualizer</h1>
         <ScenarioControls />
-      </div>
-      <div className="header-tools">
-        <CompareControls />
-        <ShareMenu />
-        <TraceControls />
         <div className="header-actions">
           <button
             type="button"
@@ -34,6 +29,11 @@ export function Header() {
             ?
           </button>
         </div>
+      </div>
+      <div className="header-tools">
+        <CompareControls />
+        <ShareMenu />
+        <TraceControls />
       </div>
     </header>
   );
