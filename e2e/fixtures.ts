@@ -92,8 +92,13 @@ export class AppPage {
     ).toBeVisible();
     await this.waitForRun();
     // Storage the test blocked could not remember the welcome: close it as the visitor would.
+    if (!firstVisit) await this.closeWelcome();
+  }
+
+  /** Closes the welcome, as a visitor would, if it opened over the app. */
+  async closeWelcome(): Promise<void> {
     const welcome = this.page.getByRole('dialog', { name: 'Welcome to the KVM MMU visualizer' });
-    if (!firstVisit && (await welcome.isVisible())) {
+    if (await welcome.isVisible()) {
       await this.page.keyboard.press('Escape');
       await expect(welcome).toBeHidden();
     }

@@ -84,9 +84,7 @@ async function opened(page: Page, url: string): Promise<AppPage> {
   const app = new AppPage(page);
   await page.goto(url);
   await app.waitForRun();
-  // A first visit: the welcome may open over the app; Escape closes it.
-  await page.keyboard.press('Escape');
-  await expect(page.getByRole('dialog')).toBeHidden();
+  await app.closeWelcome();
   return app;
 }
 
