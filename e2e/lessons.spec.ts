@@ -206,3 +206,17 @@ test('a kernel term explains itself on hover and on keyboard focus, from the glo
   await term.focus();
   await expect(tip).toContainText(definition);
 });
+
+test('a term pressed on a phone opens the glossary at its entry', async ({ app, page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const tour = lessonFile('tour');
+  await app.open(linkTo(tour.scenario, 0, { l: { id: tour.id, step: 2 } }));
+  // A term that sorts far down the list, so the glossary has to scroll to it.
+  const term = card(page).locator('button.term', { hasText: /^SPTE$/ });
+  await term.click();
+  const dialog = page.getByRole('dialog', { name: 'Glossary' });
+  await expect(dialog).toBeVisible();
+  const entry = dialog.locator('.focused');
+  await expect(entry.locator('dt')).toHaveText('SPTE');
+  await expect(entry).toBeInViewport();
+});

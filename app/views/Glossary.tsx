@@ -176,9 +176,13 @@ function GlossaryList() {
         (e) => !f || e.term.toLowerCase().includes(f) || e.definition.toLowerCase().includes(f),
       );
   }, [filter]);
+  // The dialog opens in its own effect, after this one: scroll once it is shown.
   useEffect(() => {
-    if (focus)
-      document.getElementById(`glossary-entry-${focus}`)?.scrollIntoView({ block: 'center' });
+    if (!focus) return;
+    const frame = requestAnimationFrame(() =>
+      document.getElementById(`glossary-entry-${focus}`)?.scrollIntoView({ block: 'center' }),
+    );
+    return () => cancelAnimationFrame(frame);
   }, [focus]);
   return (
     <>
