@@ -15,10 +15,8 @@ const PHONE = { width: 390, height: 844 };
 // axe checks the contrast of every node: on a mask table and a trace, 10-30 s on two cores.
 // So axe runs on every mode in both themes at the laptop size, and on the phone layout in
 // both themes once (layout.spec.ts checks the phone layout's width pane by pane).
-// lessons.spec.ts and history.spec.ts run axe on a lesson and a value history themselves.
-const AXE_MODES = Object.keys(MODES).filter(
-  (mode) => mode !== 'lesson' && mode !== 'value history',
-);
+// history.spec.ts runs axe on a value history itself, in both themes.
+const AXE_MODES = Object.keys(MODES).filter((mode) => mode !== 'value history');
 const AXE_RUNS = [
   ...AXE_MODES.flatMap((mode) =>
     (['light', 'dark'] as const).map((theme) => ({ mode, size: 'desktop', theme })),
