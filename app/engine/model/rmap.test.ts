@@ -190,14 +190,26 @@ describe('memory', () => {
     for (let i = 0; i < 1000; i++) s.add(i * 2 ** 21, i);
     expect(s.bytes).toBe(1000 * 1024 * 8);
   });
+  it('doubles the first descriptor segment as it fills, keeping every descriptor', () => {
+    for (const algorithm of ['append', 'head-insert'] as const) {
+      const asked: number[] = [];
+      const s = new PteListStore(algorithm, 14, (bytes) => asked.push(bytes));
+      const sptes = 14 * 200; // 200 descriptors: 64, then 128, then 256 in the first segment
+      fill(s, 7, sptes);
+      expect(asked).toEqual([1024 * 8, 64 * 64, 128 * 64, 256 * 64]);
+      const chain = s.chain(7);
+      const slots = chain.form === 'descs' ? chain.descs.flatMap((d) => d.slots) : [];
+      expect([...slots].sort((a, b) => a! - b!)).toEqual([...Array(sptes).keys()]);
+    }
+  });
   it('asks before each allocation, so a budget can refuse it', () => {
     const asked: number[] = [];
     const s = new PteListStore('head-insert', 14, (bytes) => {
       if (asked.length === 2) throw new RangeError('over budget');
       asked.push(bytes);
     });
-    fill(s, 5, 2); // a head segment, then the first descriptor segment (64Ki × 16 ints)
-    expect(asked).toEqual([1024 * 8, 65536 * 16 * 4]);
+    fill(s, 5, 2); // a head segment, then the first descriptor segment (64 × 16 ints)
+    expect(asked).toEqual([1024 * 8, 64 * 16 * 4]);
     expect(() => s.add(2 ** 20, 0)).toThrow('over budget');
     expect(s.bytes).toBe(asked[0]! + asked[1]!);
   });

@@ -35,6 +35,12 @@ export const HEAD_SEGMENT_GFNS = HEAD_SEG_MASK + 1;
 export const DESC_SEGMENT_DESCS = DESC_SEG_MASK + 1;
 /** gfns below 2^25 use an indexed array of head segments; larger ones a Map. */
 const DENSE_HEAD_SEGMENTS = 1 << 15;
+/**
+ * The first descriptor segment starts this small and doubles up to full size: a
+ * store holding a few chains (a chain query's replay, a short workload) stays a
+ * few KB instead of 4 MB.
+ */
+const FIRST_SEG_DESCS = 64;
 const MORE = 0;
 const COUNT = 1;
 const SLOT0 = 2;
@@ -113,7 +119,10 @@ export class PteListStore {
     return (d & DESC_SEG_MASK) * this.stride;
   }
 
-  /** A zeroed descriptor, as kvm_mmu_memory_cache_alloc() hands out. */
+  /**
+   * A zeroed descriptor, as kvm_mmu_memory_cache_alloc() hands out. It may replace
+   * the first segment with a larger copy: read seg() again after it.
+   */
   private allocDesc(): number {
     this.descs++;
     this.descAllocations++;
@@ -126,8 +135,16 @@ export class PteListStore {
       return reused;
     }
     const d = this.poolUsed++;
-    if ((d & DESC_SEG_MASK) === 0)
-      this.descSegs.push(this.allocate((DESC_SEG_MASK + 1) * this.stride));
+    const at = this.base(d);
+    if (at === 0) {
+      const descs = d === 0 ? FIRST_SEG_DESCS : DESC_SEG_MASK + 1;
+      this.descSegs.push(this.allocate(descs * this.stride));
+    } else if (at === this.descSegs[0]!.length) {
+      // Only the first segment is ever short of room (the others start full-size): double it.
+      const first = this.descSegs[0]!;
+      this.descSegs[0] = this.allocate(first.length * 2);
+      this.descSegs[0].set(first);
+    }
     return d;
   }
 
@@ -208,7 +225,7 @@ export class PteListStore {
             if (next < 0) {
               const fresh = this.allocDesc();
               allocating[logged++] = keys[j]!;
-              s[b + MORE] = fresh + 1;
+              this.seg(d)[b + MORE] = fresh + 1;
               d = fresh;
             } else d = next;
             s = this.seg(d);
@@ -262,7 +279,7 @@ export class PteListStore {
         const next = s[b + MORE]! - 1;
         if (next < 0) {
           const fresh = this.allocDesc();
-          s[b + MORE] = fresh + 1;
+          this.seg(d)[b + MORE] = fresh + 1;
           d = fresh;
           s = this.seg(d);
           b = this.base(d);
