@@ -1,7 +1,8 @@
 /** Chain queries over a finished run: one gfn's rmap at any event of the workload, and its history. */
 import type { ChainView } from './model/rmap';
 import { whoRan, type ValueAccess } from './run/valueHistory';
-import { ChainReplay, gfnHistory, type HistoryEntry } from './run/workload';
+import { GfnDrawIndex } from './run/gfnDrawIndex';
+import { ChainReplay, gfnHistory, type DrawsOfGfn, type HistoryEntry } from './run/workload';
 import type { RunResult } from './runner';
 
 /** Replays kept at once: each holds an rmap store (a few MB once it has descriptors). */
@@ -15,16 +16,22 @@ const KEPT_REPLAYS = 4;
 export class ChainIndex {
   private readonly histories = new Map<number, HistoryEntry[]>();
   private readonly replays = new Map<number, ChainReplay>();
+  /** Per random op (by index in the workload), its draws listed by gfn, built at the first question. */
+  private readonly draws = new Map<number, GfnDrawIndex>();
   constructor(private readonly result: RunResult) {}
 
   private historyOf(gfn: number, capacity: number): HistoryEntry[] {
     const r = this.result;
     let h = this.histories.get(gfn);
-    if (!h)
-      this.histories.set(
-        gfn,
-        (h = gfnHistory(r.scenario.workload, r.variant.rmap.algorithm, capacity, gfn)),
-      );
+    if (!h) {
+      const drawsOfGfn: DrawsOfGfn = (opIndex, op) => {
+        let index = this.draws.get(opIndex);
+        if (!index) this.draws.set(opIndex, (index = new GfnDrawIndex(op.seed, op.sptes, op.gfns)));
+        return index.keysOf(gfn);
+      };
+      h = gfnHistory(r.scenario.workload, r.variant.rmap.algorithm, capacity, gfn, drawsOfGfn);
+      this.histories.set(gfn, h);
+    }
     return h;
   }
 

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { uniform } from '../model/prng';
 import { DrawsByGfn } from './drawsByGfn';
+import { GfnDrawIndex } from './gfnDrawIndex';
 
 function visited(d: DrawsByGfn, only: number | null): [number, number[]][] {
   const out: [number, number[]][] = [];
@@ -75,5 +76,50 @@ describe('DrawsByGfn', () => {
     const d = new DrawsByGfn(5, 200_000, 5000);
     const only = d.gfnOf(77_777);
     expect(visited(d, only)).toEqual(reference(5, 200_000, 5000, only));
+  });
+});
+
+describe('GfnDrawIndex', () => {
+  it('gives each gfn its draws in drawn order, or null where its group ran out of room', () => {
+    fc.assert(
+      fc.property(
+        fc.nat(),
+        fc.integer({ min: 1, max: 20_000 }),
+        fc.oneof(
+          fc.constant(1),
+          fc.integer({ min: 2, max: 256 }),
+          fc.integer({ min: 257, max: 1 << 22 }),
+          fc.constant(2 ** 31 - 1),
+        ),
+        // the room kept, and none past the 64 units every group gets
+        fc.constantFrom(1.1, 0),
+        (seed, draws, gfns, headroom) => {
+          const index = new GfnDrawIndex(seed, draws, gfns, headroom);
+          const drawn = new DrawsByGfn(seed, draws, gfns);
+          const asked = [
+            0,
+            gfns - 1,
+            drawn.gfnOf(0),
+            drawn.gfnOf(draws - 1),
+            drawn.gfnOf(draws >> 1),
+          ];
+          for (const gfn of asked) {
+            const keys = index.keysOf(gfn);
+            const expected = reference(seed, draws, gfns, gfn)[0]?.[1] ?? [];
+            if (headroom === 0 && expected.length > 64) expect(keys).toBeNull();
+            if (keys) expect([...keys]).toEqual(expected);
+          }
+        },
+      ),
+      { numRuns: 80, seed: 5 },
+    );
+  });
+
+  it('stores gaps of 2^16 draws and more exactly', () => {
+    const draws = 3_000_000;
+    const gfns = (1 << 20) + 1;
+    const keys = [...new GfnDrawIndex(9, draws, gfns).keysOf(1 << 20)!];
+    expect(keys).toEqual(reference(9, draws, gfns, 1 << 20)[0]![1]);
+    expect(Math.max(...keys.map((k, i) => k - (keys[i - 1] ?? -1)))).toBeGreaterThan(1 << 16);
   });
 });

@@ -19,7 +19,7 @@ import { GfnSortedBatch, gfnBits, MAX_DIGIT_BITS } from './sortedBatch';
 const GROUP_BITS = 11;
 /** 32 MB of gaps and the room kept for long gaps (2 MB more): one part up to 2^24 draws (the 16M bench). */
 const UNITS_PER_PART = (1 << 24) + (1 << 21);
-const LONG_GAP = 1 << 16;
+export const LONG_GAP = 1 << 16;
 /** The caller gets a turn (a cancel can get in) after this many draws counted or listed. */
 const DRAWS_PER_SLICE = 1 << 18;
 

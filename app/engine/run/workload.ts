@@ -17,7 +17,7 @@ import { PteListStore, type RmapAlgorithm } from '../model/rmap';
 import type { RmapSummary } from '../model/state';
 import type { WorkloadOp } from '../scenario';
 import { activeMeter, COST_US, type WorkMeter } from './budget';
-import { DrawsByGfn } from './drawsByGfn';
+import { DrawsByGfn, type GfnVisitor } from './drawsByGfn';
 import { EventTally, type VcpuCache } from './eventTally';
 
 /** Ops larger than this are shown as EVENT_BATCHES events instead of one per spte. */
@@ -60,7 +60,8 @@ export class VmRuntime {
    * `onlyGfn`: replay mode for a chain query — ops on other gfns only advance the
    * tick and the spte ids, so one gfn's chain is rebuilt exactly as the full run built it.
    * `meter` counts the work and memory (by default the run's, see budget.ts) and
-   * stops the run when it goes over its budget.
+   * stops the run when it goes over its budget. `drawsOfGfn` (replay mode) gives
+   * onlyGfn's draws in a random op from an index, instead of scanning all its draws.
    */
   constructor(
     algorithm: RmapAlgorithm,
@@ -68,6 +69,7 @@ export class VmRuntime {
     private readonly descBytes: number,
     private readonly onlyGfn: number | null = null,
     private readonly meter: WorkMeter = activeMeter(),
+    private readonly drawsOfGfn: DrawsOfGfn | null = null,
   ) {
     this.store = new PteListStore(algorithm, capacity, (bytes) => meter.grow(bytes));
     this.history = onlyGfn === null ? null : [];
@@ -392,7 +394,7 @@ export class VmRuntime {
         if (charge(0)) yield null;
       }
     }
-    yield* new DrawsByGfn(seed, M, op.gfns).visit(this.onlyGfn, (gfn, keys, from, to) => {
+    const visitor: GfnVisitor = (gfn, keys, from, to) => {
       len = store.lengthOf(gfn);
       if (tally && len + to - from <= RMAP_RECYCLE_THRESHOLD + 1) asRuns(gfn, keys, from, to);
       else if (to - from > SLICE_DRAWS) return inSlices(gfn, keys, from, to);
@@ -401,7 +403,13 @@ export class VmRuntime {
         removals(gfn, keys, from, to);
       }
       return charge(to - from) ? TURN : undefined;
-    });
+    };
+    const indexed = this.onlyGfn !== null ? this.drawsOfGfn?.(opIndex, op) : null;
+    if (!indexed) yield* new DrawsByGfn(seed, M, op.gfns).visit(this.onlyGfn, visitor);
+    else if (indexed.length > 0) {
+      const turn = visitor(this.onlyGfn!, indexed, 0, indexed.length);
+      if (turn) yield* turn;
+    }
     charge(0, true);
     setAllocated();
     meter.release(grouping);
@@ -428,6 +436,12 @@ export class VmRuntime {
   }
 }
 
+/** A chain query's index: the draws of its gfn in random op `opIndex`, in drawn order (null: not indexed). */
+export type DrawsOfGfn = (
+  opIndex: number,
+  op: Extract<WorkloadOp, { op: 'random' }>,
+) => Int32Array | null | undefined;
+
 export interface HistoryEntry {
   tick: number;
   add: boolean;
@@ -440,8 +454,9 @@ export function gfnHistory(
   algorithm: RmapAlgorithm,
   capacity: number,
   gfn: number,
+  drawsOfGfn: DrawsOfGfn | null = null,
 ): HistoryEntry[] {
-  const rt = new VmRuntime(algorithm, capacity, 0, gfn);
+  const rt = new VmRuntime(algorithm, capacity, 0, gfn, undefined, drawsOfGfn);
   for (const _ of rt.run(ops));
   return rt.history!;
 }
