@@ -31,19 +31,22 @@ function reference(seed: number, draws: number, gfns: number, only: number | nul
   return [...byGfn].sort((a, b) => a[0] - b[0]);
 }
 
+/** One gfn; fewer gfns than `groups`; many gfns per group; the largest range. */
+const gfnRanges = (groups: number) =>
+  fc.oneof(
+    fc.constant(1),
+    fc.integer({ min: 2, max: groups }),
+    fc.integer({ min: groups + 1, max: 1 << 22 }),
+    fc.constant(2 ** 31 - 1),
+  );
+
 describe('DrawsByGfn', () => {
   it('visits each gfn once, ascending, with its draws in drawn order', () => {
     fc.assert(
       fc.property(
         fc.nat(),
         fc.integer({ min: 1, max: 20_000 }),
-        // one gfn; fewer gfns than groups; many gfns per group; the largest range
-        fc.oneof(
-          fc.constant(1),
-          fc.integer({ min: 2, max: 2048 }),
-          fc.integer({ min: 2049, max: 1 << 22 }),
-          fc.constant(2 ** 31 - 1),
-        ),
+        gfnRanges(2048),
         // a few parts (each a pass over all draws), or one
         fc.oneof(fc.integer({ min: 2000, max: 8000 }), fc.constant(1 << 24)),
         (seed, draws, gfns, unitsPerPart) => {
@@ -85,12 +88,7 @@ describe('GfnDrawIndex', () => {
       fc.property(
         fc.nat(),
         fc.integer({ min: 1, max: 20_000 }),
-        fc.oneof(
-          fc.constant(1),
-          fc.integer({ min: 2, max: 256 }),
-          fc.integer({ min: 257, max: 1 << 22 }),
-          fc.constant(2 ** 31 - 1),
-        ),
+        gfnRanges(256),
         // the room kept, and none past the 64 units every group gets
         fc.constantFrom(1.1, 0),
         (seed, draws, gfns, headroom) => {
