@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findStep } from '../edits';
+import { FILES } from './dsl';
 import { MODEL_BODIES } from './imported';
 import { BUILT_IN_TREES, VARIANTS } from './index';
 import { DEFINITIONS, MAIL, mailSource, sourceUrl, type KernelTree } from './sources';
@@ -31,27 +32,15 @@ const stepsOf = (f: FunctionDef): StepDef[] => [...f.body, ...f.labels.flatMap((
 describe('a step links to its own call line', () => {
   // Read in each tree's mirror (docs/kernel-model.md, "Source lines"): tree, step, file, line.
   it.each([
-    ['v5.19', 'v5.19', 'kvm_arch_init/kvm_mmu_vendor_module_init', 'arch/x86/kvm/x86.c', 9008],
-    ['v5.19', 'v5.19', 'kvm_arch_hardware_setup/ops->hardware_setup', 'arch/x86/kvm/x86.c', 11720],
-    ['v6.0', 'v6.0.19', 'kvm_x86_init/kvm_mmu_x86_module_init', 'arch/x86/kvm/x86.c', 13519],
-    ['v6.0', 'v6.0.19', 'vmx_init/kvm_init', 'arch/x86/kvm/vmx/vmx.c', 8518],
-    [
-      'v6.0',
-      'v6.0.19',
-      'kvm_mmu_vendor_module_init/kvm_mmu_reset_all_pte_masks',
-      'arch/x86/kvm/mmu/mmu.c',
-      6689,
-    ],
-    ['v6.6', 'v6.6.87', 'svm_hardware_setup/kvm_configure_mmu', 'arch/x86/kvm/svm/svm.c', 5285],
-    ['latest', 'v6.19', 'vt_init/tdx_bringup', 'arch/x86/kvm/vmx/main.c', 1047],
-    [
-      'v7.1',
-      'v7.1.3',
-      'kvm_x86_vendor_init/kvm_mmu_vendor_module_init',
-      'arch/x86/kvm/x86.c',
-      10154,
-    ],
-    ['v7.1', 'v7.1.3', 'vt_init/kvm_init', 'arch/x86/kvm/vmx/main.c', 1069],
+    ['v5.19', 'v5.19', 'kvm_arch_init/kvm_mmu_vendor_module_init', FILES.x86, 9008],
+    ['v5.19', 'v5.19', 'kvm_arch_hardware_setup/ops->hardware_setup', FILES.x86, 11720],
+    ['v6.0', 'v6.0.19', 'kvm_x86_init/kvm_mmu_x86_module_init', FILES.x86, 13519],
+    ['v6.0', 'v6.0.19', 'vmx_init/kvm_init', FILES.vmx, 8518],
+    ['v6.0', 'v6.0.19', 'kvm_mmu_vendor_module_init/kvm_mmu_reset_all_pte_masks', FILES.mmu, 6689],
+    ['v6.6', 'v6.6.87', 'svm_hardware_setup/kvm_configure_mmu', FILES.svm, 5285],
+    ['latest', 'v6.19', 'vt_init/tdx_bringup', FILES.vmxMain, 1047],
+    ['v7.1', 'v7.1.3', 'kvm_x86_vendor_init/kvm_mmu_vendor_module_init', FILES.x86, 10154],
+    ['v7.1', 'v7.1.3', 'vt_init/kvm_init', FILES.vmxMain, 1069],
   ] as const)('%s: %s links to elixir %s %s#L%i', (variant, tag, id, file, line) => {
     const at = findStep(VARIANTS[variant], id);
     expect(at && sourceUrl(at.step.src!)).toBe(
