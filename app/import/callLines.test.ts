@@ -102,6 +102,23 @@ describe('call lines', () => {
     expect(callLines(tree(), [variant({ outer: f })])).toEqual({ lines: {}, unmatched: [] });
   });
 
+  it('puts a decision the catalogue places last at the last assignment, as the importer does', () => {
+    const src = ['void setup(void)', '{', '\tnpt_enabled = false;', '\tnpt_enabled = 0;', '}'];
+    const t: TreeImport = {
+      version: '9.9.0',
+      files: [
+        parseAndExtract(parser, src.join('\n'), FILES.svm, ['setup'], { globals: ['npt_enabled'] }),
+      ],
+      absent: [],
+    };
+    const f = fn(
+      'v5.19',
+      { name: 'setup', file: FILES.svm, returns: 'void', owner: 'svm', summary: '' },
+      [eff({ kind: 'svm_decide_npt' })],
+    );
+    expect(callLines(t, [variant({ setup: f })]).lines).toEqual({ 'setup/svm_decide_npt': 4 });
+  });
+
   it('refuses two variants that put one step at two lines', () => {
     const a = outer([call('inner')]);
     const b = outer([call('@hardware_setup'), call('inner')]);

@@ -4,7 +4,8 @@
  * scripts/call-lines.ts). A step is matched by what it does, never by its text: a call
  * step by its callee (`@hardware_setup` by the vendor op), an effect by the catalogue's
  * rule for the C call or assignment (catalogue.ts), the n-th such step of a function (or
- * of one of its error labels) to the n-th such item there. Notes summarise several
+ * of one of its error labels) to the n-th such item there; an assignment the catalogue places
+ * at its last occurrence, as the importer does. Notes summarise several
  * statements and get no line. Pure: the tree comes in as the importer's IR.
  */
 import type { Effect } from '../engine/effects/types';
@@ -53,6 +54,9 @@ function itemIs(item: Item, step: StepDef): boolean {
   return false;
 }
 
+const isLastPlaced = (i: Extract<Item, { kind: 'assign' }>): boolean =>
+  assignRuleFor(i.target, i.value)?.placement === 'last';
+
 /** The lines of a function's steps that the C shows, by step id; misses with a reason. */
 function functionLines(
   fn: { name: string; body: StepDef[]; labels: { name: string; steps: StepDef[] }[] },
@@ -70,7 +74,10 @@ function functionLines(
     for (const step of steps) {
       if ('effect' in step.op && step.op.effect.kind === 'note') continue;
       if (step.src && step.src.kind !== 'kernel') continue; // from a patch: its mail is its source
-      const hit = c && items.find((i) => !used.has(i) && itemIs(i, step));
+      const candidates = items.filter((i) => !used.has(i) && itemIs(i, step));
+      // An assignment the importer places at its last occurrence (where the decision is final).
+      const last = candidates[0]?.kind === 'assign' && isLastPlaced(candidates[0]);
+      const hit = last ? candidates.at(-1) : candidates[0];
       if (!hit) {
         out.unmatched.push({
           id: step.id,
