@@ -1,4 +1,6 @@
 import type { Page } from '@playwright/test';
+import { sourceUrl, VARIANTS } from '../app/engine';
+import { findStep } from '../app/engine/edits';
 import { expect, SEED_P2, test } from './fixtures';
 
 test('stepping through seed-p2 on Intel with TDP: masks before and after VMX hardware_setup()', async ({
@@ -61,6 +63,27 @@ test('v7.1 with TDX: the TDX gate runs inside hardware_setup(), linked to v7.1.3
     'href',
     'https://elixir.bootlin.com/linux/v7.1.3/source/arch/x86/kvm/vmx/tdx.c#L3360',
   );
+});
+
+test('a step links to its own call line at the variant’s tree; its frames to their definitions', async ({
+  app,
+}) => {
+  await app.open();
+  await app.choose('Kernel variant', 'v6.0');
+  await app.choose('Vendor', 'intel');
+  await app.stepUntil('kvm_mmu_reset_all_pte_masks()');
+  const stack = app.region('Call stack');
+  // The engine's line of this call in kvm_mmu_vendor_module_init(), and the callee's definition.
+  const v = VARIANTS['v6.0'];
+  const call = findStep(v, 'kvm_mmu_vendor_module_init/kvm_mmu_reset_all_pte_masks')!.step.src!;
+  expect(call).toMatchObject({ tree: 'v6.0.19', file: 'arch/x86/kvm/mmu/mmu.c' });
+  await expect(stack.locator('.source')).toContainText('Called at:');
+  await expect(stack.locator('.source a')).toHaveAttribute('href', sourceUrl(call));
+  await expect(stack.getByRole('link', { name: 'kvm_mmu_vendor_module_init()' })).toHaveAttribute(
+    'href',
+    sourceUrl(v.functions.kvm_mmu_vendor_module_init!.src),
+  );
+  expect(sourceUrl(call)).not.toBe(sourceUrl(v.functions.kvm_mmu_reset_all_pte_masks!.src));
 });
 
 test('keyboard: arrows step, Home restarts, ? opens the help with the shortcuts', async ({

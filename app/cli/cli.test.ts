@@ -303,7 +303,8 @@ describe('mmu trace-check', () => {
     expect(out.stdout).toMatch(/^Trace check: t\.txt against v6\.6 \/ amd\n/);
     expect(out.stdout).toContain('  model:   v6.6 (v6.3+ structure); hostCpus=1; no fault\n');
     expect(out.stdout).toMatch(
-      /\n= {3}kvm_x86_vendor_init\(\) +trace line \d+, arch\/x86\/kvm\/x86\.c:\d+ \(v6\.6\.87\)\n/,
+      // Each call at its own line: kvm_x86_vendor_init() where svm_init() calls it.
+      /\n= {3}kvm_x86_vendor_init\(\) +trace line \d+, arch\/x86\/kvm\/svm\/svm\.c:\d+ \(v6\.6\.87\)\n/,
     );
     expect(out.stdout.trimEnd().split('\n').at(-1)).toBe(
       '30 agree: the model and the trace agree.',
@@ -314,7 +315,7 @@ describe('mmu trace-check', () => {
     const text = run(args, { 't.txt': missing });
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(
-      /\n- {9}kvm_configure_mmu\(\) +only in the model: kvm_configure_mmu\(\); arch\/x86\/kvm\/mmu\/mmu\.c:\d+ \(v6\.6\.87\)\n/,
+      /\n- {9}kvm_configure_mmu\(\) +only in the model: kvm_configure_mmu\(\); arch\/x86\/kvm\/svm\/svm\.c:\d+ \(v6\.6\.87\)\n/,
     );
     const json = run([...args, '--format', 'json'], { 't.txt': missing });
     expect(json.code).toBe(1);

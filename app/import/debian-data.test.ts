@@ -11,7 +11,10 @@ import V6_12_LINES from '../engine/variants/trees/v6.12.lines.json' with { type:
 import V6_12 from '../engine/variants/trees/v6.12.json' with { type: 'json' };
 import V6_1_LINES from '../engine/variants/trees/v6.1.lines.json' with { type: 'json' };
 import V6_1 from '../engine/variants/trees/v6.1.json' with { type: 'json' };
+import { findStep } from '../engine/edits';
 import { ERA_6_1, ERA_6_12 } from '../engine/variants/era';
+import { VARIANTS } from '../engine/variants/index';
+import { callLines } from './callLines';
 import { checkFacts, observeFacts } from './facts';
 import { debianTree, importTree, nodeCParser, type DebianSeries } from './node';
 import { lineTable, synthesize } from './synthesize';
@@ -53,6 +56,13 @@ describe.each(['6.1', '6.12'] as DebianSeries[])('Debian linux-source-%s', (seri
       if (tree.version === committed.tree.version) {
         expect(data, `the importer's output changed: ${regenerate}`).toEqual(committed.tree);
         expect(lineTable(tree), `the line table changed: ${regenerate}`).toEqual(committed.lines);
+        // Each step links to its own call: the line the call-line matcher finds for it too.
+        const variant = VARIANTS[series === '6.1' ? 'v6.1' : 'v6.12'];
+        const found = Object.entries(callLines(tree, [variant]).lines);
+        const linked = found.filter(([id]) => findStep(variant, id)?.step.src?.kind === 'kernel');
+        expect(linked.length).toBeGreaterThan(40);
+        for (const [id, line] of linked)
+          expect(findStep(variant, id)!.step.src, id).toMatchObject({ line });
       } else {
         expect(
           withoutLines(data),

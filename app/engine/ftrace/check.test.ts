@@ -4,6 +4,7 @@ import { mustRun } from '../testing';
 import { checkTrace, type TraceCheck, type TraceCheckOptions, type TraceRow } from './check';
 import { NOT_TRACEABLE } from './kernel';
 import { parseFtrace } from './parse';
+import { rowSource } from './report';
 import { renderFunctionGraph, type RenderOptions } from './testing';
 
 const run = mustRun('v6.6', 'amd', { params: { hostCpus: 1 } });
@@ -113,13 +114,15 @@ describe('checkTrace finds what differs', () => {
     expect(disagreements(c)).toEqual(['trace-only kmem_cache_destroy']);
     const row = c.rows.find((r) => r.kind === 'trace-only')!;
     expect(row.trace!.line).toBe(lineOf(base.split('\n'), 'kvm_configure_mmu') + 2);
-    // Its caller's row carries the model's source for where the call would sit.
+    // Its caller's row carries the definition the call would sit in, which is its source.
     const caller = c.rows[row.callerRow!]!;
-    expect([caller.kind, caller.name, caller.model!.src]).toEqual([
+    expect([caller.kind, caller.name, caller.model!.def]).toEqual([
       'agree',
       'svm_hardware_setup',
       run.variant.functions.svm_hardware_setup!.src,
     ]);
+    expect(rowSource(c, row)).toEqual(run.variant.functions.svm_hardware_setup!.src);
+    expect(caller.model!.src).not.toEqual(caller.model!.def);
   });
 
   it('two calls in the other order are a move, each half pointing at the other', () => {

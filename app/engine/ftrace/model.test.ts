@@ -125,11 +125,19 @@ describe('modelCalls: a run as the kernel calls a function_graph trace shows', (
     const configure = find(modelCalls(run), 'kvm_configure_mmu')!;
     expect(run.trace.events[configure.model.event]!.title).toBe('kvm_configure_mmu()');
     expect(configure.model.where).toBe('svm_hardware_setup');
+    // The call's own line in svm_hardware_setup() (Yunbaby8/linux-6.6.87-lab, svm.c:5285),
+    // and the definition it enters (mmu.c:5884).
     expect(configure.model.src).toEqual({
       kind: 'kernel',
       tree: 'v6.6.87',
+      file: 'arch/x86/kvm/svm/svm.c',
+      line: 5285,
+    });
+    expect(configure.model.def).toEqual({
+      kind: 'kernel',
+      tree: 'v6.6.87',
       file: 'arch/x86/kvm/mmu/mmu.c',
-      line: expect.any(Number),
+      line: 5884,
     });
   });
 });

@@ -15,7 +15,10 @@ export interface ModelSide {
   event: number;
   /** That event's title ("kvm_configure_mmu()", "pte_list_desc_cache = kmem_cache_create(…)"). */
   title: string;
+  /** The step's own line: its call in its caller. */
   src: Source | null;
+  /** The definition of the function the call enters: where a call only the trace shows sits. */
+  def: Source | null;
   /** The function (or error label) the step sits in. */
   where: string | null;
   /** What the call returned in the model, when it failed. */
@@ -29,11 +32,12 @@ export interface ModelCall {
   children: ModelCall[];
 }
 
-function modelSide(e: TraceEvent, title = e.title): ModelSide {
+function modelSide(e: TraceEvent, def: Source | null = null): ModelSide {
   return {
     event: e.index,
-    title,
+    title: e.title,
     src: e.src,
+    def,
     where: e.fn && (e.label ? `${e.fn}@${e.label}` : e.fn),
     errno: null,
   };
@@ -68,6 +72,7 @@ export function modelCalls(run: RunResult): ModelCall[] {
           event: e.index,
           title: `${name}()`,
           src: v.functions[name]!.src,
+          def: v.functions[name]!.src,
           where: null,
           errno: null,
         },
@@ -82,9 +87,10 @@ export function modelCalls(run: RunResult): ModelCall[] {
     else if (e.kind === 'call') {
       const step = findStep(v, e.stepId!)!.step;
       const module = run.scenario.modules[e.moduleOp]?.module;
+      const name = calleesOf(v, step, module)[0]!;
       const node: ModelCall = {
-        name: calleesOf(v, step, module)[0]!,
-        model: modelSide(e),
+        name,
+        model: modelSide(e, v.functions[name]?.src ?? null),
         children: [],
       };
       parent.children.push(node);

@@ -12,14 +12,20 @@ import { captureVendor } from './capture';
 import type { FtraceCapture } from './parse';
 import { TRACE_ROW_MARK, TRACE_ROW_WORDS, type TraceRowKind } from './words';
 
-/** The model source a row is about: its step's, else its caller's (a call only in the trace). */
+/**
+ * The model source a row is about: its step's own line, else (a call only in the trace)
+ * the definition of the nearest caller the model has, where the call would sit.
+ */
 export function rowSource(check: TraceCheck, row: TraceRow): Source | null {
+  if (row.model?.src) return row.model.src;
   for (
-    let r: TraceRow | undefined = row;
+    let r = row.callerRow === null ? undefined : check.rows[row.callerRow];
     r;
     r = r.callerRow === null ? undefined : check.rows[r.callerRow]
-  )
-    if (r.model?.src) return r.model.src;
+  ) {
+    const src = r.model?.def ?? r.model?.src;
+    if (src) return src;
+  }
   return null;
 }
 

@@ -4,7 +4,7 @@
  * across variants that share a step.
  */
 import type { Effect } from '../effects/types';
-import { kernelSource } from './sources';
+import { callSite, kernelSource } from './sources';
 import type { FunctionDef, KernelTree, LabelDef, Owner, Source, StepDef, StepOp } from './types';
 
 export type StepSpec = Omit<StepDef, 'id'>;
@@ -40,13 +40,19 @@ export function opSlug(op: StepOp): string {
   }
 }
 
-function withIds(prefix: string, specs: StepSpec[], taken: Set<string>): StepDef[] {
+function withIds(
+  prefix: string,
+  specs: StepSpec[],
+  taken: Set<string>,
+  srcOf: (id: string) => Source | undefined,
+): StepDef[] {
   return specs.map((spec) => {
     const base = `${prefix}/${opSlug(spec.op)}`;
     let id = base;
     for (let n = 2; taken.has(id); n++) id = `${base}#${n}`;
     taken.add(id);
-    return { id, ...spec };
+    const src = spec.src ?? srcOf(id);
+    return { id, ...spec, ...(src ? { src } : {}) };
   });
 }
 
@@ -67,14 +73,17 @@ export function fn(
   labels: [string, StepSpec[]][] = [],
 ): FunctionDef {
   const taken = new Set<string>();
+  // A step's own line: its call in the tree; in a function a patch changed, the patch.
+  const patched = meta.src && meta.src.kind !== 'kernel' ? meta.src : undefined;
+  const srcOf = (id: string) => patched ?? callSite(tree, meta.file, id);
   const labelDefs: LabelDef[] = labels.map(([name, steps]) => ({
     name,
-    steps: withIds(`${meta.name}@${name}`, steps, taken),
+    steps: withIds(`${meta.name}@${name}`, steps, taken, srcOf),
   }));
   return {
     ...meta,
     src: meta.src ?? kernelSource(tree, meta.name, meta.file),
-    body: withIds(meta.name, body, taken),
+    body: withIds(meta.name, body, taken, srcOf),
     labels: labelDefs,
   };
 }

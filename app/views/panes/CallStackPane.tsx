@@ -3,6 +3,7 @@ import {
   sourceUrl,
   stepLabel,
   type FunctionDef,
+  type Source,
   type StepDef,
   type TraceEvent,
 } from '../../engine/view';
@@ -53,6 +54,23 @@ function Listing({ fn, event }: { fn: FunctionDef; event: TraceEvent }) {
   );
 }
 
+/**
+ * What a step's link points at, in words a kernel reviewer expects: the line of its own
+ * call (or statement) at the variant's tree; where it has none, its function's definition;
+ * for code only a patch has, the patch.
+ */
+function sourceCaption(event: TraceEvent, fn: FunctionDef | undefined, src: Source): string {
+  if (src.kind !== 'kernel') return 'From';
+  const own =
+    !fn ||
+    fn.src.kind !== 'kernel' ||
+    fn.src.tree !== src.tree ||
+    fn.src.file !== src.file ||
+    fn.src.line !== src.line;
+  if (!own) return `In ${fn.name}(), defined at`;
+  return event.kind === 'call' ? 'Called at' : 'Line';
+}
+
 /** The step's phase and who it runs for (the reset, VMX or SVM). */
 function Badges({ event }: { event: TraceEvent }) {
   return (
@@ -93,7 +111,7 @@ function EventDetails({
                   href={sourceUrl(def.src)}
                   target="_blank"
                   rel="noreferrer"
-                  title={sourceLabel(def.src)}
+                  title={`${name}() is defined at ${sourceLabel(def.src)}`}
                   {...termProps(name)}
                 >
                   {name}()
@@ -139,7 +157,7 @@ function EventDetails({
         )}
         {event.src && (
           <p className="source">
-            Source:{' '}
+            {sourceCaption(event, fn, event.src)}:{' '}
             <a href={sourceUrl(event.src)} target="_blank" rel="noreferrer">
               {sourceLabel(event.src)}
             </a>
