@@ -6,7 +6,7 @@ import { startRunner } from './state/runner';
 import { App } from './views/App';
 import { ErrorBoundary } from './views/ErrorBoundary';
 import { startMotion } from './views/motion';
-import { openWelcomeOnFirstVisit } from './views/Welcome';
+import { openWelcomeOnFirstVisit } from './views/firstVisit';
 import './views/styles.css';
 
 openWelcomeOnFirstVisit(); // before the hash is synced: only a visit without a link is greeted

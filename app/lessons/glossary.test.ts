@@ -13,6 +13,7 @@ import {
   SHRINKER,
 } from '../engine/model/globals';
 import { GLOSSARY, glossaryEntry, glossaryNames } from './glossary';
+import { DEFINITIONS } from './glossaryDefinitions';
 
 describe('glossary', () => {
   it('has an entry for every name the panes show', () => {
@@ -54,8 +55,14 @@ describe('glossary', () => {
     expect(glossaryEntry('no_such_thing')).toBeUndefined();
   });
 
+  it('defines every entry, and nothing else', () => {
+    const ids = GLOSSARY.map((e) => e.id);
+    expect(ids.filter((id) => !DEFINITIONS[id])).toEqual([]);
+    expect(Object.keys(DEFINITIONS).filter((id) => !ids.includes(id))).toEqual([]);
+  });
+
   it('keeps definitions short enough for a tooltip', () => {
-    const long = GLOSSARY.filter((e) => e.definition.length > 420).map((e) => e.id);
+    const long = GLOSSARY.filter((e) => DEFINITIONS[e.id]!.length > 420).map((e) => e.id);
     expect(long).toEqual([]);
   });
 });

@@ -6,23 +6,37 @@ import { CachesPane } from './panes/CachesPane';
 import { FindingsPane } from './panes/FindingsPane';
 import { MasksPane } from './panes/MasksPane';
 import { RmapPane } from './panes/RmapPane';
-import { AlignedRowsPane } from './compare/AlignedRowsPane';
-import { CompareFindingsPane } from './compare/CompareFindingsPane';
-import { DifferencesPane } from './compare/DifferencesPane';
-import { ReviewPane } from './compare/ReviewPane';
-import './compare/compare.css';
-import { TraceView } from './trace/TraceView';
-import './trace/trace.css';
-import { EmbedApp } from './EmbedApp';
+import { loadDefinitions } from './Glossary';
 import { Header } from './Header';
+import { loadExporters } from './ShareMenu';
 import { Layout } from './Layout';
-import { LeftColumn } from './LeftColumn';
-import { ValueHistoryPanel } from './history/ValueHistoryPanel';
+import { LeftColumn, OrderingPane } from './LeftColumn';
 import { Notices } from './Notices';
 import { PlaybackBar } from './PlaybackBar';
-import { Dialogs } from './Dialogs';
+import { DIALOG_CHUNKS, Dialogs } from './Dialogs';
 import { trackFocusOrigin, wasFocusedByPointer } from './focusOrigin';
-import { LessonPanel } from './lesson/LessonPanel';
+import { lazyView, preloadWhenIdle } from './lazy';
+
+const ComparePanes = lazyView(
+  () => import('./compare/ComparePanes').then((m) => m.ComparePanes),
+  'the comparison',
+  () => <p className="panel area-aligned loading">Loading the comparison…</p>,
+);
+const TraceView = lazyView(
+  () => import('./trace/TraceView').then((m) => m.TraceView),
+  'the trace view',
+  () => <p className="panel loading">Loading the trace view…</p>,
+);
+const EmbedApp = lazyView(() => import('./EmbedApp').then((m) => m.EmbedApp), 'the player');
+/** Both render nothing until a lesson or a value's history is open. */
+const LessonPanel = lazyView(
+  () => import('./lesson/LessonPanel').then((m) => m.LessonPanel),
+  'the lesson',
+);
+const ValueHistoryPanel = lazyView(
+  () => import('./history/ValueHistoryPanel').then((m) => m.ValueHistoryPanel),
+  'the value’s history',
+);
 
 /** ?embed=1: the compact player for slides and blog posts. */
 const EMBED = new URLSearchParams(location.search).get('embed') === '1';
@@ -80,16 +94,32 @@ export function App() {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
   useGlobalKeys();
+  useEffect(() => {
+    // After first paint, what a visitor is likely to open next, so it opens without a wait.
+    if (!EMBED)
+      preloadWhenIdle([
+        loadDefinitions,
+        OrderingPane.preload,
+        ...DIALOG_CHUNKS,
+        ValueHistoryPanel.preload,
+        LessonPanel.preload,
+        ComparePanes.preload,
+        TraceView.preload,
+        loadExporters,
+      ]);
+  }, []);
   const dragging = useFileDrop();
   const compare = useAppStore((s) => s.view === 'compare');
   const traceOpen = useAppStore((s) => s.traceCheck.capture !== null);
+  const lesson = useAppStore((s) => s.lesson !== null);
+  const history = useAppStore((s) => s.history !== null);
   if (EMBED) return <EmbedApp />;
   return (
     <div className="app">
       <Header />
       <Notices />
       {!traceOpen && <PlaybackBar />}
-      {!traceOpen && <LessonPanel />}
+      {!traceOpen && lesson && <LessonPanel />}
       {traceOpen ? (
         <Layout className="trace-layout">
           <TraceView />
@@ -97,10 +127,7 @@ export function App() {
       ) : compare ? (
         <Layout className="layout compare">
           <LeftColumn />
-          <AlignedRowsPane className="area-aligned" />
-          <DifferencesPane className="area-differences" />
-          <CompareFindingsPane className="area-findings" />
-          <ReviewPane className="area-review" />
+          <ComparePanes />
         </Layout>
       ) : (
         <Layout className="layout">
@@ -111,7 +138,7 @@ export function App() {
           <RmapPane className="area-rmaps" />
         </Layout>
       )}
-      <ValueHistoryPanel />
+      {history && <ValueHistoryPanel />}
       <Dialogs />
       {dragging && (
         <div className="drop-hint" aria-hidden="true">

@@ -5,6 +5,7 @@ import { CallStackPane } from './panes/CallStackPane';
 import { MasksPane } from './panes/MasksPane';
 import { RmapPane } from './panes/RmapPane';
 import { AlignedRowsPane } from './compare/AlignedRowsPane';
+import './compare/compare.css';
 import { Dialogs } from './Dialogs';
 import { Layout } from './Layout';
 import { LessonEmbed } from './lesson/LessonEmbed';

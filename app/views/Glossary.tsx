@@ -1,22 +1,35 @@
 /**
  * Kernel terms that explain themselves: on hover and on keyboard focus a tooltip
- * shows the glossary's definition (app/lessons/glossary.ts, the one source), and
- * screen readers get it as the element's description (aria-describedby). Pressing a
- * term opens the glossary at it.
+ * shows the glossary's definition (app/lessons/glossary.ts and glossaryDefinitions.ts,
+ * the one source), and screen readers get it as the element's description
+ * (aria-describedby). Pressing a term opens the glossary at it. The definitions are a
+ * chunk of their own, fetched while the browser is idle or on the first hover or focus.
  */
-import {
-  useEffect,
-  useId,
-  useLayoutEffect,
-  useMemo,
-  useRef,
-  useState,
-  type ReactNode,
-} from 'react';
+import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { create } from 'zustand';
 import { GLOSSARY, glossaryEntry, type GlossaryEntry } from '../lessons';
 import { openDialog } from '../state/actions';
-import { ModalDialog } from './Dialog';
+
+interface DefinitionsState {
+  /** Each entry's definition by id, once their chunk is in. */
+  words: Readonly<Record<string, string>> | null;
+  /** The last fetch failed; the next hover or focus tries again. */
+  failed: boolean;
+}
+const useDefinitions = create<DefinitionsState>(() => ({ words: null, failed: false }));
+let loading: Promise<void> | null = null;
+
+/** Fetches the definitions (once; again after a failure). Never rejects: the state says how it went. */
+export function loadDefinitions(): Promise<void> {
+  loading ??= import('../lessons/glossaryDefinitions').then(
+    (m) => useDefinitions.setState({ words: m.DEFINITIONS, failed: false }),
+    () => {
+      loading = null;
+      useDefinitions.setState({ failed: true });
+    },
+  );
+  return loading;
+}
 
 /** The id of the hidden element holding an entry's definition. */
 const definitionId = (e: GlossaryEntry) => `glossary-def-${e.id.replace(/[^a-zA-Z0-9_-]/g, '-')}`;
@@ -28,7 +41,8 @@ interface TipState {
   /** The entry the glossary dialog scrolls to when it opens. */
   focus: string | null;
 }
-const useTip = create<TipState>(() => ({ entry: null, anchor: null, focus: null }));
+/** The tooltip's state, and the entry the glossary dialog (GlossaryDialog.tsx) opens at. */
+export const useTip = create<TipState>(() => ({ entry: null, anchor: null, focus: null }));
 
 /** Hiding waits a moment, so the pointer can move onto the tooltip (and stay there). */
 const HIDE_AFTER_MS = 150;
@@ -36,6 +50,10 @@ let hideTimer: ReturnType<typeof setTimeout> | undefined;
 const cancelHide = () => clearTimeout(hideTimer);
 function showTip(entry: GlossaryEntry, anchor: Element) {
   cancelHide();
+  if (!useDefinitions.getState().words) {
+    useDefinitions.setState({ failed: false });
+    void loadDefinitions();
+  }
   useTip.setState({ entry, anchor });
 }
 function hideTip(now = false) {
@@ -97,11 +115,13 @@ export function Term({
 
 /** The definitions the terms' aria-describedby point at (render once, wherever terms are). */
 export function GlossaryDefinitions() {
+  const words = useDefinitions((s) => s.words);
+  if (!words) return null;
   return (
     <div hidden>
       {GLOSSARY.map((e) => (
         <span key={e.id} id={definitionId(e)}>
-          {e.definition}
+          {words[e.id]}
         </span>
       ))}
     </div>
@@ -113,6 +133,7 @@ const MARGIN = 8;
 /** The visible tooltip, next to the element it explains, kept inside the window. */
 export function GlossaryTooltip() {
   const { entry, anchor } = useTip();
+  const { words, failed } = useDefinitions();
   const ref = useRef<HTMLDivElement>(null);
   const [place, setPlace] = useState<{ left: number; top: number } | null>(null);
   useLayoutEffect(() => {
@@ -138,7 +159,7 @@ export function GlossaryTooltip() {
       window.removeEventListener('scroll', follow, true);
       window.removeEventListener('resize', follow);
     };
-  }, [entry, anchor]);
+  }, [entry, anchor, words, failed]); // the words change the tooltip's size
   if (!entry) return null;
   return (
     // The words reach screen readers through the term's aria-describedby; this is for the eyes.
@@ -150,70 +171,12 @@ export function GlossaryTooltip() {
       onPointerEnter={cancelHide}
       onPointerLeave={() => hideTip()}
     >
-      <strong>{entry.term}</strong> {entry.definition}
+      <strong>{entry.term}</strong>{' '}
+      {words
+        ? words[entry.id]
+        : failed
+          ? 'The definitions could not be loaded (the connection dropped or the app was updated): point at the term again to retry.'
+          : 'Loading the definition…'}
     </div>
-  );
-}
-
-/** Every term, with a filter; opened from the help, the lessons and any term. */
-export function GlossaryDialog() {
-  return (
-    <ModalDialog name="glossary" titleId="glossary-title" className="glossary-dialog">
-      <GlossaryList />
-    </ModalDialog>
-  );
-}
-
-function GlossaryList() {
-  const focus = useTip((s) => s.focus);
-  const [filter, setFilter] = useState('');
-  const filterId = useId();
-  const entries = useMemo(() => {
-    const f = filter.trim().toLowerCase();
-    return [...GLOSSARY]
-      .sort((a, b) => a.term.localeCompare(b.term))
-      .filter(
-        (e) => !f || e.term.toLowerCase().includes(f) || e.definition.toLowerCase().includes(f),
-      );
-  }, [filter]);
-  // The dialog opens in its own effect, after this one: scroll once it is shown.
-  useEffect(() => {
-    if (!focus) return;
-    const frame = requestAnimationFrame(() =>
-      document.getElementById(`glossary-entry-${focus}`)?.scrollIntoView({ block: 'center' }),
-    );
-    return () => cancelAnimationFrame(frame);
-  }, [focus]);
-  return (
-    <>
-      <h2 id="glossary-title">Glossary</h2>
-      <p className="modal-lead">
-        The kernel words this app uses, in plain terms. Hover over or tab to any of them on the
-        panes to read the same words.
-      </p>
-      <label htmlFor={filterId} className="glossary-filter">
-        Filter
-        <input
-          id={filterId}
-          type="search"
-          value={filter}
-          onChange={(e) => setFilter(e.target.value)}
-          placeholder="gfn, slab, EPT…"
-        />
-      </label>
-      <dl className="glossary-list">
-        {entries.map((e) => (
-          <div
-            key={e.id}
-            id={`glossary-entry-${e.id}`}
-            className={e.id === focus ? 'focused' : undefined}
-          >
-            <dt>{e.term}</dt>
-            <dd>{e.definition}</dd>
-          </div>
-        ))}
-      </dl>
-      {entries.length === 0 && <p>No term matches “{filter}”.</p>}
-    </>
   );
 }

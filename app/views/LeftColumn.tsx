@@ -1,6 +1,13 @@
 import { useAppStore, type AppState } from '../state/store';
 import { CallStackPane } from './panes/CallStackPane';
-import { OrderingPane } from './panes/OrderingPane';
+import { lazyView } from './lazy';
+
+/** The ordering editor is its own chunk: the call stack is the tab a visit starts on. */
+export const OrderingPane = lazyView(
+  () => import('./panes/OrderingPane').then((m) => m.OrderingPane),
+  'the ordering editor',
+  () => <p className="left-pane loading">Loading the ordering editor…</p>,
+);
 
 const TABS: { id: AppState['leftTab']; label: string }[] = [
   { id: 'stack', label: 'Call stack' },

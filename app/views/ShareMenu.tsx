@@ -2,20 +2,22 @@ import { useState } from 'react';
 import { encodeLink } from '../share/codec';
 import { download, openScenarioFile, scenarioFileName, scenarioFileText } from '../share/files';
 import { linkStateOf } from '../share/hashSync';
-import { viewSnapshot } from '../state/snapshot';
 import { useAppStore } from '../state/store';
-import { renderCompareSvg } from '../viz/exportCompare';
-import { renderViewSvg, svgToPng } from '../viz/exportView';
 import { appUrl } from './appUrl';
 import { FileButton } from './FileButton';
 import { useTransientStatus } from './useTransientStatus';
 
-/** The view as SVG: the comparison in compare mode, the single run otherwise. */
-function currentSvg(): string {
-  const s = useAppStore.getState();
-  const compared = s.view === 'compare' ? s.comparison.view : null;
-  return compared ? renderCompareSvg(compared, s.compareRow) : renderViewSvg(viewSnapshot(s));
-}
+/**
+ * The exporters are a chunk of their own (App preloads it while idle); one that does
+ * not load says so, and the next press tries again.
+ */
+export const loadExporters = () =>
+  import('./exportCurrent').catch(() => {
+    throw new Error(
+      'could not load the exporter (the connection dropped or the app was updated); try again',
+    );
+  });
+const failure = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 const absoluteLink = () => appUrl(encodeLink(linkStateOf(useAppStore.getState())));
 /** Export file names say what was exported: "kvm-mmu-seed-p2-intel-step12", "…-vs-alt-configure-mmu-row40". */
@@ -69,7 +71,11 @@ export function ShareMenu() {
       <button
         type="button"
         onClick={() =>
-          download(`${baseName()}.svg`, new Blob([currentSvg()], { type: 'image/svg+xml' }))
+          void loadExporters()
+            .then(({ currentSvg }) =>
+              download(`${baseName()}.svg`, new Blob([currentSvg()], { type: 'image/svg+xml' })),
+            )
+            .catch((e: unknown) => say(`SVG export failed: ${failure(e)}`))
         }
       >
         Export SVG
@@ -77,9 +83,10 @@ export function ShareMenu() {
       <button
         type="button"
         onClick={() =>
-          void svgToPng(currentSvg())
+          void loadExporters()
+            .then(({ currentSvg, svgToPng }) => svgToPng(currentSvg()))
             .then((png) => download(`${baseName()}.png`, png))
-            .catch((e: Error) => say(`PNG export failed: ${e.message}`))
+            .catch((e: unknown) => say(`PNG export failed: ${failure(e)}`))
         }
       >
         Export PNG

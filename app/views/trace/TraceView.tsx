@@ -9,6 +9,8 @@ import {
 import { setInput } from '../../state/actions';
 import { useAppStore } from '../../state/store';
 import { closeTrace } from '../../state/traceCheck';
+import '../compare/compare.css';
+import './trace.css';
 
 type Row = TraceCheckJson['rows'][number];
 

@@ -1,0 +1,127 @@
+/**
+ * Views the first screen does not show load as their own chunks, so the first paint
+ * waits only for what it draws. A chunk that cannot be fetched (offline, a deployment
+ * replaced the files) leaves a message with a retry where the view would be, never a
+ * blank page; after first paint the likely ones are fetched while the browser is idle.
+ */
+import {
+  Component,
+  Suspense,
+  lazy,
+  useState,
+  type ComponentType,
+  type LazyExoticComponent,
+  type ReactNode,
+} from 'react';
+
+/** A view in its own chunk: `load` imports the module and picks the component. */
+export interface LazyView<P extends object> {
+  (props: P): ReactNode;
+  /** Starts fetching the chunk (idempotent while it succeeds). */
+  preload: () => Promise<unknown>;
+}
+
+/**
+ * `what` names the view in the failure message ("the comparison"); `fallback` stands
+ * in while the chunk loads (null: nothing, for dialogs and overlays).
+ */
+export function lazyView<P extends object>(
+  load: () => Promise<ComponentType<P>>,
+  what: string,
+  fallback: (props: P) => ReactNode = () => null,
+): LazyView<P> {
+  let pending: Promise<{ default: ComponentType<P> }> | null = null;
+  const start = () => {
+    pending ??= load().then(
+      (component) => ({ default: component }),
+      (error: unknown) => {
+        pending = null; // the next try fetches again
+        throw new ChunkLoadError(error);
+      },
+    );
+    return pending;
+  };
+  let current: LazyExoticComponent<ComponentType<P>> = lazy(start);
+  const retry = () => {
+    current = lazy(start);
+  };
+  function View(props: P) {
+    const [, setAttempt] = useState(0);
+    const Loaded = current;
+    return (
+      <ChunkBoundary
+        what={what}
+        onRetry={() => {
+          retry();
+          setAttempt((n) => n + 1);
+        }}
+      >
+        <Suspense fallback={fallback(props)}>
+          <Loaded {...(props as P & React.JSX.IntrinsicAttributes)} />
+        </Suspense>
+      </ChunkBoundary>
+    );
+  }
+  View.preload = start;
+  return View;
+}
+
+/** A chunk's import failed; a view that throws while drawing is another matter. */
+class ChunkLoadError extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
+}
+
+/**
+ * What a chunk that failed to load leaves: what is missing, and a retry. Other
+ * errors go on to the app's ErrorBoundary, as they did before the view was lazy.
+ */
+class ChunkBoundary extends Component<
+  { what: string; onRetry: () => void; children: ReactNode },
+  { error: unknown }
+> {
+  override state: { error: unknown } = { error: null };
+
+  static getDerivedStateFromError(error: unknown): { error: unknown } {
+    return { error };
+  }
+
+  private readonly retry = () => {
+    this.props.onRetry();
+    this.setState({ error: null });
+  };
+
+  override render() {
+    const { error } = this.state;
+    if (error === null) return this.props.children;
+    if (!(error instanceof ChunkLoadError)) throw error;
+    return (
+      <div className="notice error chunk-failed" role="alert">
+        Could not load {this.props.what}: the connection dropped or the app was updated.{' '}
+        <button type="button" onClick={this.retry}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+}
+
+/** Fetches chunks once the page is idle, one after the other (first paint is not slowed). */
+export function preloadWhenIdle(loads: readonly (() => Promise<unknown>)[]): void {
+  const idle = (next: () => void) =>
+    'requestIdleCallback' in window
+      ? requestIdleCallback(next, { timeout: 2000 })
+      : setTimeout(next, 200);
+  const step = (i: number) => {
+    if (i >= loads.length) return;
+    idle(() => {
+      // A failure here is only a missed head start: the view retries when it is shown.
+      loads[i]!().then(
+        () => step(i + 1),
+        () => step(i + 1),
+      );
+    });
+  };
+  step(0);
+}
