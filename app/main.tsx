@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { startHashSync } from './share/hashSync';
+import { initialLinkOpensLesson, startHashSync } from './share/hashSync';
+import { loadLessons } from './state/lesson';
 import { startPlayback } from './state/playback';
 import { startRunner } from './state/runner';
 import { App } from './views/App';
@@ -9,16 +10,22 @@ import { startMotion } from './views/motion';
 import { openWelcomeOnFirstVisit } from './views/firstVisit';
 import './views/styles.css';
 
-openWelcomeOnFirstVisit(); // before the hash is synced: only a visit without a link is greeted
-startHashSync(); // before the runner: a link decides what the first run is
-startRunner();
-startPlayback();
-startMotion();
+function start() {
+  startHashSync(); // before the runner: a link decides what the first run is
+  startRunner();
+  startPlayback();
+  startMotion();
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <ErrorBoundary>
-      <App />
-    </ErrorBoundary>
-  </StrictMode>,
-);
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <ErrorBoundary>
+        <App />
+      </ErrorBoundary>
+    </StrictMode>,
+  );
+}
+
+openWelcomeOnFirstVisit(); // before the hash is synced: only a visit without a link is greeted
+// The lessons are a chunk of their own: a link into one waits for them, so the lesson runs first.
+if (initialLinkOpensLesson()) void loadLessons().then(start);
+else start();

@@ -2,9 +2,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { lessonById } from '../lessons';
 import { setInput, seek } from '../state/actions';
+import { loadLessons } from '../state/lesson';
 import { DEFAULT_INPUT, initialAppState, useAppStore } from '../state/store';
 import { decodeLink, encodeLink } from './codec';
-import { CANNOT_KEEP_SESSION, LAST_SESSION_KEY, startHashSync, type HashHost } from './hashSync';
+import {
+  CANNOT_KEEP_SESSION,
+  initialLinkOpensLesson,
+  LAST_SESSION_KEY,
+  startHashSync,
+  type HashHost,
+} from './hashSync';
 
 class FakeHost implements HashHost {
   location = { hash: '' };
@@ -126,6 +133,7 @@ describe('opening the app', () => {
   it('a link sets the scenario and asks the runner for its step', () => {
     const host = new FakeHost();
     host.location.hash = link('v6.0', 42);
+    expect(initialLinkOpensLesson(host)).toBe(false);
     stop = startHashSync(host);
     expect(useAppStore.getState()).toMatchObject({
       input: { kernel: 'v6.0', vendor: 'amd' },
@@ -134,9 +142,11 @@ describe('opening the app', () => {
     });
     expect(useAppStore.getState().opened).toEqual({ step: 42, fallBack: true });
   });
-  it('a link into a lesson opens the lesson’s step where its pin is, whatever step it names', () => {
+  it('a link into a lesson opens the lesson’s step where its pin is, whatever step it names', async () => {
     const host = new FakeHost();
     host.location.hash = lessonLink('mask-reset', 1);
+    expect(initialLinkOpensLesson(host)).toBe(true);
+    await loadLessons(); // as main.tsx does for such a link
     stop = startHashSync(host);
     const s = useAppStore.getState();
     const lesson = lessonById('mask-reset')!;
@@ -144,9 +154,10 @@ describe('opening the app', () => {
     expect(s.lesson).toEqual({ id: 'mask-reset', step: 1, input: s.input, afterRun: 0 });
     expect(s.opened).toEqual({ step: 0, fallBack: false, pin: lesson.steps[1]!.at });
   });
-  it('a link into a lesson this app does not have opens its scenario and says so', () => {
+  it('a link into a lesson this app does not have opens its scenario and says so', async () => {
     const host = new FakeHost();
     host.location.hash = lessonLink('from-the-future', 0);
+    await loadLessons();
     stop = startHashSync(host);
     expect(useAppStore.getState()).toMatchObject({
       input: { kernel: 'v6.0', vendor: 'amd' },

@@ -103,6 +103,19 @@ function keepSession(host: HashHost, hash: string): boolean {
   }
 }
 
+/**
+ * Whether the app opens into a lesson (the hash's link, or without one the last
+ * session's): main.tsx then fetches the lessons first, so the lesson is what runs.
+ */
+export function initialLinkOpensLesson(host: HashHost = window as unknown as HashHost): boolean {
+  const fromHash = decodeLink(host.location.hash);
+  if (!fromHash.ok) return false;
+  if (fromHash.value) return fromHash.value.lesson !== undefined;
+  const saved = readStorage(host);
+  const fromStorage = saved ? decodeLink(saved) : null;
+  return fromStorage?.ok === true && fromStorage.value?.lesson !== undefined;
+}
+
 /** Applies the hash (or the last session, or the default) to the store, and returns it. */
 function loadInitial(host: HashHost): LinkState {
   const fromHash = decodeLink(host.location.hash);

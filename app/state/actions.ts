@@ -1,7 +1,7 @@
 /** Everything the UI (and the keyboard, and links) can do to the store. */
 import { clipped, type ScenarioInput } from '../engine/view';
 import { followLeft } from './compare';
-import { openLesson } from './lesson';
+import { lessonsLoaded, loadLessons, openLesson } from './lesson';
 import { selectCompareRows, selectCursor, selectCursorLength } from './selectors';
 import {
   DEFAULT_LINK,
@@ -89,11 +89,32 @@ export function jumpToEvent(index: number): void {
  * lesson's step, wherever that step is in today's trace.
  */
 export function openLinkState(link: LinkState, fallBackOnError: boolean): void {
+  if (link.lesson && !lessonsLoaded()) {
+    // Normally in already (main.tsx waits for them before a lesson link; idle preload).
+    void loadLessons().then((loaded) =>
+      loaded
+        ? openLinkState(link, fallBackOnError)
+        : openScenarioOf(
+            link,
+            fallBackOnError,
+            'The lessons could not be loaded (the connection dropped or the app was updated): showing the lesson step’s scenario instead. Reload to try again.',
+          ),
+    );
+    return;
+  }
   if (link.lesson && openLesson(link.lesson.id, link.lesson.step)) return;
+  openScenarioOf(
+    link,
+    fallBackOnError,
+    link.lesson
+      ? `This link opens a lesson this version of the app does not have (“${link.lesson.id}”): showing its scenario instead.`
+      : null,
+  );
+}
+
+function openScenarioOf(link: LinkState, fallBackOnError: boolean, notice: string | null): void {
   set({
-    ...(link.lesson && {
-      notice: `This link opens a lesson this version of the app does not have (“${link.lesson.id}”): showing its scenario instead.`,
-    }),
+    ...(notice && { notice }),
     lesson: null,
     input: link.scenario,
     view: link.view,

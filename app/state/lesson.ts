@@ -3,23 +3,48 @@
  * once the run has streamed that far (runnerState.ts), wherever today's trace has
  * that step.
  */
-import { lessonById, stepScenario } from '../lessons';
+import type * as Lessons from '../lessons';
 import { NO_EDIT_HISTORY, useAppStore } from './store';
 
 const set = useAppStore.setState;
 const get = useAppStore.getState;
 
+let lessons: typeof Lessons | null = null;
+let loading: Promise<boolean> | null = null;
+
+/**
+ * The lessons (their texts, scenarios and predictions) are a chunk of their own,
+ * fetched while the browser is idle, with the welcome, or before a link into a
+ * lesson opens. True once they are in; false if the fetch failed (the next call
+ * tries again).
+ */
+export function loadLessons(): Promise<boolean> {
+  loading ??= import('../lessons').then(
+    (m) => {
+      lessons = m;
+      return true;
+    },
+    () => {
+      loading = null;
+      return false;
+    },
+  );
+  return loading;
+}
+
+export const lessonsLoaded = (): boolean => lessons !== null;
+
 /**
  * Opens step `step` of lesson `id` (clamped to the lesson's steps). False, and
- * nothing changes, when there is no such lesson.
+ * nothing changes, when there is no such lesson or the lessons are not loaded.
  */
 export function openLesson(id: string, step = 0): boolean {
-  const lesson = lessonById(id);
-  if (!lesson) return false;
+  const lesson = lessons?.lessonById(id);
+  if (!lessons || !lesson) return false;
   const n = Math.max(0, Math.min(step, lesson.steps.length - 1));
   const at = lesson.steps[n]!;
   // A new object even when the scenario is the one on screen: the run it starts places the pin.
-  const input = structuredClone(stepScenario(lesson, at));
+  const input = structuredClone(lessons.stepScenario(lesson, at));
   set({
     input,
     view: 'single',

@@ -5,7 +5,8 @@
  * worker, a browser or a store.
  */
 import { Trace, type ScenarioInput, type TraceEvent } from '../engine/view';
-import { pinnedPosition, type Pin } from '../lessons';
+import { pinnedPosition } from '../lessons/pins';
+import type { Pin } from '../lessons/schema';
 import type { RunMessage, RunStart } from '../worker/protocol';
 import type { ComparisonOf } from './compareRunner';
 import {

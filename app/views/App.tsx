@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { openDroppedFile } from '../share/files';
 import { handleKey } from '../state/commands';
+import { loadLessons } from '../state/lesson';
 import { useAppStore } from '../state/store';
 import { CachesPane } from './panes/CachesPane';
 import { FindingsPane } from './panes/FindingsPane';
@@ -99,6 +100,7 @@ export function App() {
     if (!EMBED)
       preloadWhenIdle([
         loadDefinitions,
+        loadLessons,
         OrderingPane.preload,
         ...DIALOG_CHUNKS,
         ValueHistoryPanel.preload,

@@ -1,9 +1,14 @@
 import { useState } from 'react';
+import { loadLessons } from '../state/lesson';
 import { useAppStore, type Dialog } from '../state/store';
 import { GlossaryDefinitions, GlossaryTooltip } from './Glossary';
 import { lazyView, type LazyView } from './lazy';
 
-const Welcome = lazyView(() => import('./Welcome').then((m) => m.Welcome), 'the welcome');
+/** The welcome lists the lessons and opens them (state/lesson.ts needs them loaded). */
+const Welcome = lazyView(
+  () => Promise.all([import('./Welcome'), loadLessons()]).then(([m]) => m.Welcome),
+  'the welcome',
+);
 const GlossaryDialog = lazyView(
   () => import('./GlossaryDialog').then((m) => m.GlossaryDialog),
   'the glossary',

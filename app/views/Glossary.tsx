@@ -7,7 +7,7 @@
  */
 import { useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { create } from 'zustand';
-import { GLOSSARY, glossaryEntry, type GlossaryEntry } from '../lessons';
+import { GLOSSARY, glossaryEntry, type GlossaryEntry } from '../lessons/glossary';
 import { openDialog } from '../state/actions';
 
 interface DefinitionsState {

@@ -1,5 +1,5 @@
 import { useEffect, useId, useMemo, useState } from 'react';
-import { GLOSSARY } from '../lessons';
+import { GLOSSARY } from '../lessons/glossary';
 import { DEFINITIONS } from '../lessons/glossaryDefinitions';
 import { ModalDialog } from './Dialog';
 import { useTip } from './Glossary';
