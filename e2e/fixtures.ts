@@ -5,7 +5,7 @@
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import LZString from 'lz-string';
 
-/** The app's localStorage key for a closed welcome (app/views/Welcome.tsx). */
+/** The app's localStorage key for a closed welcome (app/views/firstVisit.ts). */
 export const WELCOME_SEEN_KEY = 'kvm-mmu-visualizer/welcome-seen';
 
 /** A link (form 2) to a scenario at a step. */
