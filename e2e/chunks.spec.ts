@@ -49,9 +49,7 @@ test('a term whose definitions do not load says so on hover, and shows them on t
 }) => {
   const repair = await breakChunk(page, 'glossaryDefinitions');
   await app.open();
-  const term = app
-    .region('PTE masks')
-    .getByRole('button', { name: 'shadow_present_mask', exact: true });
+  const term = app.maskTerm('shadow_present_mask');
   const tip = page.locator('.glossary-tip');
   await term.hover();
   await expect(tip).toContainText('The definitions could not be loaded');

@@ -42,6 +42,10 @@ export class AppPage {
   button(name: string): Locator {
     return this.page.getByRole('button', { name, exact: true });
   }
+  /** A mask's name in the masks pane: a glossary term (a button with a tooltip). */
+  maskTerm(name: string): Locator {
+    return this.region('PTE masks').getByRole('button', { name, exact: true });
+  }
   mask(name: string): Locator {
     return this.region('PTE masks').locator(`[data-mask="${name}"] .mask-hex`);
   }

@@ -192,9 +192,7 @@ test('a kernel term explains itself on hover and on keyboard focus, from the glo
   page,
 }) => {
   await app.open();
-  const term = app
-    .region('PTE masks')
-    .getByRole('button', { name: 'shadow_present_mask', exact: true });
+  const term = app.maskTerm('shadow_present_mask');
   const tip = page.locator('.glossary-tip');
   await term.hover();
   await expect(tip).toContainText('shadow_present_mask');
