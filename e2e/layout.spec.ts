@@ -170,5 +170,11 @@ test.describe('at 390×844', () => {
         () => document.documentElement.scrollWidth - window.innerWidth,
       );
       expect(overflow).toBeLessThanOrEqual(0);
+      const cut = await app.page.evaluate(() =>
+        [...document.querySelectorAll('button')]
+          .filter((b) => b.checkVisibility() && b.scrollWidth > b.clientWidth + 1)
+          .map((b) => b.textContent),
+      );
+      expect(cut, 'buttons whose text is cut off').toEqual([]);
     });
 });
