@@ -63,7 +63,7 @@ function Totals({ rmap, descSize }: { rmap: RmapSummary; descSize: number | null
   );
 }
 
-function Chain({ chain, capacity }: { chain: ChainView; capacity: number }) {
+function Chain({ chain, capacity, gfn }: { chain: ChainView; capacity: number; gfn: number }) {
   const ref = useRef<SVGSVGElement>(null);
   const view = useRef<ChainDrawing | null>(null);
   const box = useRef<HTMLDivElement>(null);
@@ -83,7 +83,7 @@ function Chain({ chain, capacity }: { chain: ChainView; capacity: number }) {
   }, [layout]);
   const descs = chain.form === 'descs' ? chain.descs : [];
   return (
-    <div className="chain" ref={box}>
+    <div className="chain" ref={box} data-gfn={gfn}>
       <svg ref={ref} role="img" aria-label={describe(chain)} />
       {layout.hidden > 0 && <p className="more">… and {layout.hidden} more descriptors</p>}
       <p className="visually-hidden" data-testid="chain-summary">
@@ -207,7 +207,7 @@ export function RmapPane({ className }: { className: string }) {
           <Totals rmap={rmap} descSize={descCache?.objectSize ?? null} />
           <GfnPicker gfns={gfns} gfn={gfn} />
           {gfn !== null && chain && chain.gfn === gfn && capacity !== null ? (
-            <Chain chain={chain.view} capacity={capacity} />
+            <Chain chain={chain.view} capacity={capacity} gfn={gfn} />
           ) : (
             <p className="idle">{gfn === null ? 'Choose a gfn.' : 'Loading the chain…'}</p>
           )}
