@@ -120,8 +120,8 @@ describe('EngineApi.run', () => {
 });
 
 describe('EngineApi.validate and chain', () => {
-  it('validate explains an impossible edit without running it', () => {
-    const r = createEngineApi().validate({
+  it('validate explains an impossible edit without running it', async () => {
+    const r = await createEngineApi().validate({
       ...SEED,
       edits: [
         {
@@ -184,7 +184,7 @@ describe('EngineApi.compare', () => {
     const reset = 'kvm_mmu_vendor_module_init/kvm_mmu_reset_all_pte_masks';
     const edited = { ...SEED, edits: [{ move: reset, to: 'kvm_arch_hardware_setup', index: 2 }] };
     const second = (await collect(edited, api, 2, structuredClone(right))).at(-1)!.comparison;
-    expect(api.eventOf(right, 0)).not.toBeNull();
+    expect(await api.eventOf(right, 0)).not.toBeNull();
     expect(runs(right)).toBe(1);
     expect(second).toEqual(await createEngineApi().compare(edited, right));
     expect(second).not.toEqual(first);
@@ -224,6 +224,14 @@ describe('code loaded on demand', () => {
     );
     expect((await collect(SEED, api)).at(-1)!.outcome?.status).toBe('done');
   });
+
+  it('so does a run of a kernel whose data cannot load', async () => {
+    const api = createEngineApi({ ...PARTS, variant: gone });
+    await expect(collect({ ...SEED, kernel: 'v6.12' }, api)).rejects.toThrow(
+      'the engine could not load the kernel’s data (Failed to fetch',
+    );
+    await expect(api.validate({ ...SEED, kernel: 'v6.1' })).rejects.toThrow('the kernel’s data');
+  });
 });
 
 describe('EngineApi.eventOf', () => {
@@ -236,7 +244,7 @@ describe('EngineApi.eventOf', () => {
     const api = createEngineApi();
     await api.compare(SEED, RIGHT);
     const i = events.findIndex((e) => e.stack.includes('kvm_configure_mmu') && e.fn !== null);
-    const out = api.eventOf(RIGHT, i)!;
+    const out = (await api.eventOf(RIGHT, i))!;
     expect(out.event).toEqual(events[i]);
     expect(Object.keys(out.functions).sort()).toEqual([...new Set(events[i]!.stack)].sort());
     expect(out.functions['kvm_configure_mmu']!.src).toEqual(
@@ -245,11 +253,11 @@ describe('EngineApi.eventOf', () => {
     expect(structuredClone(out)).toEqual(out);
   });
 
-  it('runs a scenario it has not compared, and answers null past its end or when it cannot run', () => {
+  it('runs a scenario it has not compared, and answers null past its end or when it cannot run', async () => {
     const api = createEngineApi();
-    expect(api.eventOf(RIGHT, 0)!.event).toEqual(events[0]);
-    expect(api.eventOf(RIGHT, events.length)).toBeNull();
-    expect(api.eventOf({ ...SEED, kernel: 'v9.9' }, 0)).toBeNull();
+    expect((await api.eventOf(RIGHT, 0))!.event).toEqual(events[0]);
+    expect(await api.eventOf(RIGHT, events.length)).toBeNull();
+    expect(await api.eventOf({ ...SEED, kernel: 'v9.9' }, 0)).toBeNull();
   });
 });
 

@@ -10,7 +10,8 @@ import { VARIANT_IDS } from '../engine/ids';
 import { OverBudget } from '../engine/run/budget';
 import { runScenario, startRun, type RunResult, type RunStream } from '../engine/runner';
 import { validateScenario } from '../engine/scenario';
-import { VARIANTS } from '../engine/variants';
+import { loadScenarioVariant } from '../engine/loading';
+import { variantMeta } from '../engine/variants';
 import type { FunctionDef } from '../engine/variants/types';
 import {
   STREAM_INTERVAL_MS,
@@ -76,6 +77,8 @@ export const PARTS = {
   comparison: () => import('./comparison'),
   attribution: () => import('../engine/attribution'),
   traceCheck: () => import('./traceCheck'),
+  /** The data of an imported kernel a scenario names (the written variants load nothing). */
+  variant: loadScenarioVariant,
 };
 export type EngineParts = typeof PARTS;
 
@@ -104,9 +107,13 @@ export function createEngineApi(parts: EngineParts = PARTS): EngineApi {
     return r;
   }
 
+  /** What running `input` needs beyond the worker's first chunk: the data of the kernel it names. */
+  const loadFor = (input: unknown) => load('the kernel’s data', () => parts.variant(input));
+
   /** `left` (already run) against `right`, as compare mode shows it. */
   async function compareWith(left: RunResult, right: unknown): Promise<CompareOutcome> {
     const { compareSideBySide } = await load('compare mode', parts.comparison);
+    await loadFor(right);
     const r = comparedRun(right);
     if (!r.ok) return { ok: false, side: 'right', error: r.error };
     return { ok: true, view: compareSideBySide(left, r.value) };
@@ -139,7 +146,7 @@ export function createEngineApi(parts: EngineParts = PARTS): EngineApi {
 
     catalog(): CatalogEntry[] {
       return VARIANT_IDS.map((id) => {
-        const v = VARIANTS[id];
+        const v = variantMeta(id);
         return { id, title: v.title, kind: v.kind, summary: v.summary, base: v.base ?? null };
       });
     },
@@ -155,6 +162,9 @@ export function createEngineApi(parts: EngineParts = PARTS): EngineApi {
         });
       const valid = validateScenario(input);
       if (!valid.ok) return fail(valid.error);
+      await loadFor(valid.value);
+      if (current !== runId)
+        return onMessage({ runId, events: [], outcome: { runId, status: 'cancelled' } });
       const started = startRun(valid.value);
       if (!started.ok) return fail(started.error);
       const stream = started.value;
@@ -195,7 +205,8 @@ export function createEngineApi(parts: EngineParts = PARTS): EngineApi {
       }
     },
 
-    validate(input) {
+    async validate(input) {
+      await loadFor(input);
       const v = validateScenario(input);
       if (!v.ok) return v;
       const started = startRun(v.value);
@@ -203,6 +214,7 @@ export function createEngineApi(parts: EngineParts = PARTS): EngineApi {
     },
 
     async compare(left, right): Promise<CompareOutcome> {
+      await loadFor(left);
       const l = runScenario(left);
       return l.ok ? compareWith(l.value, right) : { ok: false, side: 'left', error: l.error };
     },
@@ -223,6 +235,7 @@ export function createEngineApi(parts: EngineParts = PARTS): EngineApi {
       const kept = last;
       if (!kept || kept.runId !== runId) return null;
       const { attributeFindings } = await load('the edits’ attribution', parts.attribution);
+      if (current !== runId) return null;
       const work = attributeFindings(kept.result);
       for (let sliceEnd = now() + STREAM_INTERVAL_MS; ;) {
         const r = work.next();
@@ -235,7 +248,8 @@ export function createEngineApi(parts: EngineParts = PARTS): EngineApi {
       }
     },
 
-    eventOf(input, eventIndex) {
+    async eventOf(input, eventIndex) {
+      await loadFor(input);
       const r = comparedRun(input);
       return r.ok ? eventView(r.value, eventIndex) : null;
     },

@@ -4,7 +4,7 @@
  * None of the v1 series was merged (kernel-facts.md §1.3).
  */
 import { applyEdits } from '../edits';
-import type { VariantId } from '../ids';
+import { VARIANT_IDS, type VariantId } from '../ids';
 import type { Edit } from '../scenario';
 import { assemble, shippedVariant } from './build';
 import { eff, FILES, fn } from './dsl';
@@ -23,8 +23,6 @@ import {
 } from './era';
 import { eraEffects } from './eraEffects';
 import { builtInImport, ImportedTreeSchema, type ImportedTree } from './imported';
-import V6_1 from './trees/v6.1.json' with { type: 'json' };
-import V6_12 from './trees/v6.12.json' with { type: 'json' };
 import { creationSteps, mmuFunctions, releaseSteps } from './mmu';
 import { kernelSource, MAIL, mailSource } from './sources';
 import type { FunctionDef, VariantDef } from './types';
@@ -175,34 +173,69 @@ const v6_6 = shippedVariant(ERA_6_6, {
     'Since v6.3 the vendor module calls kvm_x86_vendor_init() (MMU vendor init, then hardware_setup(), under vendor_module_lock) and kvm_init() runs last, so /dev/kvm appears only after all setup. tdp_mmu_enabled is decided once per vendor load in kvm_configure_mmu(). Since v6.4 new rmap entries go to the head descriptor and tails stay full.',
 });
 
-/** The committed import data the v6.1 and v6.12 variants are built from. */
-export const BUILT_IN_TREES: Partial<Record<VariantId, ImportedTree>> = {
-  'v6.1': ImportedTreeSchema.parse(V6_1),
-  'v6.12': ImportedTreeSchema.parse(V6_12),
-};
-
-/** Debian's kernels, derived from their C by the importer (docs/importer.md, docs/kernel-model.md). */
-const v6_1 = builtInImport(
-  ERA_6_1,
-  {
+/**
+ * Debian's kernels, derived from their C by the importer (docs/importer.md,
+ * docs/kernel-model.md). Their committed data (trees/<id>.json) is the larger part of
+ * the variants, so each is loaded on its own by loadVariant() when a scenario names it
+ * (docs/performance.md, "Bundle"). A new tree: its JSON next to these and an entry here.
+ */
+const TREES = {
+  'v6.1': {
+    era: ERA_6_1,
+    data: () => import('./trees/v6.1.json', { with: { type: 'json' } }),
     id: 'v6.1',
     title: 'v6.1 (Debian 6.1.192, imported)',
     summary:
       'Debian 12’s 6.1.192, read from its source by the importer. A stable hybrid: vmx_init() and svm_init() call kvm_x86_vendor_init() first, which holds v6.0’s kvm_arch_init() body with the MMU’s vendor-load init (mask reset, kmem caches, percpu counter, shrinker) but neither the vendor lock nor hardware_setup(); kvm_init() runs last, calls the vendor’s hardware_setup() from kvm_arch_hardware_setup(), then exposes /dev/kvm. A failed register_shrinker() no longer leaks the percpu counter.',
   },
-  BUILT_IN_TREES['v6.1']!,
-);
-
-const v6_12 = builtInImport(
-  ERA_6_12,
-  {
+  'v6.12': {
+    era: ERA_6_12,
+    data: () => import('./trees/v6.12.json', { with: { type: 'json' } }),
     id: 'v6.12',
     title: 'v6.12 (Debian 6.12.118, imported)',
     summary:
       'Debian’s 6.12.118, read from its source by the importer. The v6.3+ structure: kvm_x86_vendor_init() holds vendor_module_lock with guard(mutex), runs the MMU’s vendor-load init and then the vendor’s hardware_setup(), and kvm_init() runs last (enabling virtualization before /dev/kvm). The shrinker is allocated with shrinker_alloc(), pte_list_desc_cache comes from KMEM_CACHE(), MAXPHYADDR is read once into kvm_host.maxphyaddr and EPT masks carry suppress-#VE; no TDX yet.',
   },
-  BUILT_IN_TREES['v6.12']!,
-);
+} as const;
+type TreeId = keyof typeof TREES;
+const isTree = (id: VariantId): id is TreeId => Object.hasOwn(TREES, id);
+
+/** The committed import data of the trees loaded so far (loadVariant). */
+export const BUILT_IN_TREES: Partial<Record<VariantId, ImportedTree>> = {};
+const treeVariants: Partial<Record<TreeId, VariantDef>> = {};
+
+/**
+ * Makes variant `id` runnable: builds an imported kernel's variant from its data, which
+ * it loads first (the written variants need nothing). The runs themselves stay
+ * synchronous; the worker and the CLI call this before them.
+ */
+export async function loadVariant(id: VariantId): Promise<void> {
+  if (!isTree(id) || treeVariants[id]) return;
+  const { era, data, ...meta } = TREES[id];
+  const tree = ImportedTreeSchema.parse((await data()).default);
+  BUILT_IN_TREES[id] ??= tree;
+  treeVariants[id] ??= builtInImport(era, meta, tree);
+}
+
+/** Every variant runnable (tests, and CLI commands that look at all of them). */
+export const loadAllVariants = async (): Promise<void> => {
+  await Promise.all(VARIANT_IDS.map(loadVariant));
+};
+
+function treeVariant(id: TreeId): VariantDef {
+  const v = treeVariants[id];
+  if (!v) throw new Error(`${id} runs from imported data that is not loaded: loadVariant('${id}')`);
+  return v;
+}
+
+/** What a list of the variants shows of one, without loading an imported kernel's data. */
+export function variantMeta(
+  id: VariantId,
+): Pick<VariantDef, 'title' | 'kind' | 'summary' | 'base'> {
+  if (!isTree(id)) return VARIANTS[id];
+  const { title, summary } = TREES[id];
+  return { title, summary, kind: 'shipped' };
+}
 
 /** Its id is 'latest' (docs/scenario.md): it kept that id when v7.1 came, so old links still open it. */
 const latest = shippedVariant(ERA_6_19, {
@@ -282,9 +315,13 @@ export const VARIANTS: Record<VariantId, VariantDef> = {
   'seed-p3': seedP3,
   'alt-configure-mmu': alt,
   'v6.0': v6_0,
-  'v6.1': v6_1,
+  get 'v6.1'() {
+    return treeVariant('v6.1');
+  },
   'v6.6': v6_6,
-  'v6.12': v6_12,
+  get 'v6.12'() {
+    return treeVariant('v6.12');
+  },
   latest,
   'v7.1': v7_1,
   'bad-reset-after-setup': badResetAfterSetup,
