@@ -225,12 +225,22 @@ describe('code loaded on demand', () => {
     expect((await collect(SEED, api)).at(-1)!.outcome?.status).toBe('done');
   });
 
+  it('a run, a validate and a comparison load the kernels they name', async () => {
+    const asked: string[] = [];
+    const api = createEngineApi({ ...PARTS, variant: (k) => (asked.push(k), PARTS.variant(k)) });
+    const v612 = { ...SEED, kernel: 'v6.12' };
+    expect((await collect(v612, api)).at(-1)!.outcome?.status).toBe('done');
+    await api.validate({ ...SEED, kernel: 'v6.1' });
+    await api.compare(SEED, { ...SEED, kernel: 'v6.0' });
+    expect(asked).toEqual(['v6.12', 'v6.1', 'seed-p2', 'v6.0']);
+  });
+
   it('so does a run of a kernel whose data cannot load', async () => {
     const api = createEngineApi({ ...PARTS, variant: gone });
     await expect(collect({ ...SEED, kernel: 'v6.12' }, api)).rejects.toThrow(
-      'the engine could not load the kernel’s data (Failed to fetch',
+      'the engine could not load v6.12’s data (Failed to fetch',
     );
-    await expect(api.validate({ ...SEED, kernel: 'v6.1' })).rejects.toThrow('the kernel’s data');
+    await expect(api.validate({ ...SEED, kernel: 'v6.1' })).rejects.toThrow('v6.1’s data');
   });
 });
 

@@ -6,12 +6,11 @@
 // The engine's own modules, not its index: the index re-exports compare mode's code too,
 // which would pull it into the worker's first chunk.
 import { ChainIndex } from '../engine/chainIndex';
-import { VARIANT_IDS } from '../engine/ids';
+import { VARIANT_IDS, type VariantId } from '../engine/ids';
 import { OverBudget } from '../engine/run/budget';
 import { runScenario, startRun, type RunResult, type RunStream } from '../engine/runner';
 import { validateScenario } from '../engine/scenario';
-import { loadScenarioVariant } from '../engine/loading';
-import { variantMeta } from '../engine/variants';
+import { loadVariant, variantMeta } from '../engine/variants';
 import type { FunctionDef } from '../engine/variants/types';
 import {
   STREAM_INTERVAL_MS,
@@ -77,8 +76,8 @@ export const PARTS = {
   comparison: () => import('./comparison'),
   attribution: () => import('../engine/attribution'),
   traceCheck: () => import('./traceCheck'),
-  /** The data of an imported kernel a scenario names (the written variants load nothing). */
-  variant: loadScenarioVariant,
+  /** An imported kernel's data (the written variants load nothing). */
+  variant: loadVariant,
 };
 export type EngineParts = typeof PARTS;
 
@@ -107,8 +106,16 @@ export function createEngineApi(parts: EngineParts = PARTS): EngineApi {
     return r;
   }
 
-  /** What running `input` needs beyond the worker's first chunk: the data of the kernel it names. */
-  const loadFor = (input: unknown) => load('the kernel’s data', () => parts.variant(input));
+  const loadKernel = (kernel: VariantId) => load(`${kernel}’s data`, () => parts.variant(kernel));
+
+  /**
+   * What running `input` needs beyond the worker's first chunk: the data of the kernel it
+   * names. Invalid input loads nothing; running it says what is wrong.
+   */
+  async function loadFor(input: unknown): Promise<void> {
+    const valid = validateScenario(input);
+    if (valid.ok) await loadKernel(valid.value.kernel);
+  }
 
   /** `left` (already run) against `right`, as compare mode shows it. */
   async function compareWith(left: RunResult, right: unknown): Promise<CompareOutcome> {
@@ -162,7 +169,8 @@ export function createEngineApi(parts: EngineParts = PARTS): EngineApi {
         });
       const valid = validateScenario(input);
       if (!valid.ok) return fail(valid.error);
-      await loadFor(valid.value);
+      // By its kernel: a validated scenario is not always valid input again.
+      await loadKernel(valid.value.kernel);
       if (current !== runId)
         return onMessage({ runId, events: [], outcome: { runId, status: 'cancelled' } });
       const started = startRun(valid.value);
