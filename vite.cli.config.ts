@@ -1,8 +1,10 @@
 /**
- * The headless CLI as one file for plain Node (`npm run build` → dist-cli/mmu.js):
- * no tsx, no npm in between, so a run starts about as fast as Node itself.
- * Everything is bundled (and the schema library tree-shaken) except packages
- * that load files of their own at run time, which stay imports resolved from
+ * The headless CLI for plain Node (`npm run build` → dist-cli/mmu.js and its chunks in
+ * dist-cli/chunks/): no tsx, no npm in between, so a run starts about as fast as Node
+ * itself. A command loads only its own code: compare's, trace-check's, the importer's and
+ * each imported kernel's data are chunks loaded when asked for (docs/performance.md,
+ * "CLI start"). Everything is bundled (and the schema library tree-shaken) except
+ * packages that load files of their own at run time, which stay imports resolved from
  * node_modules (see EXTERNAL).
  */
 import { defineConfig } from 'vite';
@@ -27,7 +29,11 @@ export default defineConfig({
     sourcemap: false,
     rollupOptions: {
       external: EXTERNAL,
-      output: { entryFileNames: 'mmu.js', banner: '#!/usr/bin/env node' },
+      output: {
+        entryFileNames: 'mmu.js',
+        chunkFileNames: 'chunks/[name]-[hash].js',
+        banner: (chunk) => (chunk.isEntry ? '#!/usr/bin/env node' : ''),
+      },
     },
   },
   ssr: { noExternal: true, external: EXTERNAL, target: 'node' },

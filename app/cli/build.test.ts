@@ -4,7 +4,7 @@
  * process, it must answer like the source does.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,13 +33,34 @@ describe('the built CLI (node dist-cli/mmu.js)', () => {
   }, 60_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('is one self-contained file that plain node runs', () => {
-    expect(readdirSync(dir)).toEqual(['mmu.js']);
-    const source = readFileSync(mmu, 'utf8');
-    expect(source.startsWith('#!/usr/bin/env node\n')).toBe(true);
-    // Only Node's own modules (and packages that load their own files) are imported at run time.
-    const imports = [...source.matchAll(/\bfrom\s*"([^"]+)"/g)].map((m) => m[1]!);
-    expect(imports.filter((i) => !i.startsWith('node:') && !EXTERNAL.includes(i))).toEqual([]);
+  it('is mmu.js and its chunks, self-contained, that plain node runs', () => {
+    expect(readdirSync(dir).sort()).toEqual(['chunks', 'mmu.js']);
+    expect(readFileSync(mmu, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    const files = [mmu, ...readdirSync(join(dir, 'chunks')).map((f) => join(dir, 'chunks', f))];
+    // Only Node's own modules, packages that load their own files and the build's own
+    // chunks are imported at run time.
+    const imports = files.flatMap((f) =>
+      [...readFileSync(f, 'utf8').matchAll(/\b(?:from\s*|import\()"([^"]+)"/g)].map((m) => m[1]!),
+    );
+    expect(imports.filter((i) => i.startsWith('./'))).not.toEqual([]);
+    expect(
+      imports.filter((i) => !i.startsWith('node:') && !i.startsWith('./') && !EXTERNAL.includes(i)),
+    ).toEqual([]);
+  });
+  it('loads what a command needs when it runs: an imported kernel, compare', () => {
+    const imported = JSON.stringify({ v: 1, kernel: 'v6.12', vendor: 'intel' });
+    const out = execFileSync(process.execPath, [mmu, 'run', '-'], {
+      input: imported,
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(out)).toMatchObject({ ok: true, kernel: 'v6.12', vendor: 'intel' });
+    const left = join(dir, 'left.json');
+    writeFileSync(left, imported);
+    const compared = execFileSync(process.execPath, [mmu, 'compare', left, '-', '--format=json'], {
+      input: scenario,
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(compared)).toMatchObject({ ok: true });
   });
   it('answers a run on stdin as the source does', () => {
     const out = execFileSync(process.execPath, [mmu, 'run', '-'], {

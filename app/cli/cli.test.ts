@@ -22,8 +22,8 @@ const scenario = (kernel: string, extra = {}) =>
   JSON.stringify({ v: 1, kernel, vendor: 'intel', ...extra });
 
 describe('mmu run', () => {
-  it.each(VARIANT_IDS)('%s: one JSON object with the contract fields', (kernel) => {
-    const out = run(['run', 's.json'], { 's.json': scenario(kernel) });
+  it.each(VARIANT_IDS)('%s: one JSON object with the contract fields', async (kernel) => {
+    const out = await run(['run', 's.json'], { 's.json': scenario(kernel) });
     expect(out.code).toBe(0);
     const j = JSON.parse(out.stdout);
     expect(j).toMatchObject({ ok: true, kernel, events: expect.any(Number) });
@@ -47,26 +47,30 @@ describe('mmu run', () => {
       expect(f.links.length).toBeGreaterThan(0);
     }
   });
-  it('final.config lists only the globals of modules the run loads', () => {
-    const config = (vendor: string, modules?: string[]) =>
+  it('final.config lists only the globals of modules the run loads', async () => {
+    const config = async (vendor: string, modules?: string[]) =>
       Object.keys(
         JSON.parse(
-          run(['run', 's.json'], {
-            's.json': JSON.stringify({ v: 1, kernel: 'v6.0', vendor, modules }),
-          }).stdout,
+          (
+            await run(['run', 's.json'], {
+              's.json': JSON.stringify({ v: 1, kernel: 'v6.0', vendor, modules }),
+            })
+          ).stdout,
         ).final.config,
       );
-    expect(config('intel')).toContain('enable_ept');
-    expect(config('intel')).not.toContain('npt_enabled');
-    expect(config('intel')).not.toContain('sev_es_enabled');
-    expect(config('amd')).toContain('npt_enabled');
-    expect(config('amd')).not.toContain('enable_ept');
-    expect(config('amd')).toContain('tdp_enabled');
+    expect(await config('intel')).toContain('enable_ept');
+    expect(await config('intel')).not.toContain('npt_enabled');
+    expect(await config('intel')).not.toContain('sev_es_enabled');
+    expect(await config('amd')).toContain('npt_enabled');
+    expect(await config('amd')).not.toContain('enable_ept');
+    expect(await config('amd')).toContain('tdp_enabled');
     const swap = ['load kvm', 'load kvm_intel', 'unload kvm_intel', 'load kvm_amd'];
-    expect(config('intel', swap)).toEqual(expect.arrayContaining(['enable_ept', 'npt_enabled']));
+    expect(await config('intel', swap)).toEqual(
+      expect.arrayContaining(['enable_ept', 'npt_enabled']),
+    );
   });
-  it('reads stdin with "-" and reports the rmap after a workload', () => {
-    const out = run(['run', '-'], {
+  it('reads stdin with "-" and reports the rmap after a workload', async () => {
+    const out = await run(['run', '-'], {
       '-': scenario('v6.6', { workload: [{ op: 'map', gfn: 4096, sptes: 20 }] }),
     });
     expect(JSON.parse(out.stdout).final.rmap).toEqual({
@@ -76,8 +80,8 @@ describe('mmu run', () => {
       bytes: 256,
     });
   });
-  it('--format text prints a table for people', () => {
-    const out = run(['run', 's.json', '--format', 'text'], {
+  it('--format text prints a table for people', async () => {
+    const out = await run(['run', 's.json', '--format', 'text'], {
       's.json': scenario('bad-reset-after-setup'),
     });
     expect(out.code).toBe(0);
@@ -89,14 +93,11 @@ describe('mmu run', () => {
     expect(out.stdout).toContain('Slab counts are a lower bound');
     expect(out.stdout).toContain('merges pte_list_desc into a shared cache');
   });
-  it('--fail-on-findings exits 1 when the checker finds something', () => {
-    expect(
-      run(['run', 's.json', '--fail-on-findings'], { 's.json': scenario('bad-reset-after-setup') })
-        .code,
-    ).toBe(1);
-    expect(run(['run', 's.json', '--fail-on-findings'], { 's.json': scenario('v6.0') }).code).toBe(
-      0,
-    );
+  it('--fail-on-findings exits 1 when the checker finds something', async () => {
+    const failOn = async (kernel: string) =>
+      (await run(['run', 's.json', '--fail-on-findings'], { 's.json': scenario(kernel) })).code;
+    expect(await failOn('bad-reset-after-setup')).toBe(1);
+    expect(await failOn('v6.0')).toBe(0);
   });
 });
 
@@ -105,20 +106,20 @@ describe('mmu compare', () => {
     'a.json': scenario('v6.0'),
     'b.json': scenario('bad-reset-after-setup'),
   };
-  it('prints a plain-text review by default', () => {
-    const out = run(['compare', 'a.json', 'b.json'], pair);
+  it('prints a plain-text review by default', async () => {
+    const out = await run(['compare', 'a.json', 'b.json'], pair);
     expect(out).toMatchObject({ code: 0, stderr: '' });
     expect(out.stdout).toMatch(/^Patch-ordering review: v6\.0 vs bad-reset-after-setup\n/);
     expect(out.stdout).toContain('kvm_mmu_reset_all_pte_masks() moved from');
     expect(out.stdout).toContain('[clobber]');
   });
-  it('--format markdown prints the same review as Markdown', () => {
-    const out = run(['compare', 'a.json', 'b.json', '--format', 'markdown'], pair);
+  it('--format markdown prints the same review as Markdown', async () => {
+    const out = await run(['compare', 'a.json', 'b.json', '--format', 'markdown'], pair);
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(/^### Patch-ordering review: `v6\.0` vs `bad-reset-after-setup`/);
   });
-  it('--format mail prints a reply: In-Reply-To from the scenario, the quoted ordering, Link: lines', () => {
-    const out = run(['compare', 'a.json', 'b.json', '--format', 'mail'], {
+  it('--format mail prints a reply: In-Reply-To from the scenario, the quoted ordering, Link: lines', async () => {
+    const out = await run(['compare', 'a.json', 'b.json', '--format', 'mail'], {
       ...pair,
       'a.json': scenario('v6.0', { inReplyTo: '20220624232735.3090056-3-seanjc@google.com' }),
     });
@@ -127,8 +128,8 @@ describe('mmu compare', () => {
     expect(out.stdout).toMatch(/^> kvm_mmu_vendor_module_init\(\):$/m);
     expect(out.stdout).toMatch(/^Link: https:\/\/lore\.kernel\.org\/all\//m);
   });
-  it('refuses a scenario whose inReplyTo is not a Message-ID, naming the file', () => {
-    const out = run(['compare', 'a.json', 'b.json', '--format', 'mail'], {
+  it('refuses a scenario whose inReplyTo is not a Message-ID, naming the file', async () => {
+    const out = await run(['compare', 'a.json', 'b.json', '--format', 'mail'], {
       ...pair,
       'a.json': scenario('v6.0', { inReplyTo: 'PATCH 2/4' }),
     });
@@ -137,8 +138,11 @@ describe('mmu compare', () => {
       /^error: a\.json: invalid scenario: inReplyTo: expected a Message-ID/,
     );
   });
-  it('--format json prints one object for scripts; "-" reads stdin', () => {
-    const out = run(['compare', '-', 'b.json', '--format=json'], { '-': pair['a.json'], ...pair });
+  it('--format json prints one object for scripts; "-" reads stdin', async () => {
+    const out = await run(['compare', '-', 'b.json', '--format=json'], {
+      '-': pair['a.json'],
+      ...pair,
+    });
     const j = JSON.parse(out.stdout);
     expect(Object.keys(j)).toEqual(
       expect.arrayContaining(['ok', 'left', 'right', 'rows', 'moves', 'stateDiffs', 'findings']),
@@ -162,15 +166,15 @@ describe('mmu compare', () => {
       '--format must be text, markdown, mail or json',
     ],
     [['compare', 'a.json', 'b.json', '--fail-on-findings'], '--fail-on-findings is for mmu run'],
-  ] as [string[], string][])('%j: {"ok":false,…} and exit 2', (argv, message) => {
-    const out = run(argv, { ...pair, 'bad.json': scenario('v9.9') });
+  ] as [string[], string][])('%j: {"ok":false,…} and exit 2', async (argv, message) => {
+    const out = await run(argv, { ...pair, 'bad.json': scenario('v9.9') });
     expect(out.code).toBe(2);
     const j = JSON.parse(out.stdout);
     expect(j.ok).toBe(false);
     expect(j.error).toContain(message);
   });
-  it('with a format for people the error goes to stderr', () => {
-    const out = run(['compare', 'a.json', 'nope.json', '--format', 'markdown'], pair);
+  it('with a format for people the error goes to stderr', async () => {
+    const out = await run(['compare', 'a.json', 'nope.json', '--format', 'markdown'], pair);
     expect(out).toMatchObject({ code: 2, stdout: '' });
     expect(out.stderr).toContain('error: nope.json: cannot read');
   });
@@ -196,8 +200,8 @@ describe('malformed input: {"ok":false,"error":…} and exit 2', () => {
     [['frobnicate', 'x'], {}, 'usage: mmu run'],
     [['run', 's.json', '--colour'], { 's.json': '{}' }, "Unknown option '--colour'"],
     [['run', 's.json', '--format', 'xml'], { 's.json': '{}' }, '--format must be json or text'],
-  ] as [string[], Record<string, string>, string][])('%j', (argv, map, message) => {
-    const out = run(argv, map);
+  ] as [string[], Record<string, string>, string][])('%j', async (argv, map, message) => {
+    const out = await run(argv, map);
     expect(out.code).toBe(2);
     const j = JSON.parse(out.stdout);
     expect(j.ok).toBe(false);
@@ -205,14 +209,14 @@ describe('malformed input: {"ok":false,"error":…} and exit 2', () => {
   });
   it.each(['toString', 'constructor', 'hasOwnProperty', 'valueOf', '__proto__'])(
     'an edit naming %s is no such function or step, not a crash',
-    (name) => {
+    async (name) => {
       const reset = 'kvm_mmu_vendor_module_init/kvm_mmu_reset_all_pte_masks';
       for (const [edit, message] of [
         [{ move: reset, to: name, index: 0 }, `there is no function "${name}"`],
         [{ move: name, to: 'kvm_arch_init', index: 0 }, `there is no step "${name}"`],
         [{ remove: name }, `there is no step "${name}"`],
       ] as const) {
-        const out = run(['run', 's.json'], { 's.json': scenario('v6.0', { edits: [edit] }) });
+        const out = await run(['run', 's.json'], { 's.json': scenario('v6.0', { edits: [edit] }) });
         expect(out).toMatchObject({ code: 2, stderr: '' });
         expect(JSON.parse(out.stdout)).toEqual({
           ok: false,
@@ -221,13 +225,13 @@ describe('malformed input: {"ok":false,"error":…} and exit 2', () => {
       }
     },
   );
-  it('scenarios the schema accepts, then mutated (types, fields, ids): a report (exit 0) or ok:false (exit 2), never a throw', () => {
+  it('scenarios the schema accepts, then mutated (types, fields, ids): a report (exit 0) or ok:false (exit 2), never a throw', async () => {
     const codes = { 0: 0, 2: 0 };
-    fc.assert(
-      fc.property(
+    await fc.assert(
+      fc.asyncProperty(
         scenarioArb({ maxSptes: 64 }).chain((s) => fc.oneof(fc.constant(s), mutatedArb(s))),
-        (input) => {
-          const out = run(['run', 's.json'], { 's.json': JSON.stringify(input) });
+        async (input) => {
+          const out = await run(['run', 's.json'], { 's.json': JSON.stringify(input) });
           expect([0, 2]).toContain(out.code);
           codes[out.code as 0 | 2]++;
           const j = JSON.parse(out.stdout);
@@ -241,12 +245,12 @@ describe('malformed input: {"ok":false,"error":…} and exit 2', () => {
     expect(codes[0]).toBeGreaterThan(30);
     expect(codes[2]).toBeGreaterThan(30);
   });
-  it('points at the line and column of a JSON syntax error when the parser gives a position', () => {
-    const out = run(['run', 's.json'], { 's.json': '{\n  "v": 1,\n  "kernel" "v6.0"\n}' });
+  it('points at the line and column of a JSON syntax error when the parser gives a position', async () => {
+    const out = await run(['run', 's.json'], { 's.json': '{\n  "v": 1,\n  "kernel" "v6.0"\n}' });
     expect(JSON.parse(out.stdout).error).toMatch(/line 3, column 12/);
   });
-  it('with --format text the error goes to stderr', () => {
-    const out = run(['run', 'missing.json', '--format', 'text']);
+  it('with --format text the error goes to stderr', async () => {
+    const out = await run(['run', 'missing.json', '--format', 'text']);
     expect(out).toMatchObject({ code: 2, stdout: '' });
     expect(out.stderr).toContain('error: missing.json: cannot read');
   });
@@ -297,8 +301,8 @@ describe('mmu trace-check', () => {
   const missing = lines.filter((l) => !l.includes('kvm_configure_mmu')).join('\n');
   const args = ['trace-check', 't.txt', '--kernel', 'v6.6', '--vendor', 'amd'];
 
-  it('prints every call with its model source and exits 0 when the model and trace agree', () => {
-    const out = run([...args, '--params', 'hostCpus=1'], { 't.txt': agreeing });
+  it('prints every call with its model source and exits 0 when the model and trace agree', async () => {
+    const out = await run([...args, '--params', 'hostCpus=1'], { 't.txt': agreeing });
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(/^Trace check: t\.txt against v6\.6 \/ amd\n/);
     expect(out.stdout).toContain('  model:   v6.6 (v6.3+ structure); hostCpus=1; no fault\n');
@@ -311,13 +315,13 @@ describe('mmu trace-check', () => {
     );
   });
 
-  it('exits 1 and names the difference, in text and in JSON', () => {
-    const text = run(args, { 't.txt': missing });
+  it('exits 1 and names the difference, in text and in JSON', async () => {
+    const text = await run(args, { 't.txt': missing });
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(
       /\n- {9}kvm_configure_mmu\(\) +only in the model: kvm_configure_mmu\(\); arch\/x86\/kvm\/svm\/svm\.c:\d+ \(v6\.6\.87\)\n/,
     );
-    const json = run([...args, '--format', 'json'], { 't.txt': missing });
+    const json = await run([...args, '--format', 'json'], { 't.txt': missing });
     expect(json.code).toBe(1);
     const j = JSON.parse(json.stdout);
     expect(j).toMatchObject({ ok: true, agrees: false, counts: { 'model-only': 1 } });
@@ -327,41 +331,42 @@ describe('mmu trace-check', () => {
     });
   });
 
-  it('checks an unwind against the model’s fault, leaving out a forced function’s body', () => {
+  it('checks an unwind against the model’s fault, leaving out a forced function’s body', async () => {
     const failed = mustRun('v6.6', 'amd', { fail: [{ at: 'hardware_setup' }] });
     const trace = renderFunctionGraph(failed);
-    const out = run([...args, '--fail', 'hardware_setup', '--forced', 'svm_hardware_setup'], {
+    const out = await run([...args, '--fail', 'hardware_setup', '--forced', 'svm_hardware_setup'], {
       't.txt': trace,
     });
     expect(out.code).toBe(0);
     expect(out.stdout).toContain('fail hardware_setup');
   });
 
-  it('exits 2 with what was expected for a capture it cannot read', () => {
-    const out = run(args, { 't.txt': 'hello\n' });
+  it('exits 2 with what was expected for a capture it cannot read', async () => {
+    const out = await run(args, { 't.txt': 'hello\n' });
     expect(out.code).toBe(2);
     expect(JSON.parse(out.stdout).error).toMatch(
       /^t\.txt: not ftrace function_graph output: expected lines like .*; line 1 reads "hello"$/,
     );
-    const text = run([...args, '--format', 'text'], { 't.txt': '# tracer: nop\n' });
+    const text = await run([...args, '--format', 'text'], { 't.txt': '# tracer: nop\n' });
     expect(text.stderr).toMatch(/^error: t\.txt: the capture was made with the nop tracer/);
   });
 
-  it('exits 2 on a bad model request, and on options another command takes', () => {
-    const err = (argv: string[]) => JSON.parse(run(argv, { 't.txt': agreeing }).stdout).error;
-    expect(err(['trace-check', 't.txt', '--vendor', 'amd'])).toMatch(
+  it('exits 2 on a bad model request, and on options another command takes', async () => {
+    const err = async (argv: string[]) =>
+      JSON.parse((await run(argv, { 't.txt': agreeing })).stdout).error;
+    expect(await err(['trace-check', 't.txt', '--vendor', 'amd'])).toMatch(
       /^trace-check needs a trace, --kernel and --vendor\n/,
     );
-    expect(err([...args.slice(0, 3), 'v9.9', '--vendor', 'amd'])).toMatch(
+    expect(await err([...args.slice(0, 3), 'v9.9', '--vendor', 'amd'])).toMatch(
       /^invalid scenario: kernel: expected one of /,
     );
-    expect(err([...args, '--params', 'tdp'])).toBe('--params: expected key=value, got "tdp"');
-    expect(err([...args, '--params', 'hostCpus=0'])).toMatch(
+    expect(await err([...args, '--params', 'tdp'])).toBe('--params: expected key=value, got "tdp"');
+    expect(await err([...args, '--params', 'hostCpus=0'])).toMatch(
       /^invalid scenario: params\.hostCpus: /,
     );
-    expect(err([...args, '--fail', 'nowhere'])).toMatch(
+    expect(await err([...args, '--fail', 'nowhere'])).toMatch(
       /^invalid scenario: fail\[0\]\.at: expected one of /,
     );
-    expect(err(['run', 't.txt', '--kernel', 'v6.6'])).toBe('--kernel is for mmu trace-check');
+    expect(await err(['run', 't.txt', '--kernel', 'v6.6'])).toBe('--kernel is for mmu trace-check');
   });
 });

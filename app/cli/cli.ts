@@ -3,21 +3,16 @@
  * tests exercise exactly what `npm run mmu` runs. See mmu.ts for the process glue.
  */
 import { parseArgs } from 'node:util';
-import {
-  compareJson,
-  compareReport,
-  DEFAULT_BUDGET,
-  LIMITS,
-  runScenario,
-  VARIANTS,
-  VARIANT_IDS,
-  type Budget,
-  type Result,
-} from '../engine';
-import type { RunResult } from '../engine';
-import { checkCapture } from '../engine/ftrace/capture';
-import { traceCheckJson, traceCheckText } from '../engine/ftrace/report';
+// The engine's own modules, not its index, and compare's and trace-check's code only
+// when those commands run: a run loads less (docs/performance.md, "CLI start").
+import { VARIANT_IDS } from '../engine/ids';
+import { LIMITS } from '../engine/limits';
+import { loadScenarioVariant } from '../engine/loading';
 import { toJsonReport, toTextReport } from '../engine/report';
+import { DEFAULT_BUDGET, type Budget } from '../engine/run/budget';
+import { runScenario, type RunResult } from '../engine/runner';
+import type { Result } from '../engine/scenario';
+import { variantMeta } from '../engine/variants';
 
 export const USAGE = `usage: mmu run <scenario.json|-> [--format json|text] [--fail-on-findings] [--budget <n>]
        mmu compare <left.json|-> <right.json|-> [--format text|markdown|mail|json] [--budget <n>]
@@ -76,15 +71,19 @@ function readText(io: CliIo, path: string, limit: number, what: string): string 
   }
 }
 
-function readScenario(io: CliIo, path: string): unknown {
+/** The scenario at `path`, with the data of the kernel it names loaded (loadScenarioVariant). */
+async function readScenario(io: CliIo, path: string): Promise<unknown> {
   const text = readText(io, path, LIMITS.maxScenarioBytes, 'a scenario');
   const name = path === '-' ? 'stdin' : path;
   if (!text.trim()) throw new CliError(`${name}: empty input, expected a scenario JSON object`);
+  let input: unknown;
   try {
-    return JSON.parse(text);
+    input = JSON.parse(text);
   } catch (e) {
     throw new CliError(`${name}: not valid JSON: ${locateJsonError((e as Error).message, text)}`);
   }
+  await loadScenarioVariant(input);
+  return input;
 }
 
 /** The format asked for, or the command's default (its first). */
@@ -121,13 +120,17 @@ function ran(result: Result<RunResult>, name = ''): RunResult {
 }
 
 /** Two scenarios side by side: a review to paste into a reply (see docs/compare.md). */
-function compare(io: CliIo, files: string[], given: string | undefined, budget: Budget) {
+async function compare(io: CliIo, files: string[], given: string | undefined, budget: Budget) {
   if (files.length !== 2) throw new CliError(USAGE);
   const format = formatFor('compare', given);
-  const [left, right] = files.map((path) =>
+  const runs: RunResult[] = [];
+  for (const path of files)
     // Say which of the two is wrong (read and parse errors already do).
-    ran(runScenario(readScenario(io, path), budget), `${path === '-' ? 'stdin' : path}: `),
-  ) as [RunResult, RunResult];
+    runs.push(
+      ran(runScenario(await readScenario(io, path), budget), `${path === '-' ? 'stdin' : path}: `),
+    );
+  const [left, right] = runs as [RunResult, RunResult];
+  const { compareJson, compareReport } = await import('../engine/compare/report');
   return {
     out:
       format === 'json'
@@ -166,7 +169,7 @@ interface TraceCheckOptions {
 }
 
 /** A real function_graph capture against the model's run (docs/ground-truth.md). */
-function traceCheck(io: CliIo, files: string[], o: TraceCheckOptions) {
+async function traceCheck(io: CliIo, files: string[], o: TraceCheckOptions) {
   if (files.length !== 1 || !o.kernel || !o.vendor)
     throw new CliError(`trace-check needs a trace, --kernel and --vendor\n${USAGE}`);
   const format = formatFor('trace-check', o.format);
@@ -180,6 +183,9 @@ function traceCheck(io: CliIo, files: string[], o: TraceCheckOptions) {
     params: parseParams(o.params),
     fail: at ? [{ at, ...(nth ? { nth: Number(nth) } : {}) }] : [],
   };
+  await loadScenarioVariant(scenario);
+  const { checkCapture } = await import('../engine/ftrace/capture');
+  const { traceCheckJson, traceCheckText } = await import('../engine/ftrace/report');
   const checked = checkCapture(
     name,
     readText(io, path, LIMITS.maxCaptureBytes, 'a trace'),
@@ -198,7 +204,7 @@ function traceCheck(io: CliIo, files: string[], o: TraceCheckOptions) {
   };
 }
 
-function execute(argv: string[], io: CliIo): { out: string; code: number } {
+async function execute(argv: string[], io: CliIo): Promise<{ out: string; code: number }> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -236,12 +242,10 @@ function execute(argv: string[], io: CliIo): { out: string; code: number } {
   const format = formatFor('run', parsed.values.format);
   const [file, ...extra] = files;
   if (command === 'variants' && !file) {
-    const list = VARIANT_IDS.map((id) => ({
-      id,
-      kind: VARIANTS[id].kind,
-      title: VARIANTS[id].title,
-      summary: VARIANTS[id].summary,
-    }));
+    const list = VARIANT_IDS.map((id) => {
+      const { kind, title, summary } = variantMeta(id);
+      return { id, kind, title, summary };
+    });
     return {
       out:
         format === 'json'
@@ -252,7 +256,7 @@ function execute(argv: string[], io: CliIo): { out: string; code: number } {
   }
   if (command !== 'run' || !file || extra.length) throw new CliError(USAGE);
   const budget = budgetFor(parsed.values.budget);
-  const result = ran(runScenario(readScenario(io, file), budget));
+  const result = ran(runScenario(await readScenario(io, file), budget));
   const code = parsed.values['fail-on-findings'] && result.findings.length ? 1 : 0;
   return {
     out: format === 'json' ? JSON.stringify(toJsonReport(result)) : toTextReport(result),
@@ -260,13 +264,13 @@ function execute(argv: string[], io: CliIo): { out: string; code: number } {
   };
 }
 
-export function runCli(argv: string[], io: CliIo): CliOutput {
+export async function runCli(argv: string[], io: CliIo): Promise<CliOutput> {
   // Errors are JSON unless a format for people was asked for.
   const text = ['text', 'markdown', 'mail'].some(
     (f) => argv.includes(f) || argv.includes(`--format=${f}`),
   );
   try {
-    const { out, code } = execute(argv, io);
+    const { out, code } = await execute(argv, io);
     return { stdout: out + '\n', stderr: '', code };
   } catch (e) {
     if (!(e instanceof CliError)) throw e;

@@ -2,7 +2,7 @@
 import './oneShot';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { runCli } from './cli';
-import { isTreeCommand, runTreeCli } from './tree';
+import { isTreeCommand } from './treeArgs';
 
 /**
  * Reads a file, or stdin for "-", and stops as soon as it passes `limit` bytes
@@ -41,7 +41,10 @@ function readAtMost(path: string, limit: number): string {
 }
 
 const argv = process.argv.slice(2);
-const result = isTreeCommand(argv) ? await runTreeCli(argv) : runCli(argv, { read: readAtMost });
+// The importer (tree-sitter) only for the commands that read trees: the others start faster.
+const result = isTreeCommand(argv)
+  ? await (await import('./tree')).runTreeCli(argv)
+  : await runCli(argv, { read: readAtMost });
 process.stdout.write(result.stdout);
 process.stderr.write(result.stderr);
 process.exitCode = result.code;

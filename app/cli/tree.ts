@@ -5,7 +5,7 @@
  * they live apart from cli.ts; mmu.ts sends them here. Bad input is a message and exit 2,
  * never a stack trace.
  */
-import { VARIANTS, type VariantId } from '../engine';
+import { loadAllVariants, VARIANTS, type VariantId } from '../engine';
 import { drift, failableUnknownCalls, type DriftItem, type DriftReport } from '../import/drift';
 import { importTree, nodeCParser, openTree, TreeInputError } from '../import/node';
 import {
@@ -146,15 +146,14 @@ async function importCommand(
   return { out: JSON.stringify(json), code, text: false };
 }
 
-export const isTreeCommand = (argv: string[]): boolean =>
-  argv[0] === 'import' || argv[0] === 'review';
-
 /** `mmu import …` and `mmu review …`: output and exit code, never a throw for bad input. */
 export async function runTreeCli(argv: string[]): Promise<CliOutput> {
   const [command, ...rest] = argv;
   const text = !rest.some(
     (a, k) => a === '--format=json' || (a === 'json' && rest[k - 1] === '--format'),
   );
+  // A tree is compared with any built-in variant, the imported kernels' included.
+  await loadAllVariants();
   try {
     const r = command === 'import' ? await importCommand(rest) : await reviewCommand(rest);
     return { stdout: r.out + '\n', stderr: '', code: r.code };

@@ -14,3 +14,7 @@ export function parse<O extends Options>(argv: string[], options: O, usage: stri
     throw new TreeCliError(`${(e as Error).message.split('. ')[0]}\n${usage}`);
   }
 }
+
+/** `mmu import` and `mmu review`: the commands that read kernel trees (tree.ts). */
+export const isTreeCommand = (argv: string[]): boolean =>
+  argv[0] === 'import' || argv[0] === 'review';

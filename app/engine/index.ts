@@ -5,7 +5,8 @@
 export { startRun, runValidated, runScenario } from './runner';
 export type { RunResult, RunStream } from './runner';
 export { ChainIndex } from './chainIndex';
-export { VARIANTS } from './variants';
+export { loadAllVariants, loadVariant, variantMeta, VARIANTS } from './variants';
+export { loadScenarioVariant } from './loading';
 export { DEFAULT_BUDGET, OverBudget, type Budget } from './run/budget';
 export { validateScenario, DEFAULT_SCENARIO_INPUT, DEFAULT_PARAMS, LIMITS } from './scenario';
 export type { Scenario, ScenarioInput, Result, Edit, WorkloadOp, Params } from './scenario';

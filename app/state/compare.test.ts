@@ -14,8 +14,8 @@ const get = useAppStore.getState;
 const set = useAppStore.setState;
 
 /** The comparison as the worker sends it. */
-function compared(left: ScenarioInput, right: ScenarioInput) {
-  const out = createEngineApi().compare(left, right);
+async function compared(left: ScenarioInput, right: ScenarioInput) {
+  const out = await createEngineApi().compare(left, right);
   if (!out.ok) throw new Error(out.error);
   return out.view;
 }
@@ -74,9 +74,9 @@ describe('compare mode', () => {
     expect(get().editUndo).toEqual([]);
   });
 
-  it('steps by aligned rows once the comparison is there, and places the left run’s step', () => {
+  it('steps by aligned rows once the comparison is there, and places the left run’s step', async () => {
     openCompare();
-    const view = compared(get().input, get().compareInput!);
+    const view = await compared(get().input, get().compareInput!);
     set({ comparison: { id: 1, status: 'done', view, error: null } });
     expect(selectCursorLength(get())).toBe(view.rows.length);
     const rightOnly = view.rows.findIndex((r) => r.kind === 'right-only');

@@ -16,10 +16,10 @@ const fakeWorker = () =>
 /** The event index each query asked about. */
 const askedIndexes = (w: ReturnType<typeof fakeWorker>) => w.asked.map((q) => q.args[1]);
 
-beforeEach(() => {
+beforeEach(async () => {
   set(initialAppState(DEFAULT_INPUT), true);
   openCompare();
-  const out = api.compare(get().input, get().compareInput);
+  const out = await api.compare(get().input, get().compareInput);
   if (!out.ok) throw new Error(out.error);
   set({ comparison: { id: 1, status: 'done', view: out.view, error: null } });
 });

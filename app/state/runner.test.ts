@@ -34,7 +34,7 @@ function inThread(sink: RunSink): RunnerClient & { runs: unknown[] } {
     validate: async (input) => api.validate(input),
     compare: async (left, right) => api.compare(left, right),
     chain: async (runId, gfn, eventIndex) => api.chain(runId, gfn, eventIndex),
-    eventOf: async (input, eventIndex) => api.eventOf(input, eventIndex),
+    eventOf: (input, eventIndex) => api.eventOf(input, eventIndex),
     checkTrace: async (name, text, scenario) => api.checkTrace(name, text, scenario),
     rmapHistory: async (runId, gfn) => api.rmapHistory(runId, gfn),
     attributeFindings: (runId) => api.attributeFindings(runId),

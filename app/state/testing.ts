@@ -1,12 +1,12 @@
 /** Test helper: a stand-in for a worker query whose answers arrive when the test says so. */
-export function deferredQueries<A extends unknown[], V>(answerOf: (...args: A) => V) {
+export function deferredQueries<A extends unknown[], V>(answerOf: (...args: A) => V | Promise<V>) {
   const asked: { args: A; answer: () => Promise<void> }[] = [];
   const fetch = (...args: A) =>
     new Promise<V>((resolve) => {
       asked.push({
         args,
         answer: async () => {
-          resolve(answerOf(...args));
+          resolve(await answerOf(...args));
           await new Promise((r) => setTimeout(r, 0)); // lets the fetcher act on it
         },
       });

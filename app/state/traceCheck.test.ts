@@ -26,7 +26,7 @@ function inThread(input: ScenarioInput = AMD) {
   const store = createAppStore(input);
   const api = createEngineApi();
   const stop = createTraceRunner(store, {
-    checkTrace: async (name, text, scenario) => api.checkTrace(name, text, scenario),
+    checkTrace: (name, text, scenario) => api.checkTrace(name, text, scenario),
   });
   const checked = (id: number) =>
     vi.waitFor(() => expect(store.getState().traceCheck).toMatchObject({ id, status: 'done' }));

@@ -2,16 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { createEngineApi } from '../worker/api';
 import { renderCompareSvg } from './exportCompare';
 
-const compare = (left: object, right: object) => {
-  const out = createEngineApi().compare(left, right);
+const compare = async (left: object, right: object) => {
+  const out = await createEngineApi().compare(left, right);
   if (!out.ok) throw new Error(out.error);
   return out.view;
 };
 
-describe('renderCompareSvg', () => {
-  const base = { v: 1, kernel: 'v6.0', vendor: 'intel' };
-  const view = compare(base, { ...base, kernel: 'bad-reset-after-setup' });
+const base = { v: 1, kernel: 'v6.0', vendor: 'intel' };
+const view = await compare(base, { ...base, kernel: 'bad-reset-after-setup' });
 
+describe('renderCompareSvg', () => {
   it('draws every aligned row, the changes, the state at the row and the findings by side', () => {
     const svg = renderCompareSvg(view, view.rows.length);
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);

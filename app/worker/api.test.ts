@@ -1,15 +1,15 @@
 /** The worker API, run in-thread: what the main thread receives for a run, in order. */
 import { describe, expect, it, vi } from 'vitest';
-import { runScenario } from '../engine';
-import type * as Engine from '../engine';
+import type * as Runner from '../engine/runner';
+import { runScenario } from '../engine/runner';
 import type { ScenarioInput } from '../engine/scenario';
-import { createEngineApi } from './api';
+import { createEngineApi, PARTS } from './api';
 import type { RunMessage } from './protocol';
 
 // Counted, not replaced: which scenarios the API runs to the end (the compared side).
-vi.mock('../engine', async (importOriginal) => {
-  const engine = await importOriginal<typeof Engine>();
-  return { ...engine, runScenario: vi.fn(engine.runScenario) };
+vi.mock('../engine/runner', async (importOriginal) => {
+  const runner = await importOriginal<typeof Runner>();
+  return { ...runner, runScenario: vi.fn(runner.runScenario) };
 });
 
 const SEED: ScenarioInput = { v: 1, kernel: 'seed-p2', vendor: 'intel' };
@@ -120,8 +120,8 @@ describe('EngineApi.run', () => {
 });
 
 describe('EngineApi.validate and chain', () => {
-  it('validate explains an impossible edit without running it', () => {
-    const r = createEngineApi().validate({
+  it('validate explains an impossible edit without running it', async () => {
+    const r = await createEngineApi().validate({
       ...SEED,
       edits: [
         {
@@ -146,8 +146,8 @@ describe('EngineApi.validate and chain', () => {
 });
 
 describe('EngineApi.compare', () => {
-  it('compares two runs into plain data that crosses the worker boundary', () => {
-    const out = createEngineApi().compare(SEED, { ...SEED, kernel: 'alt-configure-mmu' });
+  it('compares two runs into plain data that crosses the worker boundary', async () => {
+    const out = await createEngineApi().compare(SEED, { ...SEED, kernel: 'alt-configure-mmu' });
     if (!out.ok) throw new Error(out.error);
     expect(out.view.sides.map((s) => s.kernel)).toEqual(['seed-p2', 'alt-configure-mmu']);
     expect(out.view.rows.length).toBeGreaterThan(0);
@@ -160,7 +160,7 @@ describe('EngineApi.compare', () => {
     expect(messages.slice(0, -1).every((m) => m.comparison === undefined)).toBe(true);
     const last = messages.at(-1)!;
     expect(last.outcome?.status).toBe('done');
-    expect(last.comparison).toEqual(createEngineApi().compare(SEED, right));
+    expect(last.comparison).toEqual(await createEngineApi().compare(SEED, right));
     expect((await collect(SEED))[0]!.comparison).toBeUndefined();
   });
 
@@ -184,9 +184,9 @@ describe('EngineApi.compare', () => {
     const reset = 'kvm_mmu_vendor_module_init/kvm_mmu_reset_all_pte_masks';
     const edited = { ...SEED, edits: [{ move: reset, to: 'kvm_arch_hardware_setup', index: 2 }] };
     const second = (await collect(edited, api, 2, structuredClone(right))).at(-1)!.comparison;
-    expect(api.eventOf(right, 0)).not.toBeNull();
+    expect(await api.eventOf(right, 0)).not.toBeNull();
     expect(runs(right)).toBe(1);
-    expect(second).toEqual(createEngineApi().compare(edited, right));
+    expect(second).toEqual(await createEngineApi().compare(edited, right));
     expect(second).not.toEqual(first);
 
     const amd = { ...right, vendor: 'amd' };
@@ -194,14 +194,53 @@ describe('EngineApi.compare', () => {
     expect(runs(amd)).toBe(1);
   });
 
-  it('says which side could not run, and why', () => {
+  it('says which side could not run, and why', async () => {
     const api = createEngineApi();
-    expect(api.compare({ ...SEED, kernel: 'v9.9' }, SEED)).toMatchObject({
+    await expect(api.compare({ ...SEED, kernel: 'v9.9' }, SEED)).resolves.toMatchObject({
       ok: false,
       side: 'left',
       error: expect.stringContaining('kernel'),
     });
-    expect(api.compare(SEED, { v: 1 })).toMatchObject({ ok: false, side: 'right' });
+    await expect(api.compare(SEED, { v: 1 })).resolves.toMatchObject({ ok: false, side: 'right' });
+  });
+});
+
+describe('code loaded on demand', () => {
+  // What a browser's import() rejects with when the chunk is gone (a newer deploy) or the network failed.
+  const gone = () =>
+    Promise.reject(new TypeError('Failed to fetch dynamically imported module: /assets/x.js'));
+  const api = createEngineApi({ ...PARTS, comparison: gone, traceCheck: gone });
+
+  it('a comparison whose code cannot load rejects with what could not load, and why', async () => {
+    await expect(api.compare(SEED, SEED)).rejects.toThrow(
+      'the engine could not load compare mode (Failed to fetch dynamically imported module: /assets/x.js); reload the page',
+    );
+    await expect(collect(SEED, api, 1, SEED)).rejects.toThrow('could not load compare mode');
+  });
+
+  it('so does a trace check, and what needs neither still works', async () => {
+    await expect(api.checkTrace('t.txt', '', SEED)).rejects.toThrow(
+      'the engine could not load the ftrace reader',
+    );
+    expect((await collect(SEED, api)).at(-1)!.outcome?.status).toBe('done');
+  });
+
+  it('a run, a validate and a comparison load the kernels they name', async () => {
+    const asked: string[] = [];
+    const api = createEngineApi({ ...PARTS, variant: (k) => (asked.push(k), PARTS.variant(k)) });
+    const v612 = { ...SEED, kernel: 'v6.12' };
+    expect((await collect(v612, api)).at(-1)!.outcome?.status).toBe('done');
+    await api.validate({ ...SEED, kernel: 'v6.1' });
+    await api.compare(SEED, { ...SEED, kernel: 'v6.0' });
+    expect(asked).toEqual(['v6.12', 'v6.1', 'seed-p2', 'v6.0']);
+  });
+
+  it('so does a run of a kernel whose data cannot load', async () => {
+    const api = createEngineApi({ ...PARTS, variant: gone });
+    await expect(collect({ ...SEED, kernel: 'v6.12' }, api)).rejects.toThrow(
+      'the engine could not load v6.12’s data (Failed to fetch',
+    );
+    await expect(api.validate({ ...SEED, kernel: 'v6.1' })).rejects.toThrow('v6.1’s data');
   });
 });
 
@@ -211,11 +250,11 @@ describe('EngineApi.eventOf', () => {
   if (!direct.ok) throw new Error(direct.error);
   const events = direct.value.trace.events;
 
-  it('gives the compared side’s event with the functions on its call stack', () => {
+  it('gives the compared side’s event with the functions on its call stack', async () => {
     const api = createEngineApi();
-    api.compare(SEED, RIGHT);
+    await api.compare(SEED, RIGHT);
     const i = events.findIndex((e) => e.stack.includes('kvm_configure_mmu') && e.fn !== null);
-    const out = api.eventOf(RIGHT, i)!;
+    const out = (await api.eventOf(RIGHT, i))!;
     expect(out.event).toEqual(events[i]);
     expect(Object.keys(out.functions).sort()).toEqual([...new Set(events[i]!.stack)].sort());
     expect(out.functions['kvm_configure_mmu']!.src).toEqual(
@@ -224,11 +263,11 @@ describe('EngineApi.eventOf', () => {
     expect(structuredClone(out)).toEqual(out);
   });
 
-  it('runs a scenario it has not compared, and answers null past its end or when it cannot run', () => {
+  it('runs a scenario it has not compared, and answers null past its end or when it cannot run', async () => {
     const api = createEngineApi();
-    expect(api.eventOf(RIGHT, 0)!.event).toEqual(events[0]);
-    expect(api.eventOf(RIGHT, events.length)).toBeNull();
-    expect(api.eventOf({ ...SEED, kernel: 'v9.9' }, 0)).toBeNull();
+    expect((await api.eventOf(RIGHT, 0))!.event).toEqual(events[0]);
+    expect(await api.eventOf(RIGHT, events.length)).toBeNull();
+    expect(await api.eventOf({ ...SEED, kernel: 'v9.9' }, 0)).toBeNull();
   });
 });
 

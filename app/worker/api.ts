@@ -3,23 +3,15 @@
  * sliced: after each slice the trace so far is streamed and the event loop gets a
  * turn, so a cancel or a newer run is seen promptly.
  */
-import {
-  ChainIndex,
-  compareRuns,
-  OverBudget,
-  runScenario,
-  startRun,
-  validateScenario,
-  VARIANTS,
-  VARIANT_IDS,
-  type FunctionDef,
-  type RunResult,
-  type RunStream,
-} from '../engine';
-import { attributeFindings } from '../engine/attribution';
-import { sideBySide } from '../engine/compare/sideBySide';
-import { checkCapture } from '../engine/ftrace/capture';
-import { traceCheckJson } from '../engine/ftrace/report';
+// The engine's own modules, not its index: the index re-exports compare mode's code too,
+// which would pull it into the worker's first chunk.
+import { ChainIndex } from '../engine/chainIndex';
+import { VARIANT_IDS, type VariantId } from '../engine/ids';
+import { OverBudget } from '../engine/run/budget';
+import { runScenario, startRun, type RunResult, type RunStream } from '../engine/runner';
+import { validateScenario } from '../engine/scenario';
+import { loadVariant, variantMeta } from '../engine/variants';
+import type { FunctionDef } from '../engine/variants/types';
 import {
   STREAM_INTERVAL_MS,
   type CatalogEntry,
@@ -76,7 +68,31 @@ function eventView({ trace, variant }: RunResult, i: number): EventView | null {
   return { event, functions };
 }
 
-export function createEngineApi(): EngineApi {
+/**
+ * Code only some requests need, each a chunk of its own that the first such request
+ * loads, so the worker starts with less (docs/performance.md, "Bundle").
+ */
+export const PARTS = {
+  comparison: () => import('./comparison'),
+  attribution: () => import('../engine/attribution'),
+  traceCheck: () => import('./traceCheck'),
+  /** An imported kernel's data (the written variants load nothing). */
+  variant: loadVariant,
+};
+export type EngineParts = typeof PARTS;
+
+/** `part`, loaded; a chunk that cannot load (a newer deploy removed it, the network failed) says so. */
+async function load<T>(what: string, part: () => Promise<T>): Promise<T> {
+  try {
+    return await part();
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new Error(`the engine could not load ${what} (${why}); reload the page`, { cause: e });
+  }
+}
+
+/** `parts`: where the lazily loaded code comes from (tests make one fail). */
+export function createEngineApi(parts: EngineParts = PARTS): EngineApi {
   let current = 0;
   let last: { runId: number; result: RunResult; chains: ChainIndex } | null = null;
   let compared: KeptRun | null = null;
@@ -90,19 +106,32 @@ export function createEngineApi(): EngineApi {
     return r;
   }
 
+  const loadKernel = (kernel: VariantId) => load(`${kernel}’s data`, () => parts.variant(kernel));
+
+  /**
+   * What running `input` needs beyond the worker's first chunk: the data of the kernel it
+   * names. Invalid input loads nothing; running it says what is wrong.
+   */
+  async function loadFor(input: unknown): Promise<void> {
+    const valid = validateScenario(input);
+    if (valid.ok) await loadKernel(valid.value.kernel);
+  }
+
   /** `left` (already run) against `right`, as compare mode shows it. */
-  function compareWith(left: RunResult, right: unknown): CompareOutcome {
+  async function compareWith(left: RunResult, right: unknown): Promise<CompareOutcome> {
+    const { compareSideBySide } = await load('compare mode', parts.comparison);
+    await loadFor(right);
     const r = comparedRun(right);
     if (!r.ok) return { ok: false, side: 'right', error: r.error };
-    return { ok: true, view: sideBySide(compareRuns(left, r.value)) };
+    return { ok: true, view: compareSideBySide(left, r.value) };
   }
 
   /** Checks the finished run, keeps its chains for chain(), and compares it if asked. */
-  function finish(
+  async function finish(
     runId: number,
     stream: RunStream,
     right: unknown,
-  ): { outcome: RunOutcome; comparison?: CompareOutcome } {
+  ): Promise<{ outcome: RunOutcome; comparison?: CompareOutcome }> {
     const result = stream.finish();
     last = { runId, result, chains: new ChainIndex(result) };
     const outcome: RunOutcome = {
@@ -114,7 +143,9 @@ export function createEngineApi(): EngineApi {
       gfns: interestingGfns(result, result.longestChains),
       rmapCapacity: result.rmapCapacity,
     };
-    return right === undefined ? { outcome } : { outcome, comparison: compareWith(result, right) };
+    return right === undefined
+      ? { outcome }
+      : { outcome, comparison: await compareWith(result, right) };
   }
 
   return {
@@ -122,7 +153,7 @@ export function createEngineApi(): EngineApi {
 
     catalog(): CatalogEntry[] {
       return VARIANT_IDS.map((id) => {
-        const v = VARIANTS[id];
+        const v = variantMeta(id);
         return { id, title: v.title, kind: v.kind, summary: v.summary, base: v.base ?? null };
       });
     },
@@ -138,6 +169,10 @@ export function createEngineApi(): EngineApi {
         });
       const valid = validateScenario(input);
       if (!valid.ok) return fail(valid.error);
+      // By its kernel: a validated scenario is not always valid input again.
+      await loadKernel(valid.value.kernel);
+      if (current !== runId)
+        return onMessage({ runId, events: [], outcome: { runId, status: 'cancelled' } });
       const started = startRun(valid.value);
       if (!started.ok) return fail(started.error);
       const stream = started.value;
@@ -162,7 +197,7 @@ export function createEngineApi(): EngineApi {
         }
         const events = stream.trace.events.slice(sent);
         sent += events.length;
-        const end = more ? undefined : finish(runId, stream, right);
+        const end = more ? undefined : await finish(runId, stream, right);
         const progress = stream.progress();
         // A slice can end with no new event (a large random op is applied before its
         // events): it is sent only when it moved the progress on by a percent or more.
@@ -178,14 +213,16 @@ export function createEngineApi(): EngineApi {
       }
     },
 
-    validate(input) {
+    async validate(input) {
+      await loadFor(input);
       const v = validateScenario(input);
       if (!v.ok) return v;
       const started = startRun(v.value);
       return started.ok ? { ok: true } : started;
     },
 
-    compare(left, right): CompareOutcome {
+    async compare(left, right): Promise<CompareOutcome> {
+      await loadFor(left);
       const l = runScenario(left);
       return l.ok ? compareWith(l.value, right) : { ok: false, side: 'left', error: l.error };
     },
@@ -205,6 +242,8 @@ export function createEngineApi(): EngineApi {
     async attributeFindings(runId) {
       const kept = last;
       if (!kept || kept.runId !== runId) return null;
+      const { attributeFindings } = await load('the edits’ attribution', parts.attribution);
+      if (current !== runId) return null;
       const work = attributeFindings(kept.result);
       for (let sliceEnd = now() + STREAM_INTERVAL_MS; ;) {
         const r = work.next();
@@ -217,14 +256,15 @@ export function createEngineApi(): EngineApi {
       }
     },
 
-    eventOf(input, eventIndex) {
+    async eventOf(input, eventIndex) {
+      await loadFor(input);
       const r = comparedRun(input);
       return r.ok ? eventView(r.value, eventIndex) : null;
     },
 
-    checkTrace(name, text, scenario) {
-      const c = checkCapture(name, text, scenario);
-      return c.ok ? { ok: true, view: traceCheckJson(c.check, c.meta) } : c;
+    async checkTrace(name, text, scenario) {
+      const { checkTrace } = await load('the ftrace reader', parts.traceCheck);
+      return checkTrace(name, text, scenario);
     },
   };
 }

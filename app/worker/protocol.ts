@@ -96,9 +96,9 @@ export interface EngineApi {
   /** Stops run `runId` at its next pause (runs also stop when a newer one starts). */
   cancel(runId: number): void;
   /** Checks a scenario without running it (for files and links before they replace what is shown). */
-  validate(input: unknown): { ok: true } | { ok: false; error: string };
+  validate(input: unknown): Promise<{ ok: true } | { ok: false; error: string }>;
   /** Runs two scenarios to the end and compares them (see docs/compare.md). */
-  compare(left: unknown, right: unknown): CompareOutcome;
+  compare(left: unknown, right: unknown): Promise<CompareOutcome>;
   /** A gfn's rmap chain after trace event `eventIndex` of the current run; null if that run is gone. */
   chain(runId: number, gfn: number, eventIndex: number): ChainView | null;
   /** Every event that changed or looked up `gfn`'s rmap head in run `runId` (null if that run is gone). */
@@ -112,12 +112,12 @@ export interface EngineApi {
    * Trace event `eventIndex` of another scenario than the current run (compare mode's
    * right side), with what its call stack needs; null if it cannot run or has no such event.
    */
-  eventOf(input: unknown, eventIndex: number): EventView | null;
+  eventOf(input: unknown, eventIndex: number): Promise<EventView | null>;
   /**
    * Reads an ftrace function_graph capture (`text`, from a file called `name`) and aligns it
    * with the model's run of `scenario` (docs/ground-truth.md). Never throws for bad input.
    */
-  checkTrace(name: string, text: string, scenario: unknown): TraceCheckOutcome;
+  checkTrace(name: string, text: string, scenario: unknown): Promise<TraceCheckOutcome>;
 }
 
 /** One trace event and the definitions of the functions on its call stack. */
