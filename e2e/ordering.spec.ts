@@ -10,6 +10,8 @@ const clobbers = (app: AppPage) => app.region('Findings').locator('[data-kind="c
 test.beforeEach(async ({ app }) => {
   await app.open(SEED_P2);
   await app.page.getByRole('tab', { name: 'Ordering' }).click();
+  // The editor is a chunk of its own: its function blocks are there once it has loaded.
+  await expect(app.page.locator('.ordering details.fn').first()).toBeVisible();
 });
 
 test('moving the mask reset after vendor setup names the clobber; undo and redo follow', async ({
