@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import { SLAB_NOTES, type KmemCache, type MmuState } from '../../engine/view';
 import { selectCaches, selectEvent, selectLifecycle, selectPointers } from '../../state/selectors';
 import { useAppStore } from '../../state/store';
@@ -81,10 +81,14 @@ export function CachesPane({ className }: { className: string }) {
   const cacheTable = useAppStore(selectCaches);
   const pointers = useAppStore(selectPointers);
   const lifecycle = useAppStore(selectLifecycle);
-  const event = useAppStore(selectEvent);
-  const touched = new Set(
-    (event?.changes ?? []).filter((c) => c.section === 'caches').map((c) => c.key),
+  // The ids this step touched, as one string: most steps touch no cache, so the pane skips them.
+  const touchedIds = useAppStore((s) =>
+    (selectEvent(s)?.changes ?? [])
+      .filter((c) => c.section === 'caches')
+      .map((c) => c.key)
+      .join(' '),
   );
+  const touched = useMemo(() => new Set(touchedIds.split(' ')), [touchedIds]);
   const caches = cacheTable ? Object.values(cacheTable).sort((a, b) => a.id - b.id) : [];
   return (
     <section className={`panel caches ${className}`} aria-label="kmem caches">
