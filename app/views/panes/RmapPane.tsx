@@ -1,4 +1,4 @@
-import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ChainView, RmapSummary } from '../../engine/view';
 import { selectGfn } from '../../state/actions';
 import { selectCaches, selectVm } from '../../state/selectors';
@@ -127,7 +127,8 @@ function Histogram({ rmap }: { rmap: RmapSummary }) {
   );
 }
 
-function GfnPicker({ gfns, gfn }: { gfns: number[]; gfn: number | null }) {
+// Memoised: a workload step changes the VM's rmaps, rarely the gfns, so its options stay as they are.
+const GfnPicker = memo(function GfnPicker({ gfns, gfn }: { gfns: number[]; gfn: number | null }) {
   const [text, setText] = useState('');
   return (
     <div className="gfn-picker">
@@ -173,7 +174,7 @@ function GfnPicker({ gfns, gfn }: { gfns: number[]; gfn: number | null }) {
       </form>
     </div>
   );
-}
+});
 
 export function RmapPane({ className }: { className: string }) {
   const vm = useAppStore(selectVm);
