@@ -8,8 +8,12 @@
  */
 import { VARIANTS, type Edit } from '../app/engine';
 import { VARIANT_IDS, type VariantId } from '../app/engine/ids';
+import { loadAllVariants } from '../app/engine/variants';
 import { createEngineApi } from '../app/worker/api';
 import { percentile as pct } from './percentile';
+
+// The imported kernels' data loads on demand, as in the worker; every variant is edited here.
+await loadAllVariants();
 
 /** Alt+↓ on every step that has a step after it. */
 function moveEachLater(id: VariantId): Edit[] {
