@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import LZString from 'lz-string';
-import { expect, SEED_P2, test, type AppPage } from './fixtures';
+import { expect, openInFreshContext, SEED_P2, test, type AppPage } from './fixtures';
 
 const findings = (app: AppPage) => app.region('Findings').locator('[data-kind]');
 
@@ -118,13 +118,9 @@ test('the review can be copied and a link reopens the same comparison on the sam
 
   await app.timeline.fill('40');
   const link = await app.copyLink();
-  const fresh = await (await browser.newContext()).newPage();
-  await fresh.goto(link);
-  await expect(fresh.getByRole('region', { name: 'Aligned steps' })).toHaveAttribute(
-    'data-status',
-    'done',
-    { timeout: 30_000 },
-  );
+  const receiver = await openInFreshContext(browser, link);
+  await receiver.waitForComparison();
+  const fresh = receiver.page;
   await expect(fresh.locator('.playback .position')).toHaveText(/^row 40 \//);
   await expect(fresh.getByLabel('Right kernel variant')).toHaveValue('alt-configure-mmu');
   await fresh.context().close();

@@ -2,7 +2,7 @@
  * One page object for the app, using the accessible names of the UI contract
  * (docs/scenario.md), so the tests double as an accessibility check.
  */
-import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type Locator, type Page } from '@playwright/test';
 import LZString from 'lz-string';
 
 /** The app's localStorage key for a closed welcome (app/views/firstVisit.ts). */
@@ -16,6 +16,13 @@ export function linkTo(scenario: object, step = 0, rest: Record<string, unknown>
 
 /** The series' patch 2 on Intel: the scenario most specs were written against. */
 export const SEED_P2 = linkTo({ v: 1, kernel: 'seed-p2', vendor: 'intel' });
+
+/** Opens `link` in a browser context of its own (no storage, no history): someone the link was sent to. */
+export async function openInFreshContext(browser: Browser, link: string): Promise<AppPage> {
+  const app = new AppPage(await (await browser.newContext()).newPage());
+  await app.page.goto(link);
+  return app;
+}
 
 export class AppPage {
   readonly errors: string[] = [];

@@ -5,7 +5,7 @@
  * built-in v6.1 and v6.12 are in the kernel picker.
  */
 import { readFileSync } from 'node:fs';
-import { expect, test } from './fixtures';
+import { expect, openInFreshContext, test } from './fixtures';
 
 const V6_12 = JSON.parse(
   readFileSync(new URL('../app/engine/variants/trees/v6.12.json', import.meta.url), 'utf8'),
@@ -74,13 +74,9 @@ test('a comparison file opens compare mode; its link opens the same comparison',
   ).toBeVisible();
 
   const link = await app.copyLink();
-  const fresh = await (await browser.newContext()).newPage();
-  await fresh.goto(link);
-  await expect(fresh.getByRole('region', { name: 'Aligned steps' })).toHaveAttribute(
-    'data-status',
-    'done',
-    { timeout: 30_000 },
-  );
+  const receiver = await openInFreshContext(browser, link);
+  await receiver.waitForComparison();
+  const fresh = receiver.page;
   await expect(fresh.getByRole('region', { name: 'Differences' })).toContainText(
     'kvm_mmu_reset_all_pte_masks() moved from kvm_mmu_vendor_module_init() (arch/x86/kvm/mmu/mmu.c:7402 in v6.12.118) to kvm_x86_vendor_init() (arch/x86/kvm/x86.c:9271 in v6.12.118), after ops->hardware_setup()',
   );
@@ -117,11 +113,9 @@ test('a scenario carrying an imported tree opens, runs that tree, and its link c
 
   const link = await app.copyLink();
   expect(link.length).toBeLessThan(16_000);
-  const fresh = await (await browser.newContext()).newPage();
-  await fresh.goto(link);
-  await expect(fresh.locator('main')).toHaveAttribute('data-run-status', 'done', {
-    timeout: 30_000,
-  });
+  const receiver = await openInFreshContext(browser, link);
+  await receiver.waitForRun();
+  const fresh = receiver.page;
   await expect(
     fresh.getByRole('region', { name: 'Findings' }).locator('[data-kind="clobber"]').first(),
   ).toBeVisible();

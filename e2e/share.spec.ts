@@ -1,6 +1,6 @@
 import { NEWEST_LONGTERM } from '../app/engine/releases';
 import { readFileSync } from 'node:fs';
-import { expect, linkTo, test } from './fixtures';
+import { expect, linkTo, openInFreshContext, test } from './fixtures';
 
 test('a copied link opens the same view in a fresh page', async ({ app, browser }) => {
   await app.open();
@@ -15,11 +15,9 @@ test('a copied link opens the same view in a fresh page', async ({ app, browser 
   expect(link).toMatch(/#s2\//);
   expect(link.length).toBeLessThan(2000);
 
-  const fresh = await (await browser.newContext()).newPage();
-  await fresh.goto(link);
-  await expect(fresh.locator('main')).toHaveAttribute('data-run-status', 'done', {
-    timeout: 30_000,
-  });
+  const receiver = await openInFreshContext(browser, link);
+  await receiver.waitForRun();
+  const fresh = receiver.page;
   await expect(fresh.locator('.playback .position')).toHaveText(/^step 66 \//);
   await expect(fresh.getByLabel('Kernel variant', { exact: true })).toHaveValue('seed-p3');
   await expect(fresh.getByLabel('Vendor', { exact: true })).toHaveValue('amd');
