@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ChainIndex, runScenario, type RunResult } from '../engine';
+import { mustRun } from '../engine/testing';
 import { glossaryEntry } from './glossary';
 import { LESSON_FILES, LESSONS, stepScenario, TOUR_ID } from './index';
 import { pinnedEvent, pinnedPosition } from './pins';
@@ -119,9 +120,7 @@ describe.each(STEPS)('$name', ({ lesson, step }) => {
 });
 
 describe('predictions', () => {
-  const r = runScenario({ v: 1, kernel: 'v6.6', vendor: 'intel' });
-  if (!r.ok) throw new Error(r.error);
-  const { trace } = r.value;
+  const { trace } = mustRun('v6.6', 'intel');
   const reset = pinnedEvent(
     trace.events,
     { step: 'kvm_mmu_reset_all_pte_masks/reset_default_masks' },
@@ -187,14 +186,10 @@ describe('predictions', () => {
 });
 
 describe('pins', () => {
-  const r = runScenario({
-    v: 1,
-    kernel: 'v6.6',
-    vendor: 'intel',
+  const run = mustRun('v6.6', 'intel', {
     modules: ['load kvm', 'load kvm_intel', 'unload kvm_intel', 'load kvm_intel'],
   });
-  if (!r.ok) throw new Error(r.error);
-  const events = r.value.trace.events;
+  const events = run.trace.events;
   const step = 'kvm_mmu_reset_all_pte_masks/reset_default_masks';
   it('finds the nth run of a step, before or after it', () => {
     const first = pinnedEvent(events, { step }, true)!;

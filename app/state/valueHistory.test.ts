@@ -1,17 +1,12 @@
 /** The open value's history as the panel, the timeline and [ / ] read it from the store. */
 import { describe, expect, it } from 'vitest';
-import { runScenario } from '../engine';
+import { mustRun } from '../engine/testing';
 import { createAppStore, emptyRun, type AppState } from './store';
 import { sameValue, selectValueHistory, writeFrom } from './valueHistory';
 
-const r = runScenario({
-  v: 1,
-  kernel: 'v6.6',
-  vendor: 'intel',
+const { trace } = mustRun('v6.6', 'intel', {
   modules: ['load kvm', 'load kvm_intel', 'unload kvm_intel', 'load kvm_intel'],
 });
-if (!r.ok) throw new Error(r.error);
-const { trace } = r.value;
 
 function stateWith(update: Partial<AppState>): AppState {
   const store = createAppStore();
