@@ -6,15 +6,11 @@
 import { applyEdits } from '../edits';
 import { VARIANT_IDS, type VariantId } from '../ids';
 import type { Edit } from '../scenario';
-import { assemble, shippedVariant } from './build';
-import { eff, FILES, fn } from './dsl';
-import { valuesOf, type CoreFacts, type Era } from './era';
-import { eraEffects } from './eraEffects';
+import { shippedVariant } from './build';
+import type { CoreFacts, Era } from './era';
 import { builtInImport, ImportedTreeSchema, type ImportedTree } from './imported';
-import { creationSteps, mmuFunctions, releaseSteps } from './mmu';
-import { kernelSource, loadCallLines, MAIL, mailSource, type KernelTree } from './sources';
-import type { FunctionDef, VariantDef } from './types';
-import { ALT_SRC } from './vmx';
+import { loadCallLines, type KernelTree } from './sources';
+import type { VariantDef } from './types';
 
 type WrittenMeta = Pick<VariantDef, 'id' | 'title' | 'kind' | 'summary' | 'base'>;
 
@@ -82,54 +78,11 @@ const v5_19 = shipped(era5_19, {
     'kvm_arch_init() runs kvm_mmu_vendor_module_init(): the mask reset and the whole MMU setup (kmem caches, percpu counter, shrinker) happen before the vendor’s hardware_setup(). Caches have a fixed size, so nothing depends on TDP yet. A failed register_shrinker() leaks the percpu counter (fixed in v6.1).',
 });
 
-/** The v1 series, patch 2: kvm_mmu_hardware_setup() after the vendor's hardware_setup(). */
-function seedMmu(era: Era, p3: boolean): FunctionDef[] {
-  const p2 = mailSource(MAIL.p2);
-  const created = creationSteps(era, {
-    nrCheck: p3,
-    sizedByNrSptes: p3,
-    ...(p3 ? { src: mailSource(MAIL.p3) } : {}),
-  });
-  const fns = mmuFunctions(era, { fullSetup: false, vendorInitSrc: p2 }).map((f) =>
-    p3 && f.name === 'kvm_configure_mmu' ? { ...f, src: mailSource(MAIL.p3) } : f,
-  );
-  return [
-    ...fns,
-    fn(
-      era.tree,
-      {
-        name: 'kvm_mmu_hardware_setup',
-        file: FILES.mmu,
-        returns: 'int',
-        owner: 'kvm',
-        src: p3 ? mailSource(MAIL.p3) : p2,
-        summary: p3
-          ? 'New in the v1 series: the full MMU setup, called by common x86 after the vendor’s hardware_setup(), so pte_list_desc can be sized by nr_sptes_per_pte_list (2 with TDP, 14 without). WARNs and fails with -EIO if called before kvm_configure_mmu().'
-          : 'New in the v1 series: the full MMU setup, moved out of kvm_mmu_vendor_module_init() and called by common x86 after the vendor’s hardware_setup(). It cleans up after itself on failure.',
-      },
-      created.body,
-      created.labels,
-    ),
-    fn(
-      era.tree,
-      {
-        name: 'kvm_mmu_hardware_unsetup',
-        file: FILES.mmu,
-        returns: 'void',
-        owner: 'kvm',
-        src: p2,
-        summary:
-          'The renamed kvm_mmu_vendor_module_exit(), now called from kvm_arch_hardware_unsetup().',
-      },
-      releaseSteps(era),
-    ),
-  ];
-}
-
-const SEED_SOURCES = [
-  mailSource(MAIL.p2),
-  kernelSource('v5.19', 'kvm_arch_hardware_setup', FILES.x86),
-];
+/** The v1 series' variants are built by series.ts, loaded with their era. */
+const withSeries = (era: () => Promise<Era>) => async () => {
+  const [loaded, series] = await Promise.all([era(), import('./series')]);
+  return { era: loaded, series };
+};
 
 const seedP2 = written(
   {
@@ -140,15 +93,8 @@ const seedP2 = written(
       'Proposed in the v1 series, never merged. The mask reset stays in kvm_mmu_vendor_module_init() before the vendor’s hardware_setup() — VMX edits masks even before kvm_configure_mmu() — while cache creation, the percpu counter and the shrinker move into a new kvm_mmu_hardware_setup() that common x86 calls after the vendor setup. A failure there now has to undo the vendor setup (new out_unsetup label).',
     base: 'v5.19',
   },
-  era5_19,
-  (era, meta) =>
-    assemble({
-      ...meta,
-      era,
-      placement: 'seed',
-      mmu: seedMmu(era, false),
-      sources: SEED_SOURCES,
-    }),
+  withSeries(era5_19),
+  ({ era, series }, meta) => series.seedVariant(era, meta, false),
 );
 
 const seedP3 = written(
@@ -160,51 +106,9 @@ const seedP3 = written(
       'seed-p2 plus patch 3: kvm_configure_mmu() sets nr_sptes_per_pte_list (2 with TDP, 14 without) and kvm_mmu_hardware_setup() creates pte_list_desc with 16 + 8·n bytes — 32 instead of 128 with TDP, so a vCPU’s 40 cached descriptors cost 1280 bytes instead of 5120. The creation now depends on kvm_configure_mmu() having run; a WARN plus -EIO catches the wrong order on the first load.',
     base: 'seed-p2',
   },
-  eraSeedP3,
-  (era, meta) =>
-    assemble({
-      ...meta,
-      era,
-      placement: 'seed',
-      mmu: seedMmu(era, true),
-      sources: [mailSource(MAIL.p3), ...SEED_SOURCES],
-    }),
+  withSeries(eraSeedP3),
+  ({ era, series }, meta) => series.seedVariant(era, meta, true),
 );
-
-function altMmu(era: Era): FunctionDef[] {
-  const created = creationSteps(era, { nrCheck: false, sizedByNrSptes: true });
-  return [
-    ...mmuFunctions(era, { fullSetup: false, vendorInitSrc: mailSource(MAIL.p2) }).filter(
-      (f) => f.name !== 'kvm_configure_mmu',
-    ),
-    fn(
-      era.tree,
-      {
-        name: 'kvm_configure_mmu',
-        file: FILES.mmu,
-        returns: 'int',
-        owner: 'kvm',
-        src: ALT_SRC,
-        summary:
-          'The reviewer’s alternative: kvm_configure_mmu() sets nr_sptes_per_pte_list and then creates the caches itself (Sean would rename it kvm_mmu_hardware_setup()). No hidden order between two MMU calls — but it returns an error now, and vendor code must undo it.',
-      },
-      [eff(eraEffects(valuesOf(era)).configureMmu), ...created.body],
-      created.labels,
-    ),
-    fn(
-      era.tree,
-      {
-        name: 'kvm_unconfigure_mmu',
-        file: FILES.mmu,
-        returns: 'void',
-        owner: 'kvm',
-        src: ALT_SRC,
-        summary: 'The teardown the alternative needs, called from vendor unsetup and error paths.',
-      },
-      releaseSteps(era),
-    ),
-  ];
-}
 
 const alt = written(
   {
@@ -215,16 +119,8 @@ const alt = written(
       'David Matlack’s suggestion in the review: create the caches inside kvm_configure_mmu(), next to nr_sptes_per_pte_list, so no separate call can come too early. The cost Sean named: vendor teardown and error paths must call kvm_unconfigure_mmu(). No code was posted; this is the straightforward reading of the proposal on the seed-p3 base.',
     base: 'seed-p3',
   },
-  eraSeedP3,
-  (era, meta) =>
-    assemble({
-      ...meta,
-      era,
-      placement: 'alt',
-      alt: 'alt',
-      mmu: altMmu(era),
-      sources: [ALT_SRC, mailSource(MAIL.p2)],
-    }),
+  withSeries(eraSeedP3),
+  ({ era, series }, meta) => series.altVariant(era, meta),
 );
 
 const v6_0 = shipped(era6_0, {
