@@ -67,27 +67,28 @@ function absolutePreviewUrls(siteUrl: string | undefined): Plugin {
 }
 
 /**
- * Everything the entry imports statically stays in the entry chunk. Without this, a
- * module that a lazy chunk also imports goes into a shared chunk of its own, and the
- * first screen loads a dozen files instead of one.
+ * Everything an entry imports statically stays in its chunk. Without this, a module that
+ * a lazy chunk also imports goes into a shared chunk of its own, and the first screen
+ * loads a dozen files instead of one (the engine worker, a second file before it starts).
  */
 const APP_ENTRY = fileURLToPath(new URL('./app/main.tsx', import.meta.url));
+const WORKER_ENTRY = fileURLToPath(new URL('./app/worker/engine.worker.ts', import.meta.url));
 
-function firstScreenChunk(): CodeSplittingGroup {
-  let firstScreen: Set<string> | null = null;
+function entryChunk(entry: string, chunk: string): CodeSplittingGroup {
+  let imported: Set<string> | null = null;
   return {
     name(id, ctx) {
-      if (!firstScreen) {
-        firstScreen = new Set();
-        const queue = [APP_ENTRY];
+      if (!imported) {
+        imported = new Set();
+        const queue = [entry];
         while (queue.length > 0) {
           const next = queue.pop()!;
-          if (firstScreen.has(next)) continue;
-          firstScreen.add(next);
+          if (imported.has(next)) continue;
+          imported.add(next);
           queue.push(...(ctx.getModuleInfo(next)?.importedIds ?? []));
         }
       }
-      return firstScreen.has(id) ? 'index' : null;
+      return imported.has(id) ? chunk : null;
     },
   };
 }
@@ -96,13 +97,18 @@ export default defineConfig({
   // Relative URLs throughout, so dist/ works from any path (a GitHub Pages project site, a folder).
   base: './',
   plugins: [react(), contentSecurityPolicy(), absolutePreviewUrls(process.env.SITE_URL)],
-  worker: { format: 'es' },
+  worker: {
+    format: 'es',
+    rolldownOptions: {
+      output: { codeSplitting: { groups: [entryChunk(WORKER_ENTRY, 'engine.worker')] } },
+    },
+  },
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
   // Source maps only when asked for (SOURCEMAP=1 npm run build): they would publish the source.
   build: {
     target: 'es2022',
     sourcemap: process.env.SOURCEMAP === '1',
-    rolldownOptions: { output: { codeSplitting: { groups: [firstScreenChunk()] } } },
+    rolldownOptions: { output: { codeSplitting: { groups: [entryChunk(APP_ENTRY, 'index')] } } },
   },
 });

@@ -1,6 +1,9 @@
 import AxeBuilder from '@axe-core/playwright';
-import { runScenario, VARIANTS, type ScenarioInput } from '../app/engine';
+import { loadAllVariants, runScenario, VARIANTS, type ScenarioInput } from '../app/engine';
 import { expect, test, type AppPage } from './fixtures';
+
+// What the engine runs here loads on demand, as in the worker (variants/index.ts, loadVariant).
+await loadAllVariants();
 
 const V66: ScenarioInput = { v: 1, kernel: 'v6.6', vendor: 'intel' };
 const MASK = 'shadow_mmio_mask';

@@ -7,12 +7,15 @@
 import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { ChainIndex, runScenario } from '../app/engine';
+import { ChainIndex, loadAllVariants, runScenario } from '../app/engine';
 import { NEWEST_LONGTERM } from '../app/engine/releases';
 import { pinnedEvent } from '../app/lessons/pins';
 import { answer, needsChain, sameValue } from '../app/lessons/predictions';
 import type { Lesson } from '../app/lessons/schema';
 import { expect, linkTo, test, type AppPage } from './fixtures';
+
+// What the engine runs here loads on demand, as in the worker (variants/index.ts, loadVariant).
+await loadAllVariants();
 
 const lessonFile = (id: string): Lesson =>
   JSON.parse(readFileSync(new URL(`../app/lessons/${id}.json`, import.meta.url), 'utf8')) as Lesson;

@@ -1,7 +1,10 @@
 import type { Page } from '@playwright/test';
-import { sourceUrl, VARIANTS } from '../app/engine';
+import { loadAllVariants, sourceUrl, VARIANTS } from '../app/engine';
 import { findStep } from '../app/engine/edits';
 import { expect, SEED_P2, test } from './fixtures';
+
+// What the engine runs here loads on demand, as in the worker (variants/index.ts, loadVariant).
+await loadAllVariants();
 
 test('stepping through seed-p2 on Intel with TDP: masks before and after VMX hardware_setup()', async ({
   app,

@@ -10,10 +10,13 @@ import type { Page } from '@playwright/test';
 import { readCapture } from '../scripts/kernel-truth/capture';
 import { NOT_TRACEABLE } from '../app/engine/ftrace/kernel';
 import { renderFunctionGraph } from '../app/engine/ftrace/testing';
-import { sourceUrl, VARIANTS } from '../app/engine';
+import { loadAllVariants, sourceUrl, VARIANTS } from '../app/engine';
 import { findStep } from '../app/engine/edits';
 import { mustRun } from '../app/engine/testing';
 import { expect, test, type AppPage } from './fixtures';
+
+// What the engine runs here loads on demand, as in the worker (variants/index.ts, loadVariant).
+await loadAllVariants();
 
 /** The load as Debian's 6.12 build traces it: inlined and notrace functions gone, 6.12's names. */
 const amdTrace = renderFunctionGraph(mustRun('v6.6', 'amd'), {

@@ -8,10 +8,13 @@
  *   npm run bench:chain            16M sptes, 40 gfns
  *   npm run bench:chain -- 1M 20   another size and count
  */
-import { runScenario } from '../app/engine';
+import { loadAllVariants, runScenario } from '../app/engine';
 import { ChainIndex } from '../app/engine/chainIndex';
 import { mulberry32 } from '../app/engine/model/prng';
 import { percentile } from './percentile';
+
+// The eras and the kernels' data load on demand, as in the worker (variants/index.ts, loadVariant).
+await loadAllVariants();
 
 const SIZES: Record<string, number> = { '1M': 1 << 20, '4M': 1 << 22, '16M': 1 << 24 };
 const sptes = SIZES[process.argv[2] ?? '16M'] ?? 1 << 24;

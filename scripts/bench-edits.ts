@@ -12,7 +12,7 @@ import { loadAllVariants } from '../app/engine/variants';
 import { createEngineApi } from '../app/worker/api';
 import { percentile as pct } from './percentile';
 
-// The imported kernels' data loads on demand, as in the worker; every variant is edited here.
+// The eras and the kernels' data load on demand, as in the worker; every variant is edited here.
 await loadAllVariants();
 
 /** Alt+↓ on every step that has a step after it. */

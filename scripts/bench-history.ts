@@ -11,6 +11,7 @@
  */
 import {
   ChainIndex,
+  loadAllVariants,
   runScenario,
   valueHistory,
   VARIANTS,
@@ -21,6 +22,9 @@ import { attributeFindings } from '../app/engine/attribution';
 import { LIMITS } from '../app/engine/limits';
 import type { Edit, ScenarioInput, WorkloadOp } from '../app/engine/scenario';
 import { percentile as pct } from './percentile';
+
+// The eras and the kernels' data load on demand, as in the worker (variants/index.ts, loadVariant).
+await loadAllVariants();
 
 const BIG_WORKLOAD: WorkloadOp = {
   op: 'random',

@@ -16,8 +16,11 @@ import { MODELLED, WATCHED_GLOBALS } from '../app/import/modelled';
 import { parseAndExtract } from '../app/import/parser';
 import { drift } from '../app/import/drift';
 import { importedVariant, nearestHandWritten } from '../app/import/pipeline';
-import { VARIANTS } from '../app/engine/variants/index';
+import { loadAllVariants, VARIANTS } from '../app/engine/variants/index';
 import { percentile } from './percentile';
+
+// The eras and the kernels' data load on demand, as in the worker (variants/index.ts, loadVariant).
+await loadAllVariants();
 
 const RUNS = 5;
 const args = process.argv.slice(2);

@@ -22,10 +22,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { runScenario } from '../app/engine';
+import { loadAllVariants, runScenario } from '../app/engine';
 import type { PteListStore, RmapAlgorithm } from '../app/engine/model/rmap';
 import { VmRuntime } from '../app/engine/run/workload';
 import { percentile } from './percentile';
+
+// The eras and the kernels' data load on demand, as in the worker (variants/index.ts, loadVariant).
+await loadAllVariants();
 
 const SIZES: Record<string, number> = { '1M': 1 << 20, '4M': 1 << 22, '16M': 1 << 24 };
 const RUNS: Record<string, number> = { '1M': 7, '4M': 5, '16M': 3 };

@@ -9,10 +9,13 @@
 import { writeFileSync } from 'node:fs';
 import { format, resolveConfig } from 'prettier';
 import { DEFINITIONS, type KernelTree } from '../app/engine/variants/sources';
-import { VARIANTS } from '../app/engine/variants/index';
+import { loadAllVariants, VARIANTS } from '../app/engine/variants/index';
 import { callLines } from '../app/import/callLines';
 import { importTree, nodeCParser, openTree } from '../app/import/node';
 import { lineTable } from '../app/import/synthesize';
+
+// The eras and the kernels' data load on demand, as in the worker (variants/index.ts, loadVariant).
+await loadAllVariants();
 
 const [tag, path] = process.argv.slice(2);
 if (!tag || !path || !Object.hasOwn(DEFINITIONS, tag)) {

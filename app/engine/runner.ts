@@ -20,7 +20,7 @@ import { estimateCost, overBudget } from './run/cost';
 import { Machine, type FaultReport, type MachineResult } from './run/interpreter';
 import type { Trace } from './run/trace';
 import { validateScenario, type Result, type Scenario } from './scenario';
-import { SHIPPED_ERAS, VARIANTS } from './variants';
+import { SHIPPED, shippedEra, VARIANTS } from './variants';
 import { importedSource, variantFromImport } from './variants/imported';
 import type { VariantDef } from './variants/types';
 
@@ -66,12 +66,12 @@ const refusal = (e: OverBudget) => ({ ok: false as const, error: e.message, over
 export function scenarioVariant(scenario: Scenario): Result<VariantDef> {
   const data = scenario.imported;
   if (!data) return { ok: true, value: VARIANTS[scenario.kernel] };
-  const era = SHIPPED_ERAS.find(([id]) => id === scenario.kernel)?.[1];
-  if (!era)
+  if (!SHIPPED.includes(scenario.kernel))
     return {
       ok: false,
-      error: `invalid scenario: an imported tree runs with a shipped kernel's era, and ${scenario.kernel} is not one (${SHIPPED_ERAS.map(([id]) => id).join(', ')})`,
+      error: `invalid scenario: an imported tree runs with a shipped kernel's era, and ${scenario.kernel} is not one (${SHIPPED.join(', ')})`,
     };
+  const era = shippedEra(scenario.kernel);
   const built = variantFromImport(
     era,
     {

@@ -6,7 +6,7 @@
 import type { VariantId } from '../engine/ids';
 import { coreEra, laterEra, type Changed, type CoreFacts, type Era } from '../engine/variants/era';
 import { importedSource, variantFromImport, type ImportedTree } from '../engine/variants/imported';
-import { BUILT_IN_TREES, SHIPPED_ERAS as ERAS } from '../engine/variants/index';
+import { BUILT_IN_TREES, SHIPPED, shippedEra } from '../engine/variants/index';
 import type { VariantDef } from '../engine/variants/types';
 import { checkFacts, observeFacts, type FactCheck } from './facts';
 import type { TreeImport } from './ir';
@@ -19,12 +19,13 @@ const release = (version: string): number => {
   const [major = 0, minor = 0] = version.replace(/^v/, '').split('.').map(Number);
   return major * 1000 + minor;
 };
-const treeOf = (id: VariantId) => ERAS.find(([x]) => x === id)![1].tree;
+const treeOf = (id: VariantId) => shippedEra(id).tree;
 
 /** The newest modelled era not newer than the version (the oldest for anything older). */
 function nearestEra(version: string): readonly [VariantId, Era<CoreFacts>] {
   const r = release(version);
-  return [...ERAS].reverse().find(([, e]) => release(e.tree) <= r) ?? ERAS[0]!;
+  const id = [...SHIPPED].reverse().find((x) => release(treeOf(x)) <= r) ?? SHIPPED[0]!;
+  return [id, shippedEra(id)];
 }
 
 /** The hand-written variant whose release is closest (the older one on a tie). */

@@ -233,6 +233,8 @@ describe('code loaded on demand', () => {
     await api.validate({ ...SEED, kernel: 'v6.1' });
     await api.compare(SEED, { ...SEED, kernel: 'v6.0' });
     expect(asked).toEqual(['v6.12', 'v6.1', 'seed-p2', 'v6.0']);
+    await api.checkTrace('t.txt', '', { ...SEED, kernel: 'v7.1' });
+    expect(asked.at(-1)).toBe('v7.1');
   });
 
   it('so does a run of a kernel whose data cannot load', async () => {
@@ -241,6 +243,13 @@ describe('code loaded on demand', () => {
       'the engine could not load v6.12’s data (Failed to fetch',
     );
     await expect(api.validate({ ...SEED, kernel: 'v6.1' })).rejects.toThrow('v6.1’s data');
+    // A written kernel's era and call lines are chunks too.
+    await expect(collect(SEED, api)).rejects.toThrow(
+      'the engine could not load seed-p2’s data (Failed to fetch',
+    );
+    await expect(api.checkTrace('t.txt', '', { ...SEED, kernel: 'v7.1' })).rejects.toThrow(
+      'v7.1’s data',
+    );
   });
 });
 

@@ -76,7 +76,7 @@ export const PARTS = {
   comparison: () => import('./comparison'),
   attribution: () => import('../engine/attribution'),
   traceCheck: () => import('./traceCheck'),
-  /** An imported kernel's data (the written variants load nothing). */
+  /** A kernel's era and call lines, or an imported kernel's data. */
   variant: loadVariant,
 };
 export type EngineParts = typeof PARTS;
@@ -264,6 +264,7 @@ export function createEngineApi(parts: EngineParts = PARTS): EngineApi {
 
     async checkTrace(name, text, scenario) {
       const { checkTrace } = await load('the ftrace reader', parts.traceCheck);
+      await loadFor(scenario);
       return checkTrace(name, text, scenario);
     },
   };

@@ -11,26 +11,25 @@ import { runValidated, type RunResult } from '../runner';
 import { finalOf, hexMasks } from '../testing';
 import { shippedVariant, variantFromEra } from './build';
 import { call, eff, FILES, fn } from './dsl';
-import {
-  CHANGED_BY_6_12,
-  CHANGES,
-  ERA_5_19,
-  ERA_6_0,
-  ERA_6_1,
-  ERA_6_12,
-  ERA_6_19,
-  ERA_6_6,
-  ERA_7_1,
-  ERA_SEED_P3,
-  eraChanges,
-  laterEra,
-  valuesOf,
-  type CoreFacts,
-  type Era,
-} from './era';
+import { eraChanges, laterEra, valuesOf, type CoreFacts, type Era } from './era';
+import { CHANGES as CHANGES_5_19, ERA_5_19, ERA_SEED_P3 } from './eras/v5.19';
+import { CHANGES as CHANGES_6_0, ERA_6_0, ERA_6_1 } from './eras/v6.0';
+import { CHANGES as CHANGES_6_6, ERA_6_6 } from './eras/v6.6';
+import { CHANGED_BY_6_12, CHANGES as CHANGES_6_12, ERA_6_12 } from './eras/v6.12';
+import { CHANGES as CHANGES_6_19, ERA_6_19 } from './eras/v6.19';
+import { CHANGES as CHANGES_7_1, ERA_7_1 } from './eras/v7.1';
 import { effectLabel } from '../effects/labels';
 import { eraEffects } from './eraEffects';
 import type { VariantDef } from './types';
+
+const CHANGES = {
+  ...CHANGES_5_19,
+  ...CHANGES_6_0,
+  ...CHANGES_6_6,
+  ...CHANGES_6_12,
+  ...CHANGES_6_19,
+  ...CHANGES_7_1,
+};
 
 const ERAS: [string, Era<CoreFacts>][] = [
   ['v5.19', ERA_5_19],

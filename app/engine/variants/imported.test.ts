@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { FaultPoint, Vendor } from '../ids';
 import { runScenario, type RunResult } from '../runner';
 import { finalOf, mustRun } from '../testing';
-import { ERA_6_12 } from './era';
+import { ERA_6_12 } from './eras/v6.12';
 import { ImportedTreeSchema, variantFromImport, type ImportedTree } from './imported';
 import V6_12 from './trees/v6.12.json' with { type: 'json' };
 

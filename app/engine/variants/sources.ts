@@ -6,11 +6,6 @@
 import { own } from '../own';
 import V6_1_LINES from './trees/v6.1.lines.json' with { type: 'json' };
 import V6_12_LINES from './trees/v6.12.lines.json' with { type: 'json' };
-import V5_19_CALLS from './trees/v5.19.calls.json' with { type: 'json' };
-import V6_0_19_CALLS from './trees/v6.0.19.calls.json' with { type: 'json' };
-import V6_6_87_CALLS from './trees/v6.6.87.calls.json' with { type: 'json' };
-import V6_19_CALLS from './trees/v6.19.calls.json' with { type: 'json' };
-import V7_1_3_CALLS from './trees/v7.1.3.calls.json' with { type: 'json' };
 type LineTable = Readonly<Record<string, readonly [file: string, line: number]>>;
 
 /** A line table the importer wrote (variants/trees/*.lines.json), checked for its shape. */
@@ -292,22 +287,36 @@ export function kernelSource(tree: KernelTree, fn: string, fallbackFile: string)
     : { kind: 'kernel', tree, file: fallbackFile };
 }
 
+type CallLines = Readonly<Record<string, number>>;
+
 /**
  * Call lines of the hand-written trees: step id → line of the step's own call in its
  * caller's definition (scripts/call-lines.ts reads them with the importer's parser;
  * docs/kernel-model.md, "Source lines"). The imported trees carry theirs in their steps.
+ * Each tree's table is a chunk of its own that loadCallLines() loads before a variant of
+ * that tree is built, so the worker starts without the others (docs/performance.md, "Bundle").
  */
-const CALL_LINES: Partial<Record<KernelTree, Readonly<Record<string, number>>>> = {
-  'v5.19': V5_19_CALLS,
-  'v6.0.19': V6_0_19_CALLS,
-  'v6.6.87': V6_6_87_CALLS,
-  'v6.19': V6_19_CALLS,
-  'v7.1.3': V7_1_3_CALLS,
+const CALL_LINES: Partial<Record<KernelTree, () => Promise<{ default: CallLines }>>> = {
+  'v5.19': () => import('./trees/v5.19.calls.json', { with: { type: 'json' } }),
+  'v6.0.19': () => import('./trees/v6.0.19.calls.json', { with: { type: 'json' } }),
+  'v6.6.87': () => import('./trees/v6.6.87.calls.json', { with: { type: 'json' } }),
+  'v6.19': () => import('./trees/v6.19.calls.json', { with: { type: 'json' } }),
+  'v7.1.3': () => import('./trees/v7.1.3.calls.json', { with: { type: 'json' } }),
 };
+const loadedCallLines: Partial<Record<KernelTree, CallLines>> = {};
+
+/** Makes callSite() answer for `tree` (a tree without call lines needs nothing). */
+export async function loadCallLines(tree: KernelTree): Promise<void> {
+  const load = CALL_LINES[tree];
+  if (load && !loadedCallLines[tree]) loadedCallLines[tree] = (await load()).default;
+}
 
 /** Where a step of a function in `file` calls what it does, when the tree's call lines have it. */
 export function callSite(tree: KernelTree, file: string, stepId: string): Source | undefined {
-  const line = own<number>(CALL_LINES[tree] ?? {}, stepId);
+  const lines = loadedCallLines[tree];
+  if (!lines && CALL_LINES[tree])
+    throw new Error(`the call lines of ${tree} are not loaded: loadCallLines('${tree}')`);
+  const line = own<number>(lines ?? {}, stepId);
   return line ? { kind: 'kernel', tree, file, line } : undefined;
 }
 
