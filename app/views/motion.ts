@@ -16,7 +16,7 @@ import { TRANSITION_MS } from '../viz/animate';
 export const READING_PACE_MS = 350;
 /** Steps closer together than this are drawn at once. */
 export const RAPID_STEPS_MS = 80;
-/** While steps come briskly, the longest d3 transition takes this share of the time between them. */
+/** While steps come briskly, the views' longest animation takes this share of the time between them. */
 const SHARE_OF_STEP = 0.8;
 
 type Pace = 'reading' | 'brisk' | 'rapid';
@@ -75,7 +75,7 @@ export function startMotion(
 }
 
 /**
- * The share of their own durations the views' d3 transitions take now: 1 at
+ * The share of their own durations the views' scripted animations take now: 1 at
  * reading pace, less while steps come briskly, 0 (draw at once) while they come
  * rapidly and always under reduced motion.
  */

@@ -1,44 +1,63 @@
-import type { BaseType, Selection } from 'd3';
-// selection.transition()/interrupt() are patched in by d3-transition; tree shaking would drop it.
-import 'd3-transition';
+import type { BaseType, Selection } from 'd3-selection';
 
-/** The views' longest d3 transition at reading pace (the chain's slides and fades). */
+/** The views' longest animation at reading pace (the chain's slides and fades). */
 export const TRANSITION_MS = 300;
 
-/**
- * A transition of `motion` × `duration` ms when motion is above 0 (views/motion.ts),
- * the selection itself otherwise. Both accept the same attr()/text() calls, which
- * is all the views use, so callers stay one line. Not animating interrupts a
- * transition still on its way, which would otherwise carry on to its old target
- * after the new values are set.
- */
-export function maybeAnimate<E extends BaseType, D, P extends BaseType, PD>(
-  sel: Selection<E, D, P, PD>,
-  motion: number,
-  duration = TRANSITION_MS,
-): Selection<E, D, P, PD> {
-  return motion > 0
-    ? (sel.transition().duration(duration * motion) as unknown as Selection<E, D, P, PD>)
-    : sel.interrupt();
-}
+/** d3's default easing (cubic in-out), which the views' slides and fades had. */
+const EASING = 'cubic-bezier(0.65, 0, 0.35, 1)';
+
+/** Each element's animation still on its way. */
+const playing = new WeakMap<Element, Animation>();
 
 /**
- * The elements whose attributes are not all at their targets yet. A transition
- * rewrites its attributes every frame, so a step animates only what it changes;
- * one still on its way is included and carries on from where it is. Spaces are
- * ignored: d3 writes a transform it has interpolated as "translate(1, 2)".
+ * Moves each element of `sel` to its `targets` (attribute → value for its datum). Only
+ * elements not there yet are touched, so a step animates only what it changes. The
+ * attributes take their targets at once; when `motion` (views/motion.ts) is above 0, a
+ * Web Animation of the same CSS properties (opacity, transform, a rect's y and height)
+ * plays for `motion` × `duration` ms from what is shown now: one still on its way is
+ * replaced and the element carries on from where it is. At 0 an animation still on its
+ * way is cancelled, so the element is at its target at once. `then` runs for each moved
+ * element when it arrives (at once without motion), not when a newer move replaced it.
  */
-export function notAt<E extends Element, D, P extends BaseType, PD>(
+export function moveTo<E extends Element, D, P extends BaseType, PD>(
   sel: Selection<E, D, P, PD>,
   targets: Record<string, (d: D) => string | number>,
-): Selection<E, D, P, PD> {
+  motion: number,
+  duration = TRANSITION_MS,
+  then?: (el: E) => void,
+): void {
   const entries = Object.entries(targets);
   const bare = (v: string | null) => v?.replace(/\s+/g, '');
-  return sel.filter(function (d) {
-    return entries.some(
-      ([attr, value]) => bare(this.getAttribute(attr)) !== bare(String(value(d))),
-    );
+  const moves: { el: E; to: [string, string][]; from: Keyframe | null }[] = [];
+  sel.each(function (d) {
+    const to = entries.map(([attr, value]): [string, string] => [attr, String(value(d))]);
+    const there = to.every(([attr, value]) => bare(this.getAttribute(attr)) === bare(value));
+    if (there && !(motion === 0 && playing.has(this))) return;
+    moves.push({ el: this, to, from: null });
   });
+  // All reads, then all writes: reading a style after a write would recompute it each time.
+  if (motion > 0)
+    for (const move of moves) {
+      const shown = getComputedStyle(move.el);
+      move.from = { offset: 0 };
+      for (const [attr] of move.to) move.from[attr] = shown.getPropertyValue(attr);
+    }
+  for (const { el, to, from } of moves) {
+    playing.get(el)?.cancel();
+    playing.delete(el);
+    for (const [attr, value] of to) el.setAttribute(attr, value);
+    if (!from) {
+      then?.(el);
+      continue;
+    }
+    // One keyframe at offset 0: the animation ends on the attributes just set.
+    const animation = el.animate([from], { duration: duration * motion, easing: EASING });
+    playing.set(el, animation);
+    animation.onfinish = () => {
+      playing.delete(el);
+      then?.(el);
+    };
+  }
 }
 
 /** Sets each attribute only where it differs: unchanged elements are not invalidated. */

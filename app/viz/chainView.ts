@@ -3,8 +3,8 @@
  * linked in chain order. Descriptors are keyed by id, so a new one slides in, a
  * freed one fades out, and a slot that fills or empties changes in place.
  */
-import { select } from 'd3';
-import { maybeAnimate, notAt, setChanged, setText } from './animate';
+import { select } from 'd3-selection';
+import { moveTo, setChanged, setText } from './animate';
 import type { ChainLayout, DescBox, Link, SlotBox } from './chainLayout';
 import { SLOT_H, SLOT_W } from './chainLayout';
 
@@ -51,7 +51,7 @@ export function createChainView(svg: SVGSVGElement): ChainView {
         .each(function (l) {
           setChanged(this, { d: linkPath(l) });
         });
-      maybeAnimate(notAt(links, { opacity: () => 1 }), motion).attr('opacity', 1);
+      moveTo(links, { opacity: () => 1 }, motion);
 
       const boxes = descLayer
         .selectAll<SVGGElement, DescBox>('g.desc')
@@ -68,12 +68,10 @@ export function createChainView(svg: SVGSVGElement): ChainView {
             return g;
           },
           (update) => update,
-          (exit) => exit.call((s) => maybeAnimate(s, motion).attr('opacity', 0).remove()),
+          (exit) => exit.call((s) => moveTo(s, { opacity: () => 0 }, motion, undefined, remove)),
         );
       const place = { opacity: () => 1, transform: (d: DescBox) => `translate(${d.x},${d.y})` };
-      maybeAnimate(notAt(boxes, place), motion)
-        .attr('opacity', place.opacity)
-        .attr('transform', place.transform);
+      moveTo(boxes, place, motion);
       boxes.each(function (d) {
         setChanged(this.firstElementChild!, { width: String(d.w), height: String(d.h) });
         setText(
@@ -109,6 +107,8 @@ export function createChainView(svg: SVGSVGElement): ChainView {
     },
   };
 }
+
+const remove = (el: Element) => el.remove();
 
 function linkPath(l: Link): string {
   return l.y1 === l.y2

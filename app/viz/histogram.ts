@@ -3,8 +3,8 @@
  * 4–7, … (powers of two, so millions of sptes stay a dozen bars). Pure bucketing
  * plus a d3 view that eases bar heights between steps.
  */
-import { select } from 'd3';
-import { maybeAnimate, notAt, setText } from './animate';
+import { select } from 'd3-selection';
+import { moveTo, setText } from './animate';
 import { formatCount } from './format';
 
 export interface Bucket {
@@ -95,9 +95,10 @@ export function createHistogramView(svg: SVGSVGElement): HistogramView {
       });
       const base = HIST_H - M.bottom;
       const bar = { y: (b: Bucket) => base - y(b.gfns), height: (b: Bucket) => y(b.gfns) };
-      maybeAnimate(notAt(rect, bar), motion, 200).attr('y', bar.y).attr('height', bar.height);
-      const label = { y: (b: Bucket) => base - y(b.gfns) - 3 };
-      maybeAnimate(notAt(text, label), motion, 200).attr('y', label.y);
+      moveTo(rect, bar, motion, 200);
+      // A transform, not y: a text's y is no CSS property, so it could not be animated.
+      const label = { transform: (b: Bucket) => `translate(0,${base - y(b.gfns) - 3})` };
+      moveTo(text, label, motion, 200);
       text.each(function (b) {
         setText(this, b.gfns ? compact(b.gfns) : '');
       });
