@@ -232,8 +232,8 @@ export const DEFINITIONS = {
     tdx_hardware_unsetup: ['arch/x86/kvm/vmx/tdx.c', 3281],
   },
   /** Debian's linux-source-6.1 and -6.12, read by the importer (docs/importer.md). */
-  'v6.1.192': importedLines(V6_1_LINES),
-  'v6.12.118': importedLines(V6_12_LINES),
+  'v6.1.192': /* @__PURE__ */ importedLines(V6_1_LINES),
+  'v6.12.118': /* @__PURE__ */ importedLines(V6_12_LINES),
 } as const satisfies Record<string, LineTable>;
 
 /** Kernel trees the facts were read from (kernel-facts.md §0); also the elixir tags linked. */
