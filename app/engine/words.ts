@@ -4,7 +4,8 @@
  * kvm_x86_vendor_init()"). Reviews, findings, edits and notes say this; model ids (step
  * ids, effect kinds, event numbers) stay in JSON, where tools need them.
  */
-import { effectLabel, effectName } from './effects/labels';
+import { effectLabel } from './effects/labels';
+import { effectName } from './effects/prose';
 import type { FaultPoint, FindingKind } from './ids';
 import type { TraceEvent } from './run/trace';
 import { sourceLabel } from './variants/sources';

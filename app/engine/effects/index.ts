@@ -1,6 +1,6 @@
 /**
  * The effect table: one spec per effect kind, so a variant's steps are pure data.
- * How effects read (labels, texts) is in labels.ts, which the main thread loads alone.
+ * How effects read is in labels.ts (which the main thread loads alone) and prose.ts.
  */
 import * as C from './config';
 import * as M from './masks';

@@ -96,7 +96,7 @@ export interface Footprint {
   probes?: string[];
 }
 
-/** What an effect does; how it reads is in labels.ts. */
+/** What an effect does; how it reads is in labels.ts and prose.ts. */
 export interface EffectSpec<E extends Effect> {
   footprint(e: E, ctx: Pick<EffectContext, 'vendor' | 'physSource'>): Footprint;
   /** Tags writes that only restore defaults: the clobber check looks for these. */

@@ -6,7 +6,8 @@
  * timeline, and vm.ts runs the workload after the last vendor load.
  */
 import { effectFootprint, effectResetsDefaults, applyEffect } from '../effects';
-import { effectLabel, effectText } from '../effects/labels';
+import { effectLabel } from '../effects/labels';
+import { effectText } from '../effects/prose';
 import type { EffectContext, EffectKind } from '../effects/types';
 import type { Errno, FaultPoint, ModuleName, VendorOps } from '../ids';
 import { moduleLoadValues } from '../model/globals';
