@@ -61,14 +61,17 @@ test('playing a shadow-paging workload grows a gfn’s chain past one pte_list_d
   while (!/in 1 pte_list_desc;/.test((await summary.textContent()) ?? ''))
     await app.button('Step back').click();
   await page.clock.runFor(400);
+  // Unless a step back came rapidly, the freed descriptor fades out on the document's
+  // timeline (Web Animations), which Playwright's clock does not drive: wait for it to go.
+  const descs = rmaps.locator('g.desc');
+  await expect(descs).toHaveCount(1);
   const place = () =>
-    rmaps
-      .locator('g.desc')
-      .evaluateAll((gs) => gs.map((g) => g.getAttribute('transform')?.replace(/\s/g, '')));
+    descs.evaluateAll((gs) => gs.map((g) => g.getAttribute('transform')?.replace(/\s/g, '')));
   const alone = await place();
   await app.step();
   await app.button('Step back').click();
   await page.clock.runFor(400);
+  await expect(descs).toHaveCount(1);
   expect(await place()).toEqual(alone);
 });
 
