@@ -8,20 +8,33 @@
  * when it is visited. A group's draw indices ascend, so they are stored as
  * 16-bit gaps (about 2 bytes per draw; a gap of 2^16 or more takes a 0 unit and
  * two more), and a draw's gfn is regenerated from its index (mulberry32At)
- * instead of being stored. At most UNITS_PER_PART units are held at once: a
- * larger op is visited in parts of whole groups, each part listing its draws
- * with one more pass over them all.
+ * instead of being stored. Each group gets room for its expected share of the
+ * draws and six standard deviations more (uniform draws stay within it), so one
+ * pass lists them without counting them first; a part with a group that ran
+ * out of room is listed again with the room it counted. At most UNITS_PER_PART
+ * units are held at once: a larger op is visited in parts of whole groups, each
+ * part listing its draws with one more pass over them all.
  */
 import { mulberry32At, toUnit } from '../model/prng';
 import { GfnSortedBatch, gfnBits, MAX_DIGIT_BITS } from './sortedBatch';
 
-/** Groups by the gfn's top bits: 2048 counters and 2048 write streams stay in cache. */
+/** Groups by the gfn's top bits: 2048 write streams and their counters stay in cache. */
 const GROUP_BITS = 11;
-/** 32 MB of gaps and the room kept for long gaps (2 MB more): one part up to 2^24 draws (the 16M bench). */
+/** 32 MB of gaps and their room (2 MB more): one part up to 2^24 draws (the 16M bench). */
 const UNITS_PER_PART = (1 << 24) + (1 << 21);
 export const LONG_GAP = 1 << 16;
-/** The caller gets a turn (a cancel can get in) after this many draws counted or listed. */
+/** The caller gets a turn (a cancel can get in) after this many draws listed. */
 const DRAWS_PER_SLICE = 1 << 18;
+/** Room kept past a group's expected draws, in standard deviations: outgrown about once in 10^9. */
+const ROOM_SIGMAS = 6;
+
+/** Units of room for a group expected to get `e` of `draws` draws. */
+function roomFor(e: number, draws: number): number {
+  const n = Math.ceil(e + ROOM_SIGMAS * Math.sqrt(e)) + 8;
+  // A gap is long (3 units) when none of the LONG_GAP draws before it fell in the group.
+  const long = Math.min(n, n * Math.exp((-LONG_GAP * e) / draws) + 1);
+  return n + 2 * Math.ceil(long + ROOM_SIGMAS * Math.sqrt(long) + 1);
+}
 
 /**
  * Applies one gfn's draws, keys[from, to); returns nothing, or what to yield
@@ -36,11 +49,11 @@ export type GfnVisitor = (
 
 export class DrawsByGfn {
   private readonly shift: number;
-  /** starts[g]..starts[g + 1]: room for group g's units, from its draws counted over the op. */
+  /** starts[g]..starts[g + 1]: room for group g's units (expected, or counted once outgrown). */
   private readonly starts: Int32Array;
-  /** Per group: the last draw index listed. */
+  /** Per group of the part listed: its last draw index listed. */
   private readonly last: Int32Array;
-  /** Per group of the part listed: where its units end. */
+  /** Per group of the part listed: where its units end (past its room if it outgrew it). */
   private ends = new Int32Array(0);
   private gaps = new Uint16Array(0);
   /** The first group whose units are in gaps (gaps[0] is its first unit). */
@@ -67,7 +80,8 @@ export class DrawsByGfn {
     // A group sorts its draws (4 arrays of 4 bytes) unless it is one gfn (its keys only).
     const largest = Math.ceil(draws / groups) * 1.2 + 64;
     const batch = shift > 0 ? 16 * largest : 4 * largest;
-    return Math.min(draws * 1.01 + 1024, 1 << 24) * 2 + batch + groups * 16;
+    const units = groups * roomFor(draws / groups, draws);
+    return Math.min(units, UNITS_PER_PART) * 2 + batch + groups * 16;
   }
 
   /** The gfn draw k picks, as r() × gfns in the contract. */
@@ -82,20 +96,13 @@ export class DrawsByGfn {
    */
   *visit(only: number | null, each: GfnVisitor): Generator<null> {
     if (only !== null) return yield* this.visitOne(only, each);
-    const { starts, shift, draws } = this;
-    for (let from = 0; from < draws; from += DRAWS_PER_SLICE) {
-      const to = Math.min(draws, from + DRAWS_PER_SLICE);
-      for (let k = from; k < to; k++) starts[(this.gfnOf(k) >>> shift) + 1]!++;
-      yield null;
-    }
-    // Room for a group's draws and two more units per long gap it can have: no more than
-    // one per LONG_GAP draws of the op. Uniform draws leave a gap that long only in a
-    // group with a sliver of the gfn range, so the room is kept but hardly ever used.
-    const longGaps = Math.floor(draws / LONG_GAP) + 1;
+    const { starts, shift, draws, gfns } = this;
     const groups = starts.length - 1;
+    // A group's share of the draws is its share of the gfns (the last ones may hold fewer).
+    const span = 2 ** shift;
     for (let g = 0; g < groups; g++) {
-      const n = starts[g + 1]!;
-      starts[g + 1] = starts[g]! + n + 2 * Math.min(n, longGaps);
+      const inRange = Math.max(0, Math.min(gfns, (g + 1) * span) - g * span);
+      starts[g + 1] = starts[g]! + (inRange && roomFor((draws * inRange) / gfns, draws));
     }
     const units = starts[groups]!;
     const perPart = units / Math.max(1, Math.ceil(units / this.unitsPerPart));
@@ -103,9 +110,26 @@ export class DrawsByGfn {
       let end = first + 1;
       while (end < groups && starts[end + 1]! - starts[first]! <= perPart) end++;
       yield* this.list(first, end);
+      if (this.outgrown(first, end)) continue;
       for (let g = first; g < end; g++) yield* this.visitGroup(g, each);
       first = end;
     }
+  }
+
+  /**
+   * Whether a group of the part listed ran out of room: if so, the part's groups
+   * get the room they counted, to be listed again.
+   */
+  private outgrown(first: number, end: number): boolean {
+    const { starts, ends } = this;
+    const offset = starts[first]!;
+    let outgrown = false;
+    for (let g = first; g < end; g++) outgrown ||= ends[g - first]! > starts[g + 1]! - offset;
+    if (!outgrown) return false;
+    const sizes = starts.slice(1).map((s, g) => s - starts[g]!);
+    for (let g = first; g < end; g++) sizes[g] = ends[g - first]! - (starts[g]! - offset);
+    for (let g = first; g < sizes.length; g++) starts[g + 1] = starts[g]! + sizes[g]!;
+    return true;
   }
 
   /** One gfn's draws (a chain query's replay): one pass, nothing grouped. */
@@ -136,27 +160,12 @@ export class DrawsByGfn {
     if (this.gaps.length < starts[end]! - offset)
       this.gaps = new Uint16Array(starts[end]! - offset);
     this.listed = first;
-    const gaps = this.gaps;
-    const next = (this.ends = starts.slice(first, end).map((s) => s - offset));
+    const ends = (this.ends = starts.slice(first, end).map((s) => s - offset));
+    const roomEnds = starts.slice(first + 1, end + 1).map((s) => s - offset);
     last.fill(-1);
-    const groups = end - first;
     for (let from = 0; from < draws; from += DRAWS_PER_SLICE) {
       const to = Math.min(draws, from + DRAWS_PER_SLICE);
-      for (let k = from; k < to; k++) {
-        const gfn = this.gfnOf(k);
-        const g = (gfn >>> shift) - first;
-        if (g < 0 || g >= groups) continue;
-        const gap = k - last[g + first]!;
-        last[g + first] = k;
-        if (gap < LONG_GAP) {
-          gaps[next[g]!++] = gap;
-        } else {
-          const at = (next[g]! += 3);
-          gaps[at - 3] = 0;
-          gaps[at - 2] = gap >>> 16;
-          gaps[at - 1] = gap & 0xffff;
-        }
-      }
+      listDraws(this, from, to, shift, first, end - first, roomEnds, ends, last, this.gaps);
       yield null;
     }
   }
@@ -201,6 +210,43 @@ export class DrawsByGfn {
       const turn = each(high | low, sortedKeys, j, run);
       if (turn) yield* turn;
       j = run;
+    }
+  }
+}
+
+/**
+ * Lists draws [from, to) of groups first + i (i < groups; a group is gfn >>> shift)
+ * as gaps: group i's next unit is ends[i], written while below roomEnds[i] and
+ * counted on past it, and last[i] is the last draw it listed.
+ */
+export function listDraws(
+  d: DrawsByGfn,
+  from: number,
+  to: number,
+  shift: number,
+  first: number,
+  groups: number,
+  roomEnds: Int32Array,
+  ends: Int32Array,
+  last: Int32Array,
+  gaps: Uint16Array,
+): void {
+  for (let k = from; k < to; k++) {
+    const i = (d.gfnOf(k) >>> shift) - first;
+    if (i < 0 || i >= groups) continue;
+    const at = ends[i]!;
+    const gap = k - last[i]!;
+    last[i] = k;
+    if (gap < LONG_GAP) {
+      if (at < roomEnds[i]!) gaps[at] = gap;
+      ends[i] = at + 1;
+    } else {
+      if (at + 3 <= roomEnds[i]!) {
+        gaps[at] = 0;
+        gaps[at + 1] = gap >>> 16;
+        gaps[at + 2] = gap & 0xffff;
+      }
+      ends[i] = at + 3;
     }
   }
 }

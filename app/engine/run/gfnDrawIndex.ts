@@ -11,7 +11,7 @@
  * that runs out is marked and its gfns are scanned for instead (keysOf() → null).
  */
 import { gfnBits } from './sortedBatch';
-import { DrawsByGfn, LONG_GAP } from './drawsByGfn';
+import { DrawsByGfn, listDraws, LONG_GAP } from './drawsByGfn';
 
 /** 256 groups: few enough write streams for the one pass to stay in cache (2048 take 4× as long). */
 const INDEX_GROUP_BITS = 8;
@@ -34,8 +34,10 @@ export class GfnDrawIndex {
     this.starts = new Int32Array(used + 1);
     for (let g = 0; g < used; g++) this.starts[g + 1] = this.starts[g]! + room;
     this.ends = this.starts.slice(0, used);
-    const gaps = (this.gaps = new Uint16Array(this.starts[used]!));
-    listDraws(this.draws, draws, shift, this.starts, this.ends, gaps);
+    this.gaps = new Uint16Array(this.starts[used]!);
+    const last = new Int32Array(used).fill(-1);
+    const roomEnds = this.starts.subarray(1);
+    listDraws(this.draws, 0, draws, shift, 0, used, roomEnds, this.ends, last, this.gaps);
   }
 
   /** The draws that pick `gfn`, in drawn order; null if its group ran out of room. */
@@ -58,34 +60,5 @@ export class GfnDrawIndex {
       keys[n++] = k;
     }
     return keys.subarray(0, n);
-  }
-}
-
-/** Lists draws [0, draws) as gaps in their groups (ends[g]: group g's next unit, counted on past its room). */
-function listDraws(
-  d: DrawsByGfn,
-  draws: number,
-  shift: number,
-  starts: Int32Array,
-  ends: Int32Array,
-  gaps: Uint16Array,
-): void {
-  const last = new Int32Array(ends.length).fill(-1);
-  for (let k = 0; k < draws; k++) {
-    const g = d.gfnOf(k) >>> shift;
-    const at = ends[g]!;
-    const gap = k - last[g]!;
-    last[g] = k;
-    if (gap < LONG_GAP) {
-      if (at < starts[g + 1]!) gaps[at] = gap;
-      ends[g] = at + 1;
-    } else {
-      if (at + 3 <= starts[g + 1]!) {
-        gaps[at] = 0;
-        gaps[at + 1] = gap >>> 16;
-        gaps[at + 2] = gap & 0xffff;
-      }
-      ends[g] = at + 3;
-    }
   }
 }
