@@ -42,6 +42,24 @@ export class EventTally {
     this.counts[e * this.width + len]!++;
   }
 
+  /**
+   * A gfn's run of adds at keys[from, to) (draw indices, `batch` per event), in
+   * drawn order, from rmap length `len`: one count() each.
+   */
+  countAdds(keys: Int32Array, from: number, to: number, len: number, batch: number): void {
+    if (len + to - from + 1 >= this.width) this.widen(len + to - from + 2);
+    const { counts, width } = this;
+    for (let j = from; j < to; j++) counts[((keys[j]! / batch) | 0) * width + len + j - from]!++;
+  }
+
+  /** The same for a gfn's removals at keys[0, n), in the removal pass's events, from length `len`. */
+  countRemovals(keys: Int32Array, n: number, len: number, batch: number): void {
+    if (len + 1 >= this.width) this.widen(len + 2);
+    const { counts, width } = this;
+    const row = this.addEvents * width + len;
+    for (let i = 0; i < n; i++) counts[((keys[i]! / batch) | 0) * width + row - i]!++;
+  }
+
   /** Recycling emptied a gfn's rmap of `len` sptes during event `e`. */
   zap(e: number, len: number, freedDescs: number): void {
     this.zaps.push([e, len]);

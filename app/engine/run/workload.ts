@@ -358,7 +358,7 @@ export class VmRuntime {
       const n = to - from;
       if (pending + n > allocating.length) setAllocated();
       pending = store.addRun(gfn, keys, from, to, base, allocating, pending);
-      for (let j = from; j < to; j++) tally!.count((keys[j]! / batch) | 0, len + j - from);
+      tally!.countAdds(keys, from, to, len, batch);
       len += n;
       let r = 0;
       for (let j = from; j < to; j++) {
@@ -367,7 +367,7 @@ export class VmRuntime {
       }
       if (r === 0) return;
       const freed = store.removeRun(gfn, removing, 0, r, base, freeing, 0);
-      for (let i = 0; i < r; i++) tally!.count(addEvents + ((removing[i]! / batch) | 0), len - i);
+      tally!.countRemovals(removing, r, len, batch);
       for (let i = 0; i < freed; i++) tally!.freed[addEvents + ((freeing[i]! / batch) | 0)]!++;
       scanned += r * len - (r * (r - 1)) / 2;
       len -= r;
