@@ -59,6 +59,22 @@ describe('DrawsByGfn', () => {
     );
   });
 
+  it('takes a power-of-two range’s gfn from the draw’s top bits, as r() × gfns gives it', () => {
+    fc.assert(
+      fc.property(
+        fc.nat(),
+        fc.integer({ min: 1, max: 5000 }),
+        fc.integer({ min: 0, max: 31 }),
+        (seed, draws, bits) => {
+          expect(visited(new DrawsByGfn(seed, draws, 2 ** bits), null)).toEqual(
+            reference(seed, draws, 2 ** bits, null),
+          );
+        },
+      ),
+      { numRuns: 64, seed: 4 },
+    );
+  });
+
   it('stores gaps of 2^16 draws and more exactly (a group with one gfn in a million)', () => {
     // 2^20 + 1 gfns: the last group holds only gfn 2^20, drawn about once per 2^20 draws.
     const draws = 3_000_000;

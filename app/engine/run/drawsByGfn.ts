@@ -49,6 +49,8 @@ export type GfnVisitor = (
 
 export class DrawsByGfn {
   private readonly shift: number;
+  /** When gfns is a power of two 2^b (b > 0): 32 − b, else 0. */
+  private readonly topBits: number;
   /** starts[g]..starts[g + 1]: room for group g's units (expected, or counted once outgrown). */
   private readonly starts: Int32Array;
   /** Per group of the part listed: its last draw index listed. */
@@ -67,6 +69,8 @@ export class DrawsByGfn {
     private readonly unitsPerPart = UNITS_PER_PART,
   ) {
     const bits = gfnBits(gfns);
+    // r() × 2^bits is exact: its floor is the draw's top bits.
+    this.topBits = gfns === 2 ** bits && bits > 0 ? 32 - bits : 0;
     this.shift = Math.max(0, bits - GROUP_BITS);
     this.starts = new Int32Array((1 << (bits - this.shift)) + 1);
     this.last = new Int32Array(this.starts.length - 1);
@@ -86,7 +90,8 @@ export class DrawsByGfn {
 
   /** The gfn draw k picks, as r() × gfns in the contract. */
   gfnOf(k: number): number {
-    return Math.floor(toUnit(mulberry32At(this.seed, k)) * this.gfns);
+    const u = mulberry32At(this.seed, k);
+    return this.topBits > 0 ? u >>> this.topBits : Math.floor(toUnit(u) * this.gfns);
   }
 
   /**
