@@ -131,7 +131,8 @@ export class PteListStore {
       const s = this.seg(reused);
       const b = this.base(reused);
       this.freeDescs = s[b + MORE]!;
-      s.fill(0, b, b + this.stride);
+      // A loop of stores: fill() is a call, dearer than zeroing one descriptor.
+      for (let i = b; i < b + this.stride; i++) s[i] = 0;
       return reused;
     }
     const d = this.poolUsed++;
