@@ -153,5 +153,47 @@ describe.each([
         { numRuns: 300, seed: 0x5eed },
       );
     });
+
+    it('removeFromRun() leaves the chain and logs the frees as remove() one at a time, on a run added to an empty rmap', () => {
+      fc.assert(
+        fc.property(
+          fc.constantFrom(...GFNS),
+          fc.integer({ min: 1, max: 120 }),
+          fc.array(fc.boolean(), { minLength: 120, maxLength: 120 }),
+          (gfn, n, removes) => {
+            const [runs, single] = [new PteListStore(alg, cap), new PteListStore(alg, cap)];
+            // Another gfn's chain, so descriptors are reused from the free list as well.
+            for (let spte = 0; spte < 3 * cap; spte++)
+              for (const s of [runs, single]) s.add(7, spte);
+            for (let spte = 0; spte < 3 * cap; spte += 2)
+              for (const s of [runs, single]) s.remove(7, spte);
+            const base = 1000;
+            const keys = Int32Array.from({ length: n + 4 }, (_, i) => 3 * i);
+            for (const k of keys.subarray(2, n + 2)) single.add(gfn, base + k);
+            runs.addRun(gfn, keys, 2, n + 2, base, new Int32Array(n), 0);
+            const drops = Int32Array.from(keys.subarray(0, n).keys()).filter((i) => removes[i]);
+            const freed = [...drops]
+              .map((i) => keys[2 + i]!)
+              .filter((k) => {
+                const before = single.descs;
+                single.remove(gfn, base + k);
+                return single.descs !== before;
+              });
+            const freeing = new Int32Array(n);
+            const logged = runs.removeFromRun(gfn, keys, 2, n + 2, drops, drops.length, freeing, 0);
+            expect([...freeing.subarray(0, logged)]).toEqual(freed);
+            for (const g of [...GFNS, 7]) expect(runs.chain(g)).toEqual(single.chain(g));
+            expect([runs.heads, runs.sptes, runs.descs, runs.lengthOf(gfn)]).toEqual([
+              single.heads,
+              single.sptes,
+              single.descs,
+              single.lengthOf(gfn),
+            ]);
+            expect(runs.histogram()).toEqual(single.histogram());
+          },
+        ),
+        { numRuns: 300, seed: 0x5eed },
+      );
+    });
   },
 );

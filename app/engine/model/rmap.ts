@@ -73,6 +73,11 @@ export class PteListStore {
   private denseHeads: (Int32Array | undefined)[] = new Array(DENSE_HEAD_SEGMENTS);
   private sparseHeads = new Map<number, Int32Array>();
   private lengthHistogram = new Float64Array(1024);
+  /** removeFromRun()'s: each run index's place (descriptor × capacity + slot), the index at each place, each descriptor's id and count. */
+  private runPlace = new Int32Array(0);
+  private runEntry = new Int32Array(0);
+  private runDescs = new Int32Array(0);
+  private runCounts = new Int32Array(0);
 
   heads = 0;
   sptes = 0;
@@ -355,6 +360,79 @@ export class PteListStore {
     h[at + 1] = len - (to - from);
     this.bumpHistogram(len, len - (to - from));
     this.sptes -= to - from;
+    return logged;
+  }
+
+  /**
+   * removeRun() of the sptes at indices drops[0, r) (ascending) of a run, when
+   * the gfn's rmap holds exactly that run, the sptes of keys[from, to), added in
+   * that order to an empty rmap (addRun()). An spte's place follows from its
+   * index (the q-th descriptor allocated holds indices q × capacity on, in
+   * order) and is kept up to date as entries move to fill holes, so no removal
+   * scans the chain for its spte. Same chain, same frees, same log as removeRun().
+   */
+  removeFromRun(
+    gfn: number,
+    keys: Int32Array,
+    from: number,
+    to: number,
+    drops: Int32Array,
+    r: number,
+    freeing: Int32Array,
+    logged: number,
+  ): number {
+    const n = to - from;
+    const h = this.headSeg(gfn, false)!;
+    const at = (gfn & HEAD_SEG_MASK) * 2;
+    const head = h[at]!;
+    if (head >= 0) {
+      if (r > 0) h[at] = 0; // the run's one spte, in the head
+    } else {
+      const cap = this.capacity;
+      const descs = Math.ceil(n / cap);
+      if (this.runPlace.length < descs * cap) {
+        this.runPlace = new Int32Array(descs * cap * 2);
+        this.runEntry = new Int32Array(descs * cap * 2);
+        this.runDescs = new Int32Array(descs * 2);
+        this.runCounts = new Int32Array(descs * 2);
+      }
+      const { runPlace: place, runEntry: entry, runDescs: ids, runCounts: counts } = this;
+      for (let j = 0; j < n; j++) place[j] = entry[j] = j;
+      // Appending, the chain runs from the first descriptor allocated; inserting at the head, from the last.
+      const append = this.algorithm === 'append';
+      for (let q = 0, d = -head - 1; q < descs; q++) {
+        ids[append ? q : descs - 1 - q] = d;
+        d = this.seg(d)[this.base(d) + MORE]! - 1;
+      }
+      counts.fill(cap, 0, descs - 1);
+      counts[descs - 1] = n - (descs - 1) * cap;
+      let top = descs - 1;
+      for (let i = 0; i < r; i++) {
+        const p = place[drops[i]!]!;
+        const q = (p / cap) | 0;
+        const before = this.descs;
+        // The entry that fills the hole: the same descriptor's last, or the head's last.
+        let filler: number;
+        if (append) {
+          filler = q * cap + --counts[q]!;
+          let prev = q - 1;
+          while (prev >= 0 && counts[prev] === 0) prev--;
+          this.removeAppend(h, at, ids[q]!, p - q * cap, prev < 0 ? -1 : ids[prev]!);
+        } else {
+          filler = top * cap + --counts[top]!;
+          this.removeHeadInsert(h, at, ids[q]!, p - q * cap);
+          if (counts[top] === 0) top--;
+        }
+        const moved = entry[filler]!;
+        entry[p] = moved;
+        place[moved] = p;
+        if (this.descs !== before) freeing[logged++] = keys[from + drops[i]!]!;
+      }
+    }
+    const len = h[at + 1]!;
+    h[at + 1] = len - r;
+    this.bumpHistogram(len, len - r);
+    this.sptes -= r;
     return logged;
   }
 

@@ -349,6 +349,8 @@ export class VmRuntime {
     // The removals drawn for the gfn being applied, and those of them that freed a descriptor.
     const removing = new Int32Array(history ? 0 : RMAP_RECYCLE_THRESHOLD + 1);
     const freeing = new Int32Array(removing.length);
+    /** Where the removals drawn are in the gfn's run (a fresh rmap's are found by it, see removeFromRun()). */
+    const drops = new Int32Array(removing.length);
     /**
      * All of a gfn's operations when its chain stays short of recycling (the common case;
      * not in a chain query's replay, which keeps a history): the store applies its adds,
@@ -356,6 +358,7 @@ export class VmRuntime {
      */
     const asRuns = (gfn: number, keys: Int32Array, from: number, to: number) => {
       const n = to - from;
+      const fresh = len === 0;
       if (pending + n > allocating.length) setAllocated();
       pending = store.addRun(gfn, keys, from, to, base, allocating, pending);
       tally!.countAdds(keys, from, to, len, batch);
@@ -363,10 +366,14 @@ export class VmRuntime {
       let r = 0;
       for (let j = from; j < to; j++) {
         const k = keys[j]!;
-        if (mulberry32At(seed, M + k) < removeBelow) removing[r++] = k;
+        if (mulberry32At(seed, M + k) >= removeBelow) continue;
+        drops[r] = j - from;
+        removing[r++] = k;
       }
       if (r === 0) return;
-      const freed = store.removeRun(gfn, removing, 0, r, base, freeing, 0);
+      const freed = fresh
+        ? store.removeFromRun(gfn, keys, from, to, drops, r, freeing, 0)
+        : store.removeRun(gfn, removing, 0, r, base, freeing, 0);
       tally!.countRemovals(removing, r, len, batch);
       for (let i = 0; i < freed; i++) tally!.freed[addEvents + ((freeing[i]! / batch) | 0)]!++;
       scanned += r * len - (r * (r - 1)) / 2;
