@@ -404,7 +404,7 @@ export class PteListStore {
         ids[append ? q : descs - 1 - q] = d;
         d = this.seg(d)[this.base(d) + MORE]! - 1;
       }
-      counts.fill(cap, 0, descs - 1);
+      for (let q = 0; q < descs - 1; q++) counts[q] = cap;
       counts[descs - 1] = n - (descs - 1) * cap;
       let top = descs - 1;
       for (let i = 0; i < r; i++) {

@@ -14,6 +14,13 @@ export interface VcpuCache {
   pageHeaders: number;
 }
 
+/**
+ * floor(k / batch) by a multiplication (a division costs several): (k + 0.5) / batch
+ * lies at least 0.5 / batch from an integer, and for k < 2^31, batch ≥ 256 the
+ * product is off by less than 2^-29, so it is exact for any batch below 2^28.
+ */
+const eventOf = (k: number, perBatch: number) => ((k + 0.5) * perBatch) | 0;
+
 export class EventTally {
   /** Row e: the operations of event e by the rmap length they found. */
   private counts: Int32Array;
@@ -49,15 +56,17 @@ export class EventTally {
   countAdds(keys: Int32Array, from: number, to: number, len: number, batch: number): void {
     if (len + to - from + 1 >= this.width) this.widen(len + to - from + 2);
     const { counts, width } = this;
-    for (let j = from; j < to; j++) counts[((keys[j]! / batch) | 0) * width + len + j - from]!++;
+    const perBatch = 1 / batch;
+    for (let j = from; j < to; j++) counts[eventOf(keys[j]!, perBatch) * width + len + j - from]!++;
   }
 
   /** The same for a gfn's removals at keys[0, n), in the removal pass's events, from length `len`. */
   countRemovals(keys: Int32Array, n: number, len: number, batch: number): void {
     if (len + 1 >= this.width) this.widen(len + 2);
     const { counts, width } = this;
+    const perBatch = 1 / batch;
     const row = this.addEvents * width + len;
-    for (let i = 0; i < n; i++) counts[((keys[i]! / batch) | 0) * width + row - i]!++;
+    for (let i = 0; i < n; i++) counts[eventOf(keys[i]!, perBatch) * width + row - i]!++;
   }
 
   /** Recycling emptied a gfn's rmap of `len` sptes during event `e`. */
