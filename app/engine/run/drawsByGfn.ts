@@ -175,22 +175,35 @@ export class DrawsByGfn {
     }
   }
 
-  /** Visits the gfns of group g (listed). */
-  private *visitGroup(g: number, each: GfnVisitor): Generator<null> {
+  /**
+   * Group g's draw indices into the batch's keys, and (unless the group is one
+   * gfn) the low bits of their gfns into its gfns; returns how many. A plain
+   * loop, apart from the generator, so that it is compiled on its own, small.
+   */
+  private unpack(g: number): number {
     const start = this.starts[g]! - this.starts[this.listed]!;
     const end = this.ends[g - this.listed]!;
-    if (start === end) return;
     const { gaps, shift } = this;
     // A group of one gfn (shift 0) needs no sort, so only its keys.
-    const batch = this.local.reserve(end - start, shift > 0);
+    const { keys, gfns } = this.local.reserve(end - start, shift > 0);
     const lowMask = (1 << shift) - 1;
     let n = 0;
     for (let u = start, k = -1; u < end; n++) {
       const gap = gaps[u++]!;
       k += gap !== 0 ? gap : gaps[u++]! * LONG_GAP + gaps[u++]!;
-      batch.keys[n] = k;
-      if (shift > 0) batch.gfns[n] = this.gfnOf(k) & lowMask;
+      keys[n] = k;
     }
+    if (shift > 0) for (let j = 0; j < n; j++) gfns[j] = this.gfnOf(keys[j]!) & lowMask;
+    return n;
+  }
+
+  /** Visits the gfns of group g (listed). */
+  private *visitGroup(g: number, each: GfnVisitor): Generator<null> {
+    const n = this.unpack(g);
+    if (n === 0) return;
+    const { shift } = this;
+    const batch = this.local;
+    const lowMask = (1 << shift) - 1;
     if (shift === 0) {
       const turn = each(g, batch.keys, 0, n);
       if (turn) yield* turn;
