@@ -221,37 +221,37 @@ export class PteListStore {
     }
     if (j < to) {
       const cap = this.capacity;
+      const append = this.algorithm === 'append';
       let d = -h[at]! - 1;
       let s = this.seg(d);
       let b = this.base(d);
+      // The count of the descriptor being filled is kept here, written back when it is left.
+      let c = s[b + COUNT]! & 0xff;
       for (; j < to; j++) {
-        if (this.algorithm === 'append') {
-          while ((s[b + COUNT]! & 0xff) === cap) {
-            const next = s[b + MORE]! - 1;
-            if (next < 0) {
-              const fresh = this.allocDesc();
-              allocating[logged++] = keys[j]!;
-              this.seg(d)[b + MORE] = fresh + 1;
-              d = fresh;
-            } else d = next;
-            s = this.seg(d);
-            b = this.base(d);
+        while (c === cap) {
+          const packed = s[b + COUNT]!;
+          s[b + COUNT] = (packed & ~0xff) | cap;
+          const next = append ? s[b + MORE]! - 1 : -1;
+          if (next >= 0) d = next;
+          else {
+            const fresh = this.allocDesc();
+            allocating[logged++] = keys[j]!;
+            if (append) this.seg(d)[b + MORE] = fresh + 1;
+            else {
+              // A new head, in front of the full one: the tails stay full.
+              this.seg(fresh)[this.base(fresh) + MORE] = d + 1;
+              this.seg(fresh)[this.base(fresh) + COUNT] = ((packed >>> 8) + cap) << 8;
+              h[at] = -(fresh + 1);
+            }
+            d = fresh;
           }
-        } else if ((s[b + COUNT]! & 0xff) === cap) {
-          const tail = (s[b + COUNT]! >>> 8) + cap;
-          const fresh = this.allocDesc();
-          allocating[logged++] = keys[j]!;
-          s = this.seg(fresh);
-          b = this.base(fresh);
-          s[b + MORE] = d + 1;
-          s[b + COUNT] = tail << 8;
-          h[at] = -(fresh + 1);
-          d = fresh;
+          s = this.seg(d);
+          b = this.base(d);
+          c = s[b + COUNT]! & 0xff;
         }
-        const c = s[b + COUNT]! & 0xff;
-        s[b + SLOT0 + c] = base + keys[j]! + 1;
-        s[b + COUNT]!++;
+        s[b + SLOT0 + c++] = base + keys[j]! + 1;
       }
+      s[b + COUNT] = (s[b + COUNT]! & ~0xff) | c;
     }
     const len = h[at + 1]!;
     h[at + 1] = len + to - from;
