@@ -226,6 +226,26 @@ export class VmRuntime {
   }
 
   /**
+   * The vCPU cache through faults [from, end) of a random op (`allocated`: a bit
+   * per fault); returns the descriptors they allocated. A loop of its own, so
+   * that it is compiled before, and apart from, the summaries built around it.
+   */
+  private chargeFaults(allocated: Uint8Array, from: number, end: number): number {
+    let descs = 0;
+    for (let k = from; k < end; k++) {
+      // Eight faults that allocate nothing change nothing while the caches need no top-up.
+      if ((k & 7) === 0 && k + 8 <= end && allocated[k >>> 3] === 0 && this.toppedUp()) {
+        k += 7;
+        continue;
+      }
+      const d = (allocated[k >>> 3]! >>> (k & 7)) & 1;
+      this.chargeVcpuCache(d);
+      descs += d;
+    }
+    return descs;
+  }
+
+  /**
    * The summary after each event of a random op: the tally's counts, and the vCPU
    * cache charged through its M faults in fault order (`allocated`: a bit per
    * fault), read after every `batch` faults; the removal pass leaves it alone.
@@ -239,17 +259,7 @@ export class VmRuntime {
   ): RmapSummary[] {
     const vcpu: VcpuCache[] = [];
     for (let from = 0, e = 0; from < M; from += batch, e++) {
-      const end = Math.min(M, from + batch);
-      for (let k = from; k < end; k++) {
-        // Eight faults that allocate nothing change nothing while the caches need no top-up.
-        if ((k & 7) === 0 && k + 8 <= end && allocated[k >>> 3] === 0 && this.toppedUp()) {
-          k += 7;
-          continue;
-        }
-        const descs = (allocated[k >>> 3]! >>> (k & 7)) & 1;
-        this.chargeVcpuCache(descs);
-        tally.allocated[e]! += descs;
-      }
+      tally.allocated[e]! += this.chargeFaults(allocated, from, Math.min(M, from + batch));
       vcpu.push({ descs: this.vcpuDescs, pageHeaders: this.vcpuPageHeaders });
     }
     vcpu.push(...vcpu.map(() => vcpu.at(-1)!));
