@@ -8,6 +8,7 @@ import {
   type ConfigValue,
   type Origin,
   type PagingFormat,
+  type Scenario,
 } from '../../engine/view';
 import {
   selectConfig,
@@ -170,6 +171,41 @@ function MaskRowConnected(props: {
 const show = (v: ConfigValue | undefined) =>
   v === null || v === undefined ? '—' : typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
 
+/** Memoised: most steps change no config, and its 20-odd rows are terms with history pickers. */
+const ConfigList = memo(function ConfigList({
+  config,
+  changed,
+  modules,
+}: {
+  config: Record<string, ConfigValue>;
+  /** The keys this step changed, space-separated. */
+  changed: string;
+  modules: Scenario['modules'] | undefined;
+}) {
+  const changedKeys = new Set(changed.split(' '));
+  return (
+    <dl className="config">
+      {Object.entries(config)
+        .filter(([k]) => configShown(k, modules ?? []))
+        .map(([k, v]) => (
+          <div
+            key={k}
+            className={changedKeys.has(k) ? 'changed' : undefined}
+            data-config={k}
+            onClick={pickOnRowClick({ kind: 'global', name: k })}
+          >
+            <dt>
+              <ValuePick value={{ kind: 'global', name: k }} term={k}>
+                {k}
+              </ValuePick>
+            </dt>
+            <dd>{show(v)}</dd>
+          </div>
+        ))}
+    </dl>
+  );
+});
+
 export function MasksPane({ className }: { className: string }) {
   const masks = useAppStore(selectMasks);
   const config = useAppStore(selectConfig);
@@ -179,13 +215,14 @@ export function MasksPane({ className }: { className: string }) {
   const modules = useAppStore((s) => s.run.scenario?.modules);
   const changed = useMemo(() => {
     const masks = new Map<string, bigint>();
-    const config = new Set<string>();
+    const config: string[] = [];
     for (const c of event?.changes ?? []) {
       if (c.section === 'masks')
         masks.set(c.key, ((c.before as bigint | undefined) ?? 0n) ^ (c.after as bigint));
-      if (c.section === 'config') config.add(c.key);
+      if (c.section === 'config') config.push(c.key);
     }
-    return { masks, config };
+    // A string, so the config list sees a step that changes no config as no change.
+    return { masks, config: config.join(' ') };
   }, [event]);
   return (
     <section className={`panel masks ${className}`} aria-label="PTE masks">
@@ -228,25 +265,7 @@ export function MasksPane({ className }: { className: string }) {
               .join(' · ')}
           </p>
           <h3>MMU config</h3>
-          <dl className="config">
-            {Object.entries(config)
-              .filter(([k]) => configShown(k, modules ?? []))
-              .map(([k, v]) => (
-                <div
-                  key={k}
-                  className={changed.config.has(k) ? 'changed' : undefined}
-                  data-config={k}
-                  onClick={pickOnRowClick({ kind: 'global', name: k })}
-                >
-                  <dt>
-                    <ValuePick value={{ kind: 'global', name: k }} term={k}>
-                      {k}
-                    </ValuePick>
-                  </dt>
-                  <dd>{show(v)}</dd>
-                </div>
-              ))}
-          </dl>
+          <ConfigList config={config} changed={changed.config} modules={modules} />
         </>
       )}
     </section>
