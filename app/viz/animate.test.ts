@@ -1,6 +1,6 @@
 import { selectAll } from 'd3-selection';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { moveTo } from './animate';
+import { attributeAsCss, moveTo } from './animate';
 
 /** An element as moveTo() sees it (tests run without a DOM), and what was done to it. */
 class FakeElement {
@@ -69,21 +69,43 @@ describe('moveTo()', () => {
     expect(reads).toEqual([]);
   });
 
-  it('with motion sets the targets and animates from what is shown, reading every element before writing any', () => {
+  it('with motion sets the targets and animates from what is shown: an element at rest from its attributes, without reading its style', () => {
     const a = new FakeElement(5, { transform: 'translate(1,0)' });
-    const b = new FakeElement(7, { transform: 'translate(2,0)' });
-    a.shown = { transform: 'matrix(1, 0, 0, 1, 1, 0)' };
+    const b = new FakeElement(7, { transform: 'translate(2, 3)' });
     const then = vi.fn();
     moveTo(select([a, b]), at, 0.5, 300, then);
-    expect(reads).toEqual(['read 5', 'read 7']);
+    expect(reads).toEqual([]);
     expect(a.log).toEqual(['set transform=translate(5,0)', 'animate']);
-    expect(a.animations[0]!.keyframes).toEqual([
-      { offset: 0, transform: 'matrix(1, 0, 0, 1, 1, 0)' },
-    ]);
+    expect(a.animations[0]!.keyframes).toEqual([{ offset: 0, transform: 'translate(1px, 0px)' }]);
+    expect(b.animations[0]!.keyframes).toEqual([{ offset: 0, transform: 'translate(2px, 3px)' }]);
     expect(a.animations[0]!.duration).toBe(150);
     expect(then).not.toHaveBeenCalled();
     a.animations[0]!.animation.finish();
     expect(then).toHaveBeenCalledWith(a);
+  });
+
+  it('an element still moving animates from its computed style, every element read before any is written', () => {
+    const a = new FakeElement(5, { transform: 'translate(1,0)' });
+    const b = new FakeElement(7, { transform: 'translate(2,0)' });
+    moveTo(select([a, b]), at, 1);
+    a.__data__ = 6;
+    b.__data__ = 8;
+    a.shown = { transform: 'matrix(1, 0, 0, 1, 3, 0)' };
+    b.shown = { transform: 'matrix(1, 0, 0, 1, 4, 0)' };
+    a.log.length = 0;
+    moveTo(select([a, b]), at, 1);
+    expect(reads).toEqual(['read 6', 'read 8']);
+    expect(a.log).toEqual(['cancel', 'set transform=translate(6,0)', 'animate']);
+    expect(a.animations[1]!.keyframes).toEqual([
+      { offset: 0, transform: 'matrix(1, 0, 0, 1, 3, 0)' },
+    ]);
+  });
+
+  it('reads attributes as CSS values', () => {
+    expect(attributeAsCss('opacity', '0')).toBe('0');
+    expect(attributeAsCss('y', '12.5')).toBe('12.5px');
+    expect(attributeAsCss('height', null)).toBe('');
+    expect(attributeAsCss('transform', 'translate(-4.5, 1e2)')).toBe('translate(-4.5px, 1e2px)');
   });
 
   it('a new move replaces one on its way (whose `then` never runs); no motion cancels one even at its target', () => {

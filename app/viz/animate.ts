@@ -36,11 +36,16 @@ export function moveTo<E extends Element, D, P extends BaseType, PD>(
     moves.push({ el: this, to, from: null });
   });
   // All reads, then all writes: reading a style after a write would recompute it each time.
+  // An element at rest shows its attributes; only one still moving needs its computed
+  // style, which would otherwise force a style recalculation in the middle of a step.
   if (motion > 0)
     for (const move of moves) {
-      const shown = getComputedStyle(move.el);
+      const shown = playing.has(move.el) ? getComputedStyle(move.el) : null;
       move.from = { offset: 0 };
-      for (const [attr] of move.to) move.from[attr] = shown.getPropertyValue(attr);
+      for (const [attr] of move.to)
+        move.from[attr] = shown
+          ? shown.getPropertyValue(attr)
+          : attributeAsCss(attr, move.el.getAttribute(attr));
     }
   for (const { el, to, from } of moves) {
     playing.get(el)?.cancel();
@@ -58,6 +63,22 @@ export function moveTo<E extends Element, D, P extends BaseType, PD>(
       then?.(el);
     };
   }
+}
+
+/**
+ * An SVG attribute as the CSS value of the same property, for a keyframe: lengths
+ * take px, and a translate() its px and comma. A missing attribute is the property's
+ * initial value (''), which the animation reads as the element's own.
+ */
+export function attributeAsCss(attr: string, value: string | null): string {
+  if (value === null) return '';
+  if (attr === 'transform')
+    return value.replace(
+      /translate\(\s*([-+\d.e]+)[\s,]+([-+\d.e]+)\s*\)/g,
+      (_, x: string, y: string) => `translate(${x}px, ${y}px)`,
+    );
+  if (attr === 'opacity') return value;
+  return /^[-+\d.e]+$/.test(value) ? `${value}px` : value;
 }
 
 /** Sets each attribute only where it differs: unchanged elements are not invalidated. */
