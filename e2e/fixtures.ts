@@ -165,14 +165,31 @@ export class AppPage {
     await this.button('Step forward').click();
   }
 
-  /** Steps forward until the current step's title (in the call stack) contains `text`. */
+  /**
+   * Steps forward until the current step's title (in the call stack) contains `text`.
+   * The steps are clicked in the page, each drawn before the next (React draws a
+   * click's update in a microtask): a round trip per step took over a minute for a
+   * hundred steps on a busy machine.
+   */
   async stepUntil(text: string, limit = 400): Promise<void> {
-    const title = this.region('Call stack').locator('.explain .title');
-    for (let i = 0; i < limit; i++) {
-      await this.step();
-      if (((await title.textContent()) ?? '').includes(text)) return;
-    }
-    throw new Error(`never reached a step titled "${text}"`);
+    const reached = await this.page.evaluate(
+      async ({ text, limit }) => {
+        const button = [...document.querySelectorAll('button')].find(
+          (b) => b.textContent === 'Step forward',
+        );
+        const title = () => document.querySelector('.callstack .explain .title')?.textContent ?? '';
+        const position = () => document.querySelector('.playback .position')?.textContent;
+        for (let i = 0; i < limit && button && !button.disabled; i++) {
+          const before = position();
+          button.click();
+          for (let k = 0; k < 1000 && position() === before; k++) await Promise.resolve();
+          if (title().includes(text)) return true;
+        }
+        return false;
+      },
+      { text, limit },
+    );
+    if (!reached) throw new Error(`never reached a step titled "${text}"`);
   }
 
   /**
