@@ -4,9 +4,14 @@ import { whoRan, type ValueAccess } from './run/valueHistory';
 import { GfnDrawIndex } from './run/gfnDrawIndex';
 import { ChainReplay, gfnHistory, type DrawsOfGfn, type HistoryEntry } from './run/workload';
 import type { RunResult } from './runner';
+import type { WorkloadOp } from './scenario';
 
 /** Replays kept at once: each holds an rmap store (a few MB once it has descriptors). */
 const KEPT_REPLAYS = 4;
+/** Draws prepare() lists between yields: about a millisecond's work. */
+const PREPARE_SLICE_DRAWS = 1 << 16;
+
+type RandomOp = Extract<WorkloadOp, { op: 'random' }>;
 
 /**
  * Answers chain queries for one run. Each gfn's history is computed once; the
@@ -16,19 +21,34 @@ const KEPT_REPLAYS = 4;
 export class ChainIndex {
   private readonly histories = new Map<number, HistoryEntry[]>();
   private readonly replays = new Map<number, ChainReplay>();
-  /** Per random op (by index in the workload), its draws listed by gfn, built at the first question. */
+  /** Per random op (by index in the workload), its draws listed by gfn: by prepare(), or at the first question. */
   private readonly draws = new Map<number, GfnDrawIndex>();
   constructor(private readonly result: RunResult) {}
+
+  private drawIndex(opIndex: number, op: RandomOp): GfnDrawIndex {
+    let index = this.draws.get(opIndex);
+    if (!index) this.draws.set(opIndex, (index = new GfnDrawIndex(op.seed, op.sptes, op.gfns)));
+    return index;
+  }
+
+  /**
+   * Lists every random op's draws by gfn ahead of the first question, yielding after each
+   * slice of draws, so the worker can do it while idle and answer anything else in between
+   * (a question that comes meanwhile lists the rest at once).
+   */
+  *prepare(): Generator<void, void> {
+    for (const [opIndex, op] of this.result.scenario.workload.entries()) {
+      if (op.op !== 'random') continue;
+      const index = this.drawIndex(opIndex, op);
+      while (index.listMore(PREPARE_SLICE_DRAWS)) yield;
+    }
+  }
 
   private historyOf(gfn: number, capacity: number): HistoryEntry[] {
     const r = this.result;
     let h = this.histories.get(gfn);
     if (!h) {
-      const drawsOfGfn: DrawsOfGfn = (opIndex, op) => {
-        let index = this.draws.get(opIndex);
-        if (!index) this.draws.set(opIndex, (index = new GfnDrawIndex(op.seed, op.sptes, op.gfns)));
-        return index.keysOf(gfn);
-      };
+      const drawsOfGfn: DrawsOfGfn = (opIndex, op) => this.drawIndex(opIndex, op).keysOf(gfn);
       h = gfnHistory(r.scenario.workload, r.variant.rmap.algorithm, capacity, gfn, drawsOfGfn);
       this.histories.set(gfn, h);
     }

@@ -67,3 +67,27 @@ describe.each(['v6.0', 'v6.6'] as const)('chain queries on %s', (kernel) => {
     }
   });
 });
+
+describe('the draw index listed ahead (ChainIndex.prepare)', () => {
+  const workload: WorkloadOp[] = [
+    { op: 'random', seed: 5, gfns: 1000, sptes: 150_000, removePercent: 50 },
+  ];
+  const run = runScenario({ v: 1, kernel: 'v6.6', vendor: 'intel', workload });
+  if (!run.ok) throw new Error(run.error);
+  const result = run.value;
+  const end = result.trace.length - 1;
+
+  it('gives the same chains whether it ran in full, in part or not at all', () => {
+    const gfns = [0, 1, 499, 999];
+    const unprepared = gfns.map((gfn) => new ChainIndex(result).chainAt(gfn, end));
+    for (const slices of [1, 2, Infinity]) {
+      const index = new ChainIndex(result);
+      const prepare = index.prepare();
+      for (let i = 0; i < slices && !prepare.next().done; i++);
+      expect(gfns.map((gfn) => index.chainAt(gfn, end))).toEqual(unprepared);
+      // What is left of it after a question has nothing to change.
+      for (const _ of prepare);
+      expect(gfns.map((gfn) => index.chainAt(gfn, end))).toEqual(unprepared);
+    }
+  });
+});

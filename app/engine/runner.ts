@@ -86,6 +86,9 @@ export function scenarioVariant(scenario: Scenario): Result<VariantDef> {
   return built.ok ? built : { ok: false, error: `invalid scenario: imported: ${built.error}` };
 }
 
+/** Each unedited variant's last reference run (the checker only reads it), by its inputs. */
+const referenceTraces = new WeakMap<VariantDef, { key: string; trace: Trace }>();
+
 /**
  * The ordering the edits started from — the run's base without the scenario's edits, or
  * a teaching variant's own base — run on the same scenario without its workload, so the
@@ -94,8 +97,13 @@ export function scenarioVariant(scenario: Scenario): Result<VariantDef> {
 function referenceRun(scenario: Scenario, base: VariantDef): Reference | null {
   const unedited = base.edits && base.base ? VARIANTS[base.base] : base;
   if (unedited === base && scenario.edits.length === 0) return null;
+  // Without its workload and edits a run reads only these: successive edits share one reference.
+  const key = JSON.stringify([scenario.modules, scenario.params, scenario.fail]);
+  const kept = referenceTraces.get(unedited);
+  if (kept?.key === key) return { variant: unedited, trace: kept.trace };
   const s: Scenario = { ...scenario, workload: [], edits: [] };
   const trace = new Machine(unedited, s, initialState(unedited.shape, s.params)).run().trace;
+  referenceTraces.set(unedited, { key, trace });
   return { variant: unedited, trace };
 }
 

@@ -24,6 +24,8 @@ import {
 } from './protocol';
 
 const now = () => performance.now();
+/** Work done while idle gives a request that arrives meanwhile a turn at least this often. */
+const IDLE_SLICE_MS = 4;
 
 /** Lets queued messages (cancel, a newer run) in before the next slice. */
 function yieldToEventLoop(): Promise<void> {
@@ -104,6 +106,39 @@ export function createEngineApi(parts: EngineParts = PARTS): EngineApi {
     const r = runScenario(input);
     if (r.ok) compared = { key, result: r.value };
     return r;
+  }
+
+  /**
+   * Runs `work` for run `runId` in slices of `sliceMs`, letting queued requests in between
+   * slices; null once a newer run (or a cancel) has made the answer useless.
+   */
+  async function sliced<T>(
+    runId: number,
+    work: Generator<unknown, T>,
+    sliceMs = STREAM_INTERVAL_MS,
+  ): Promise<T | null> {
+    for (let sliceEnd = now() + sliceMs; ;) {
+      const r = work.next();
+      if (r.done) return r.value;
+      if (now() < sliceEnd) continue;
+      await yieldToEventLoop();
+      if (current !== runId) return null;
+      sliceEnd = now() + sliceMs;
+    }
+  }
+
+  /**
+   * After a run's answer, while nothing else is asked: the index its chain queries use,
+   * in short slices, so a request that comes meanwhile waits one slice at most.
+   */
+  async function prepareChains(runId: number): Promise<void> {
+    await yieldToEventLoop();
+    try {
+      if (current === runId && last?.runId === runId)
+        await sliced(runId, last.chains.prepare(), IDLE_SLICE_MS);
+    } catch {
+      // Only ahead of time: a chain question builds what is missing, and says why it cannot.
+    }
   }
 
   const loadKernel = (kernel: VariantId) => load(`${kernel}’s data`, () => parts.variant(kernel));
@@ -205,7 +240,7 @@ export function createEngineApi(parts: EngineParts = PARTS): EngineApi {
           told = progress;
           onMessage({ runId, events, progress, ...(start && { start }), ...end });
         }
-        if (end) return;
+        if (end) return void prepareChains(runId);
         start = undefined;
         await yieldToEventLoop();
         if (current !== runId)
@@ -244,16 +279,7 @@ export function createEngineApi(parts: EngineParts = PARTS): EngineApi {
       if (!kept || kept.runId !== runId) return null;
       const { attributeFindings } = await load('the edits’ attribution', parts.attribution);
       if (current !== runId) return null;
-      const work = attributeFindings(kept.result);
-      for (let sliceEnd = now() + STREAM_INTERVAL_MS; ;) {
-        const r = work.next();
-        if (r.done) return r.value;
-        if (now() < sliceEnd) continue;
-        // A newer run (or a cancel) makes the answer useless: stop at the next slice.
-        await yieldToEventLoop();
-        if (current !== runId) return null;
-        sliceEnd = now() + STREAM_INTERVAL_MS;
-      }
+      return sliced(runId, attributeFindings(kept.result));
     },
 
     async eventOf(input, eventIndex) {

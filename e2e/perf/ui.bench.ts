@@ -236,6 +236,9 @@ test('step-forward latency and long tasks', async ({ app, page }) => {
   writeFileSync('test-results/ui-bench.json', JSON.stringify(result, null, 2));
 });
 
+/** The ordering editor's row for ops->hardware_setup(), which the edits move. */
+const EDITED_STEP = 'kvm_arch_hardware_setup/ops->hardware_setup';
+
 /**
  * Presses keys on ops->hardware_setup() in the ordering editor and measures, per key,
  * keydown → the watched element reporting a new finished result → the next frame, and
@@ -264,7 +267,7 @@ async function measureEdits(page: Page, watch: { selector: string; attrs: string
       requestAnimationFrame(() => setTimeout(() => w.__edit.push(performance.now() - t0), 0));
     }).observe(el, { attributes: true });
   }, watch);
-  const setup = page.locator('.ordering [data-step="kvm_arch_hardware_setup/ops->hardware_setup"]');
+  const setup = page.locator(`.ordering [data-step="${EDITED_STEP}"]`);
   let n = 0;
   for (let round = 0; round < 50; round++) {
     for (const key of ['Alt+ArrowDown', 'Alt+ArrowDown', 'Control+z', 'Control+z']) {
@@ -290,17 +293,52 @@ async function measureEdits(page: Page, watch: { selector: string; attrs: string
   };
 }
 
+/**
+ * The floor of an edit: the same keys, measured the same way, on a page where a key only
+ * changes one number. Even there the answer waits for the next frame, so what the app
+ * adds is its figure minus this one.
+ */
+async function editFloor(page: Page) {
+  await page.setContent(
+    `<main data-run-status="done" data-run-id="0"><section aria-label="Aligned steps" data-status="done" data-comparison-id="0">` +
+      `<ol class="ordering"><li tabindex="0" data-step="${EDITED_STEP}">ops-&gt;hardware_setup()</li></ol>` +
+      `<output>0</output></section></main>` +
+      `<script>let n = 0; addEventListener('keydown', () => { n++; ` +
+      `for (const [el, a] of [[document.querySelector('main'), 'data-run-id'], [document.querySelector('section'), 'data-comparison-id']]) el.setAttribute(a, n); ` +
+      `document.querySelector('output').textContent = n; });</script>`,
+  );
+  return measureEdits(page, { selector: 'main', attrs: ['data-run-status', 'data-run-id'] });
+}
+
+/** An edit's figures, the floor's, and the edit's own share: its figure minus the floor's. */
+function withFloor(edit: Awaited<ReturnType<typeof measureEdits>>, floor: typeof edit) {
+  return {
+    ...edit,
+    floor: { medianMs: floor.medianMs, p95Ms: floor.p95Ms, maxMs: floor.maxMs },
+    ownWork: { medianMs: edit.medianMs - floor.medianMs, p95Ms: edit.p95Ms - floor.p95Ms },
+  };
+}
+
 test('ordering edit → re-run, re-check and paint', async ({ app, page }) => {
   test.setTimeout(240_000);
+  const floor = await editFloor(page);
   await app.open();
   await app.choose('Kernel variant', 'seed-p3');
   await page.getByRole('tab', { name: 'Ordering' }).click();
-  const result = await measureEdits(page, {
-    selector: 'main',
-    attrs: ['data-run-status', 'data-run-id'],
-  });
+  const result = withFloor(
+    await measureEdits(page, { selector: 'main', attrs: ['data-run-status', 'data-run-id'] }),
+    floor,
+  );
   console.log(JSON.stringify({ orderingEdit: result }, null, 2));
-  printTargets([['edit, key → painted p95 ms', result.p95Ms, '≤ 16', result.p95Ms <= 16]]);
+  printTargets([
+    ['edit, key → painted p95 ms', result.p95Ms, '≤ 16', result.p95Ms <= 16],
+    [
+      'edit, own work (painted − floor) p95 ms',
+      result.ownWork.p95Ms,
+      '≤ 16',
+      result.ownWork.p95Ms <= 16,
+    ],
+  ]);
   writeFileSync('test-results/ui-bench-edit.json', JSON.stringify(result, null, 2));
 });
 
@@ -309,18 +347,26 @@ test('ordering edit in compare mode → both sides re-run, re-aligned and painte
   page,
 }) => {
   test.setTimeout(240_000);
+  const floor = await editFloor(page);
   await app.open();
   await app.choose('Kernel variant', 'seed-p3');
   await app.button('Compare…').click();
   await app.waitForComparison();
   await page.getByRole('tab', { name: 'Ordering' }).click();
-  const result = await measureEdits(page, {
+  const watch = {
     selector: 'section[aria-label="Aligned steps"]',
     attrs: ['data-status', 'data-comparison-id'],
-  });
+  };
+  const result = withFloor(await measureEdits(page, watch), floor);
   console.log(JSON.stringify({ compareEdit: result }, null, 2));
   printTargets([
     ['compare-mode edit, key → painted p95 ms', result.p95Ms, '≤ 24', result.p95Ms <= 24],
+    [
+      'compare-mode edit, own work (painted − floor) p95 ms',
+      result.ownWork.p95Ms,
+      '≤ 24',
+      result.ownWork.p95Ms <= 24,
+    ],
   ]);
   writeFileSync('test-results/ui-bench-compare-edit.json', JSON.stringify(result, null, 2));
 });

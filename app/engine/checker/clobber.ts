@@ -28,8 +28,8 @@ export function checkClobber(ctx: CheckContext): Finding[] {
       }
       for (const [w, globals] of hits) {
         const vendorEvent = ctx.events[w]!;
-        const after = ctx.trace.stateAt(e.index).masks;
-        const vendorValues = ctx.trace.stateAt(w).masks;
+        const after = ctx.after(e.index).masks;
+        const vendorValues = ctx.after(w).masks;
         const changed = globals.filter((g) => g in after && after[g] !== vendorValues[g]);
         const who =
           vendorEvent.origin === 'vmx' || vendorEvent.origin === 'svm'

@@ -37,6 +37,8 @@ export interface CheckContext {
   events: readonly TraceEvent[];
   /** before[i]: the state just before event i. */
   before(i: number): MmuState;
+  /** The state just after event i, without a copy (trace.stateAt() makes one). */
+  after(i: number): MmuState;
   op(e: TraceEvent): ModuleOp | null;
   /** Value a fresh module load gives a global. */
   pristine(name: string): CellValue | undefined;
@@ -67,6 +69,7 @@ export function makeContext(
     trace,
     events,
     before: (i) => states[i]!,
+    after: (i) => states[i + 1] ?? running,
     op: (e) => (e.moduleOp >= 0 ? (scenario.modules[e.moduleOp] ?? null) : null),
     pristine(name) {
       if (name in trace.initial.masks) return 0n;

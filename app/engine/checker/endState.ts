@@ -132,11 +132,12 @@ export function checkEndState(ctx: CheckContext, others: readonly Finding[]): Fi
         .flatMap((e) => [...e.writes, ...e.changes.map((c) => c.key)]),
     );
     // Only what this op made differ: a difference an earlier op left is that op's.
-    const before = cellsOf(ctx.trace.stateAt(inOp[0]!.index - 1), modules);
+    const before = cellsOf(ctx.before(inOp[0]!.index), modules);
     const refBefore = cellsOf(ref.trace.stateAt(refInOp[0]!.index - 1), modules);
-    const state = ctx.trace.stateAt(end.index);
+    const state = ctx.after(end.index);
+    const refState = ref.trace.stateAt(refEnd.index);
     const mine = cellsOf(state, modules);
-    const theirs = cellsOf(ref.trace.stateAt(refEnd.index), modules);
+    const theirs = cellsOf(refState, modules);
     const differing = [...theirs.entries()].filter(
       ([id, c]) =>
         mine.get(id)?.value !== c.value &&
@@ -152,8 +153,7 @@ export function checkEndState(ctx: CheckContext, others: readonly Finding[]): Fi
     >();
     for (const [id, c] of differing) {
       // A pointer's cell changes with its cache too (destroyed caches keep their pointer).
-      const cache =
-        c.section === 'pointers' ? refPointerAt(ref.trace.stateAt(refEnd.index), c.key) : null;
+      const cache = c.section === 'pointers' ? refPointerAt(refState, c.key) : null;
       const writer = lastOf(refInOp, (e) =>
         e.changes.some(
           (ch) =>
@@ -220,7 +220,7 @@ function broken(
   const lastReset = lastOf(inOp, (e) => e.origin === 'reset');
   const vendorRan = inOp.some((e) => e.origin === vendor);
   if (masks.length && lastReset && vendorRan) {
-    const afterReset = ctx.trace.stateAt(lastReset.index).masks;
+    const afterReset = ctx.after(lastReset.index).masks;
     if (masks.every(([c]) => hex(afterReset[c.key] ?? 0n) === hex(s.masks[c.key] ?? 0n)))
       out.push({
         kind: 'masks',

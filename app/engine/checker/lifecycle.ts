@@ -115,7 +115,7 @@ export function checkLifecycle(ctx: CheckContext): Finding[] {
           });
         }
   }
-  const final = events.length ? ctx.trace.stateAt(events.length - 1) : ctx.trace.initial;
+  const final = ctx.after(events.length - 1);
   for (const r of live.values()) {
     if (r.module === 'kvm' || !final.modules[r.module]) continue;
     const kind = r.key.startsWith('cache:') ? `cache:${final.caches[r.key.slice(6)]?.name}` : r.key;

@@ -9,6 +9,8 @@
  * 1/256 of the draws instead of all. A group gets room for 1.1× its expected
  * share (uniform draws stay far below that at any size worth indexing); one
  * that runs out is marked and its gfns are scanned for instead (keysOf() → null).
+ * The pass can run a slice at a time (listMore()), so a worker builds the index in its
+ * idle time after a run, before the first question.
  */
 import { gfnBits } from './sortedBatch';
 import { DrawsByGfn, listDraws, LONG_GAP } from './drawsByGfn';
@@ -18,14 +20,20 @@ const INDEX_GROUP_BITS = 8;
 
 export class GfnDrawIndex {
   private readonly draws: DrawsByGfn;
+  private readonly drawCount: number;
   private readonly shift: number;
   /** Group g's units start at starts[g]; ends[g] is where they end (past its room: overflowed). */
   private readonly starts: Int32Array;
   private readonly ends: Int32Array;
   private readonly gaps: Uint16Array;
+  /** The last draw listed in each group, and how many draws are listed so far. */
+  private readonly last: Int32Array;
+  private listed = 0;
 
+  /** Allocates the index; its draws are listed by listMore(), or by the first keysOf(). */
   constructor(seed: number, draws: number, gfns: number, headroom = 1.1) {
     this.draws = new DrawsByGfn(seed, draws, gfns);
+    this.drawCount = draws;
     const bits = gfnBits(gfns);
     const shift = (this.shift = Math.max(0, bits - INDEX_GROUP_BITS));
     const used = Math.ceil(gfns / 2 ** shift);
@@ -35,13 +43,33 @@ export class GfnDrawIndex {
     for (let g = 0; g < used; g++) this.starts[g + 1] = this.starts[g]! + room;
     this.ends = this.starts.slice(0, used);
     this.gaps = new Uint16Array(this.starts[used]!);
-    const last = new Int32Array(used).fill(-1);
-    const roomEnds = this.starts.subarray(1);
-    listDraws(this.draws, 0, draws, shift, 0, used, roomEnds, this.ends, last, this.gaps);
+    this.last = new Int32Array(used).fill(-1);
+  }
+
+  /** Lists up to `count` more draws, so a caller can list them a slice at a time; false once all are. */
+  listMore(count: number): boolean {
+    const { starts, ends, last } = this;
+    const to = Math.min(this.drawCount, this.listed + count);
+    const roomEnds = starts.subarray(1);
+    listDraws(
+      this.draws,
+      this.listed,
+      to,
+      this.shift,
+      0,
+      ends.length,
+      roomEnds,
+      ends,
+      last,
+      this.gaps,
+    );
+    this.listed = to;
+    return to < this.drawCount;
   }
 
   /** The draws that pick `gfn`, in drawn order; null if its group ran out of room. */
   keysOf(gfn: number): Int32Array | null {
+    this.listMore(this.drawCount - this.listed);
     const g = gfn >>> this.shift;
     const { gaps, starts } = this;
     const end = this.ends[g]!;

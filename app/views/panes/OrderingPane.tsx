@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { shownMessage } from '../../engine/view';
 import { jumpToEvent } from '../../state/actions';
 import { redoEdit, resetEdits, undoEdit } from '../../state/edits';
@@ -6,10 +7,10 @@ import { selectAttribution } from '../../state/valueHistory';
 import { FindingSourceLine, KIND_LABEL } from './findingParts';
 import { containersOf, useFunctions, type Container } from './ordering/containers';
 import { keepFocusOnMove } from './ordering/keepFocusOnMove';
-import { dropAt, isDragging, StepRow } from './ordering/StepRow';
+import { dropAt, isDragging, sameRowStep, StepRow } from './ordering/StepRow';
 import './ordering.css';
 
-function ContainerList({ container }: { container: Container }) {
+function ContainerListView({ container }: { container: Container }) {
   const length = container.steps.length;
   return (
     <ol
@@ -34,6 +35,18 @@ function ContainerList({ container }: { container: Container }) {
     </ol>
   );
 }
+
+/**
+ * Every run brings a fresh copy of the variant, so a list compares the rows it shows: an
+ * edit re-renders the one or two lists it changed, not every function's.
+ */
+const ContainerList = memo(
+  ContainerListView,
+  ({ container: a }, { container: b }) =>
+    a.key === b.key &&
+    a.steps.length === b.steps.length &&
+    a.steps.every((s, i) => sameRowStep(s, b.steps[i]!)),
+);
 
 /** Functions worth opening at first: the MMU's and the vendor's hardware setup. */
 const openAtFirst = (name: string, owner: string) =>

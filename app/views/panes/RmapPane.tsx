@@ -63,7 +63,21 @@ function Totals({ rmap, descSize }: { rmap: RmapSummary; descSize: number | null
   );
 }
 
-function Chain({ chain, capacity, gfn }: { chain: ChainView; capacity: number; gfn: number }) {
+/**
+ * `gfn`'s chain. When another gfn is chosen this one stays (marked busy) until that one's
+ * arrives, so the drawing is updated in place, not unmounted and drawn afresh.
+ */
+function Chain({
+  chain,
+  capacity,
+  gfn,
+  busy,
+}: {
+  chain: ChainView;
+  capacity: number;
+  gfn: number;
+  busy: boolean;
+}) {
   const ref = useRef<SVGSVGElement>(null);
   const view = useRef<ChainDrawing | null>(null);
   const box = useRef<HTMLDivElement>(null);
@@ -75,15 +89,16 @@ function Chain({ chain, capacity, gfn }: { chain: ChainView; capacity: number; g
     return () => ro.disconnect();
   }, []);
   const layout = useMemo(() => layoutChain(chain, capacity, width), [chain, capacity, width]);
-  const drawn = useRef(false);
+  /** The gfn drawn last (null: none yet): another gfn's descriptors do not move, they appear. */
+  const drawn = useRef<number | null>(null);
   useLayoutEffect(() => {
     view.current ??= createChainView(ref.current!);
-    view.current.update(layout, drawn.current ? motionScale() : 0);
-    drawn.current = true;
-  }, [layout]);
+    view.current.update(layout, drawn.current === gfn ? motionScale() : 0);
+    drawn.current = gfn;
+  }, [layout, gfn]);
   const descs = chain.form === 'descs' ? chain.descs : [];
   return (
-    <div className="chain" ref={box} data-gfn={gfn}>
+    <div className="chain" ref={box} data-gfn={gfn} aria-busy={busy || undefined}>
       <svg ref={ref} role="img" aria-label={describe(chain)} />
       {layout.hidden > 0 && <p className="more">… and {layout.hidden} more descriptors</p>}
       <p className="visually-hidden" data-testid="chain-summary">
@@ -207,8 +222,13 @@ export function RmapPane({ className }: { className: string }) {
         <>
           <Totals rmap={rmap} descSize={descCache?.objectSize ?? null} />
           <GfnPicker gfns={gfns} gfn={gfn} />
-          {gfn !== null && chain && chain.gfn === gfn && capacity !== null ? (
-            <Chain chain={chain.view} capacity={capacity} gfn={gfn} />
+          {gfn !== null && chain && capacity !== null ? (
+            <Chain
+              chain={chain.view}
+              capacity={capacity}
+              gfn={chain.gfn}
+              busy={chain.gfn !== gfn}
+            />
           ) : (
             <p className="idle">{gfn === null ? 'Choose a gfn.' : 'Loading the chain…'}</p>
           )}

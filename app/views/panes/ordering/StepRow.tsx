@@ -151,12 +151,14 @@ function StepRowView({ step, place }: { step: StepDef; place: RowPlace }) {
  * Every run brings a fresh copy of the variant, so rows compare what they show:
  * only the rows an edit actually moved re-render.
  */
+/** Whether two copies of a step show the same row (what else a step holds does not reach it). */
+export const sameRowStep = (a: StepDef, b: StepDef): boolean =>
+  a.id === b.id && a.onError === b.onError && stepLabel(a) === stepLabel(b);
+
 export const StepRow = memo(
   StepRowView,
   (a, b) =>
-    a.step.id === b.step.id &&
-    a.step.onError === b.step.onError &&
-    stepLabel(a.step) === stepLabel(b.step) &&
+    sameRowStep(a.step, b.step) &&
     a.place.key === b.place.key &&
     a.place.index === b.place.index &&
     a.place.length === b.place.length,
