@@ -129,9 +129,12 @@ test('edits survive a reload straight after them, on a bare page and on one open
   page,
 }) => {
   const edits = page.getByRole('list', { name: 'Edits' });
+  const before = app.hash(); // seed-p2's link (beforeEach)
   await app.choose('Kernel variant', 'seed-p3');
-  await expect.poll(() => app.hash()).toMatch(/^#s2\//);
+  // The link follows the change 100 ms later, not with its run: wait for seed-p3's.
+  await expect.poll(() => app.hash()).not.toBe(before);
   const link = app.hash();
+  expect(link).toMatch(/^#s2\//);
   // The page reloads the moment the edit's run is done, most often before the edit reaches
   // the URL, so the reload takes the URL as it was. A quick reload leaves the old page to
   // write the edit as it goes away; a slow one (its page takes 0.4 s to arrive) gives it
