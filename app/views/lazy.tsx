@@ -8,7 +8,7 @@ import {
   Component,
   Suspense,
   lazy,
-  useState,
+  useSyncExternalStore,
   type ComponentType,
   type LazyExoticComponent,
   type ReactNode,
@@ -28,42 +28,60 @@ export interface LazyView<P extends object> {
 export function lazyView<P extends object>(
   load: () => Promise<ComponentType<P>>,
   what: string,
-  fallback: (props: P) => ReactNode = () => null,
+  fallback?: (props: P) => ReactNode,
 ): LazyView<P> {
-  let pending: Promise<{ default: ComponentType<P> }> | null = null;
-  const start = () => {
-    pending ??= load().then(
-      (component) => ({ default: component }),
-      (error: unknown) => {
-        pending = null; // the next try fetches again
-        throw new ChunkLoadError(error);
-      },
-    );
+  return lazyChunk(load, what).view((component) => component, fallback);
+}
+
+/**
+ * A chunk that several views come from (the first screen's panes): one fetch, and one
+ * failure message per view whose Try again brings them all back.
+ */
+export function lazyChunk<M>(load: () => Promise<M>, what: string) {
+  let pending: Promise<M> | null = null;
+  const preload = () => {
+    pending ??= load().catch((error: unknown) => {
+      pending = null; // the next try fetches again
+      throw new ChunkLoadError(error);
+    });
     return pending;
   };
-  let current: LazyExoticComponent<ComponentType<P>> = lazy(start);
-  const retry = () => {
-    current = lazy(start);
+  let attempt = 0;
+  const listeners = new Set<() => void>();
+  const subscribe = (listener: () => void) => {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
   };
-  function View(props: P) {
-    const [, setAttempt] = useState(0);
-    const Loaded = current;
-    return (
-      <ChunkBoundary
-        what={what}
-        onRetry={() => {
-          retry();
-          setAttempt((n) => n + 1);
-        }}
-      >
-        <Suspense fallback={fallback(props)}>
-          <Loaded {...(props as P & React.JSX.IntrinsicAttributes)} />
-        </Suspense>
-      </ChunkBoundary>
-    );
+  const retry = () => {
+    attempt += 1;
+    for (const listener of listeners) listener();
+  };
+  function view<P extends object>(
+    pick: (module: M) => ComponentType<P>,
+    fallback: (props: P) => ReactNode = () => null,
+  ): LazyView<P> {
+    // A rejected lazy component stays rejected: each attempt gets a new one.
+    let current: { attempt: number; Loaded: LazyExoticComponent<ComponentType<P>> } | null = null;
+    function View(props: P) {
+      const shown = useSyncExternalStore(subscribe, () => attempt);
+      if (current?.attempt !== shown)
+        current = {
+          attempt: shown,
+          Loaded: lazy(() => preload().then((module) => ({ default: pick(module) }))),
+        };
+      const { Loaded } = current;
+      return (
+        <ChunkBoundary key={shown} what={what} onRetry={retry}>
+          <Suspense fallback={fallback(props)}>
+            <Loaded {...(props as P & React.JSX.IntrinsicAttributes)} />
+          </Suspense>
+        </ChunkBoundary>
+      );
+    }
+    View.preload = preload;
+    return View;
   }
-  View.preload = start;
-  return View;
+  return { preload, view };
 }
 
 /** A chunk's import failed; a view that throws while drawing is another matter. */
@@ -74,8 +92,9 @@ class ChunkLoadError extends Error {
 }
 
 /**
- * What a chunk that failed to load leaves: what is missing, and a retry. Other
- * errors go on to the app's ErrorBoundary, as they did before the view was lazy.
+ * What a chunk that failed to load leaves: what is missing, and a retry (which gives
+ * the boundary a new key, so it starts over). Other errors go on to the app's
+ * ErrorBoundary, as they did before the view was lazy.
  */
 class ChunkBoundary extends Component<
   { what: string; onRetry: () => void; children: ReactNode },
@@ -87,11 +106,6 @@ class ChunkBoundary extends Component<
     return { error };
   }
 
-  private readonly retry = () => {
-    this.props.onRetry();
-    this.setState({ error: null });
-  };
-
   override render() {
     const { error } = this.state;
     if (error === null) return this.props.children;
@@ -99,7 +113,7 @@ class ChunkBoundary extends Component<
     return (
       <div className="notice error chunk-failed" role="alert">
         Could not load {this.props.what}: the connection dropped or the app was updated.{' '}
-        <button type="button" onClick={this.retry}>
+        <button type="button" onClick={this.props.onRetry}>
           Try again
         </button>
       </div>
