@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { openDroppedFile } from '../share/files';
+import { loadFiles, openWith } from '../share/loadFiles';
 import { handleKey } from '../state/commands';
 import { loadLessons } from '../state/lesson';
 import { useAppStore } from '../state/store';
@@ -72,7 +72,7 @@ function useFileDrop(): boolean {
       e.preventDefault();
       setDragging(false);
       const file = e.dataTransfer?.files[0];
-      if (file) void openDroppedFile(file);
+      if (file) openWith(file, (files) => files.openDroppedFile(file));
     };
     window.addEventListener('dragover', over);
     window.addEventListener('dragleave', leave);
@@ -105,6 +105,7 @@ export function App() {
         ComparePanes.preload,
         TraceView.preload,
         loadExporters,
+        loadFiles,
       ]);
   }, []);
   const dragging = useFileDrop();
