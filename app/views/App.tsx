@@ -7,6 +7,7 @@ import { loadDefinitions } from './Glossary';
 import { Header } from './Header';
 import { loadExporters } from './ShareMenu';
 import { Layout } from './Layout';
+import { loadMoreParams } from './MoreParams';
 import { LeftColumn, OrderingPane } from './LeftColumn';
 import { Notices } from './Notices';
 import { CachesPane, FindingsPane, MasksPane, RmapPane } from './Panes';
@@ -106,6 +107,7 @@ export function App() {
         TraceView.preload,
         loadExporters,
         loadFiles,
+        loadMoreParams,
       ]);
   }, []);
   const dragging = useFileDrop();
