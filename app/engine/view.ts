@@ -30,6 +30,5 @@ export { MIGRATIONS, migrateLink, migrateScenario } from './migrations';
 export { scenarioShapeError } from './scenarioShape';
 export { clipped, quoted, shownMessage, showBidiControls } from './echo';
 export { stepLabel } from './words';
-export { TRACE_ROW_MARK, TRACE_ROW_WORDS, captureTooLarge } from './ftrace/words';
 export type { TraceRowKind } from './ftrace/words';
 export type { TraceCheckJson } from './ftrace/report';

@@ -10,3 +10,4 @@ export { SLAB_NOTES } from './model/slub';
 export { reachable, moduleEntry } from './variants/graph';
 export { cellsAt } from './compare/sideBySide';
 export { shownValue } from './compare/diff';
+export { TRACE_ROW_MARK, TRACE_ROW_WORDS, captureTooLarge } from './ftrace/words';
