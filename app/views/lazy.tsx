@@ -5,12 +5,10 @@
  * blank page; after first paint the likely ones are fetched while the browser is idle.
  */
 import {
-  Component,
-  Suspense,
-  lazy,
+  createElement,
+  useEffect,
   useSyncExternalStore,
   type ComponentType,
-  type LazyExoticComponent,
   type ReactNode,
 } from 'react';
 
@@ -33,50 +31,55 @@ export function lazyView<P extends object>(
   return lazyChunk(load, what).view((component) => component, fallback);
 }
 
+type Loading<M> = { status: 'waiting' } | { status: 'loaded'; module: M } | { status: 'failed' };
+
 /**
- * A chunk that several views come from (the first screen's panes): one fetch, and one
- * failure message per view whose Try again brings them all back.
+ * A chunk that one or several views come from (the first screen's panes): one fetch,
+ * and one failure message per view whose Try again brings them all back. Not
+ * React.lazy with Suspense: React holds back content that replaces a Suspense fallback
+ * for up to 300 ms, and the panes must show the first run as soon as it comes.
  */
 export function lazyChunk<M>(load: () => Promise<M>, what: string) {
-  let pending: Promise<M> | null = null;
-  const preload = () => {
-    pending ??= load().catch((error: unknown) => {
-      pending = null; // the next try fetches again
-      throw new ChunkLoadError(error);
-    });
-    return pending;
-  };
-  let attempt = 0;
+  let loading: Loading<M> = { status: 'waiting' };
   const listeners = new Set<() => void>();
+  const settle = (next: Loading<M>) => {
+    loading = next;
+    for (const listener of listeners) listener();
+  };
   const subscribe = (listener: () => void) => {
     listeners.add(listener);
     return () => listeners.delete(listener);
   };
-  const retry = () => {
-    attempt += 1;
-    for (const listener of listeners) listener();
+  let pending: Promise<M> | null = null;
+  const preload = () => {
+    pending ??= load().then(
+      (module) => {
+        settle({ status: 'loaded', module });
+        return module;
+      },
+      (error: unknown) => {
+        pending = null; // the next try fetches again
+        settle({ status: 'failed' });
+        throw error;
+      },
+    );
+    return pending;
   };
+  const retry = () => settle({ status: 'waiting' });
   function view<P extends object>(
     pick: (module: M) => ComponentType<P>,
     fallback: (props: P) => ReactNode = () => null,
   ): LazyView<P> {
-    // A rejected lazy component stays rejected: each attempt gets a new one.
-    let current: { attempt: number; Loaded: LazyExoticComponent<ComponentType<P>> } | null = null;
     function View(props: P) {
-      const shown = useSyncExternalStore(subscribe, () => attempt);
-      if (current?.attempt !== shown)
-        current = {
-          attempt: shown,
-          Loaded: lazy(() => preload().then((module) => ({ default: pick(module) }))),
-        };
-      const { Loaded } = current;
-      return (
-        <ChunkBoundary key={shown} what={what} onRetry={retry}>
-          <Suspense fallback={fallback(props)}>
-            <Loaded {...(props as P & React.JSX.IntrinsicAttributes)} />
-          </Suspense>
-        </ChunkBoundary>
-      );
+      const shown = useSyncExternalStore(subscribe, () => loading);
+      useEffect(() => {
+        // A failure shows here; preload's other callers see it too.
+        if (shown.status === 'waiting') preload().catch(() => undefined);
+      }, [shown]);
+      // The module's own component, the same each render (so its state is kept).
+      if (shown.status === 'loaded') return createElement(pick(shown.module), props);
+      if (shown.status === 'failed') return <ChunkFailed what={what} onRetry={retry} />;
+      return fallback(props);
     }
     View.preload = preload;
     return View;
@@ -84,41 +87,16 @@ export function lazyChunk<M>(load: () => Promise<M>, what: string) {
   return { preload, view };
 }
 
-/** A chunk's import failed; a view that throws while drawing is another matter. */
-class ChunkLoadError extends Error {
-  constructor(cause: unknown) {
-    super(cause instanceof Error ? cause.message : String(cause), { cause });
-  }
-}
-
-/**
- * What a chunk that failed to load leaves: what is missing, and a retry (which gives
- * the boundary a new key, so it starts over). Other errors go on to the app's
- * ErrorBoundary, as they did before the view was lazy.
- */
-class ChunkBoundary extends Component<
-  { what: string; onRetry: () => void; children: ReactNode },
-  { error: unknown }
-> {
-  override state: { error: unknown } = { error: null };
-
-  static getDerivedStateFromError(error: unknown): { error: unknown } {
-    return { error };
-  }
-
-  override render() {
-    const { error } = this.state;
-    if (error === null) return this.props.children;
-    if (!(error instanceof ChunkLoadError)) throw error;
-    return (
-      <div className="notice error chunk-failed" role="alert">
-        Could not load {this.props.what}: the connection dropped or the app was updated.{' '}
-        <button type="button" onClick={this.props.onRetry}>
-          Try again
-        </button>
-      </div>
-    );
-  }
+/** What a chunk that failed to load leaves: what is missing, and a retry. */
+function ChunkFailed({ what, onRetry }: { what: string; onRetry: () => void }) {
+  return (
+    <div className="notice error chunk-failed" role="alert">
+      Could not load {what}: the connection dropped or the app was updated.{' '}
+      <button type="button" onClick={onRetry}>
+        Try again
+      </button>
+    </div>
+  );
 }
 
 /** Fetches chunks once the page is idle, one after the other (first paint is not slowed). */
