@@ -52,6 +52,8 @@ export function lazyChunk<M>(load: () => Promise<M>, what: string) {
   };
   let pending: Promise<M> | null = null;
   const preload = () => {
+    // Once the views say it failed, only their Try again fetches again (not the idle preload).
+    if (loading.status === 'failed') return Promise.reject(new Error(`could not load ${what}`));
     pending ??= load().then(
       (module) => {
         settle({ status: 'loaded', module });
@@ -59,7 +61,8 @@ export function lazyChunk<M>(load: () => Promise<M>, what: string) {
       },
       (error: unknown) => {
         pending = null; // the next try fetches again
-        settle({ status: 'failed' });
+        // Views shown say so; with none, the first one shown tries again.
+        if (listeners.size > 0) settle({ status: 'failed' });
         throw error;
       },
     );
@@ -73,7 +76,7 @@ export function lazyChunk<M>(load: () => Promise<M>, what: string) {
     function View(props: P) {
       const shown = useSyncExternalStore(subscribe, () => loading);
       useEffect(() => {
-        // A failure shows here; preload's other callers see it too.
+        // Its failure comes back through `loading`, as the Try again message.
         if (shown.status === 'waiting') preload().catch(() => undefined);
       }, [shown]);
       // The module's own component, the same each render (so its state is kept).
