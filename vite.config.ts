@@ -72,6 +72,8 @@ function absolutePreviewUrls(siteUrl: string | undefined): Plugin {
  * loads a dozen files instead of one (the engine worker, a second file before it starts).
  */
 const APP_ENTRY = fileURLToPath(new URL('./app/main.tsx', import.meta.url));
+/** The first screen's panes: one chunk, however many lazy chunks (embeds, lessons) share them. */
+const PANES_ENTRY = fileURLToPath(new URL('./app/views/panes/firstScreen.ts', import.meta.url));
 const WORKER_ENTRY = fileURLToPath(new URL('./app/worker/engine.worker.ts', import.meta.url));
 
 function entryChunk(entry: string, chunk: string): CodeSplittingGroup {
@@ -109,6 +111,13 @@ export default defineConfig({
   build: {
     target: 'es2022',
     sourcemap: process.env.SOURCEMAP === '1',
-    rolldownOptions: { output: { codeSplitting: { groups: [entryChunk(APP_ENTRY, 'index')] } } },
+    rolldownOptions: {
+      output: {
+        // In order: what main imports stays in main; of the rest, what the panes import goes with them.
+        codeSplitting: {
+          groups: [entryChunk(APP_ENTRY, 'index'), entryChunk(PANES_ENTRY, 'panes')],
+        },
+      },
+    },
   },
 });

@@ -7,6 +7,7 @@ import { startRunner } from './state/runner';
 import { App } from './views/App';
 import { ErrorBoundary } from './views/ErrorBoundary';
 import { startMotion } from './views/motion';
+import { startLoadingPanes } from './views/Panes';
 import { openWelcomeOnFirstVisit } from './views/firstVisit';
 import './views/styles.css';
 
@@ -25,6 +26,7 @@ function start() {
   );
 }
 
+startLoadingPanes(); // with the page, alongside the worker, not in idle time
 openWelcomeOnFirstVisit(); // before the hash is synced: only a visit without a link is greeted
 // The lessons are a chunk of their own: a link into one waits for them, so the lesson runs first.
 if (initialLinkOpensLesson()) void loadLessons().then(start);

@@ -43,6 +43,26 @@ test('compare mode whose chunk does not load says so; Try again loads it', async
   forgetFailedFetches(app);
 });
 
+test('first-screen panes whose chunk does not load say so; one Try again brings all five', async ({
+  app,
+  page,
+}) => {
+  const repair = await breakChunk(page, 'panes');
+  await app.open(SEED_P2);
+  // The shell works without them: header, controls and player are in the main chunk.
+  await expect(app.button('Compare…')).toBeVisible();
+  const alerts = page.getByRole('alert').filter({ hasText: 'Could not load the panes' });
+  await expect(alerts).toHaveCount(5);
+  await repair();
+  await alerts.first().getByRole('button', { name: 'Try again' }).click();
+  await expect(alerts).toHaveCount(0);
+  await expect(
+    app.region('PTE masks').getByRole('table', { name: 'shadow_* masks' }),
+  ).toBeVisible();
+  await expect(app.region('Reverse maps')).toBeVisible();
+  forgetFailedFetches(app);
+});
+
 test('a term whose definitions do not load says so on hover, and shows them on the next', async ({
   app,
   page,

@@ -1,7 +1,8 @@
 /**
  * The engine's surface for the main thread: trace replay and presentation facts
  * only. Nothing here runs the model — that happens in the worker — so the UI bundle
- * stays small and the main thread never blocks on a run.
+ * stays small and the main thread never blocks on a run. What only the panes and
+ * the lazy chunks' views need is in viewDetails.ts.
  */
 export { Trace, CHECKPOINT_EVERY } from './run/trace';
 export type { TraceEvent, Origin, EventKind } from './run/trace';
@@ -9,12 +10,11 @@ export { valueHistory } from './run/valueHistory';
 export type { ValueKey, ValueAccess } from './run/valueHistory';
 export type { EditAttribution, FindingSource } from './attribution';
 export { hex, setBits } from './bits';
-export { LEGEND, fieldOf, type BitField, type PagingFormat } from './legend';
+export type { BitField, PagingFormat } from './legend';
+export type { CompareView, CompareRow, CompareFinding, RowHalf } from './compare/sideBySide';
+export type { CellDiff } from './compare/diff';
 export { MAIL, sourceUrl, sourceLabel } from './variants/sources';
 export { FAULT_POINT_WORDS, FINDING_WORDS } from './words';
-export { reachable, moduleEntry } from './variants/graph';
-export { MASK_NAMES, configShown } from './model/globals';
-export { SLAB_NOTES } from './model/slub';
 export * from './ids';
 export type { MmuState, KmemCache, RmapSummary, Change, ConfigValue } from './model/state';
 export { applyChange } from './model/state';
@@ -29,11 +29,6 @@ export { NEWEST_LONGTERM, seriesOfId } from './releases';
 export { MIGRATIONS, migrateLink, migrateScenario } from './migrations';
 export { scenarioShapeError } from './scenarioShape';
 export { clipped, quoted, shownMessage, showBidiControls } from './echo';
-export { cellsAt } from './compare/sideBySide';
-export type { CompareView, CompareRow, CompareFinding, RowHalf } from './compare/sideBySide';
-export { shownValue } from './compare/diff';
-export type { CellDiff } from './compare/diff';
 export { stepLabel } from './words';
-export { TRACE_ROW_MARK, TRACE_ROW_WORDS, captureTooLarge } from './ftrace/words';
 export type { TraceRowKind } from './ftrace/words';
 export type { TraceCheckJson } from './ftrace/report';

@@ -2,13 +2,8 @@
  * Scenario files (the CLI's JSON contract) and ftrace captures. Opening one checks it in
  * the engine first, so a bad file is explained and the current view is left alone.
  */
-import {
-  captureTooLarge,
-  clipped,
-  LIMITS,
-  migrateScenario,
-  type ScenarioInput,
-} from '../engine/view';
+import { clipped, LIMITS, migrateScenario, type ScenarioInput } from '../engine/view';
+import { captureTooLarge } from '../engine/viewDetails';
 import { notOpened, openLinkState, showNotice } from '../state/actions';
 import { validateInWorker } from '../state/runner';
 import { openTrace } from '../state/traceCheck';

@@ -19,7 +19,6 @@ import {
   type Trial,
 } from './runnerState';
 import { selectComparedInput } from './selectors';
-import { createTraceRunner } from './traceCheck';
 import { createAttributionFetcher, createRmapHistoryFetcher } from './workerAnswers';
 import { useAppStore, type AppState, type OpenedLink } from './store';
 
@@ -127,16 +126,28 @@ export function createRunner(
       followRmapHistory();
   });
   const stopCompare = compare.follow();
-  const stopTrace = createTraceRunner(store, client);
+  // The trace runner comes with the first capture opened: share/files.ts, which opens it,
+  // imports traceCheck.ts itself, so the module is in by then.
+  let stopTrace: (() => void) | null = null;
+  let stopped = false;
+  const stopWaitingForTrace = store.subscribe((s) => {
+    if (s.traceCheck.opening === null) return;
+    stopWaitingForTrace();
+    void import('./traceCheck').then(({ createTraceRunner }) => {
+      if (!stopped) stopTrace = createTraceRunner(store, client);
+    });
+  });
 
   return {
     validate: (input) => client.validate(input),
     tryInput: (accept, settle) => start(accept.input, { trial: { accept, settle } }),
     cancel: () => client.cancel(),
     stop() {
+      stopped = true;
       unsubscribe();
       stopCompare();
-      stopTrace();
+      stopWaitingForTrace();
+      stopTrace?.();
       client.dispose();
     },
   };

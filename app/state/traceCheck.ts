@@ -92,6 +92,9 @@ export function createTraceRunner(
       .then(deliver, (e: Error) => deliver({ failed: e.message }));
   }
 
+  // A capture opened before the runner started (runner.ts starts it with the first) is checked now.
+  const { opening } = store.getState().traceCheck;
+  if (opening) request({ file: opening, input: store.getState().input, opening: true });
   const unsubscribe = store.subscribe((s, prev) => {
     const t = s.traceCheck;
     const file = t.opening ?? t.capture;

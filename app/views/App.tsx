@@ -1,18 +1,16 @@
 import { useEffect, useState } from 'react';
-import { openDroppedFile } from '../share/files';
+import { loadFiles, openWith } from '../share/loadFiles';
 import { handleKey } from '../state/commands';
 import { loadLessons } from '../state/lesson';
 import { useAppStore } from '../state/store';
-import { CachesPane } from './panes/CachesPane';
-import { FindingsPane } from './panes/FindingsPane';
-import { MasksPane } from './panes/MasksPane';
-import { RmapPane } from './panes/RmapPane';
 import { loadDefinitions } from './Glossary';
 import { Header } from './Header';
 import { loadExporters } from './ShareMenu';
 import { Layout } from './Layout';
+import { loadMoreParams } from './MoreParams';
 import { LeftColumn, OrderingPane } from './LeftColumn';
 import { Notices } from './Notices';
+import { CachesPane, FindingsPane, MasksPane, RmapPane } from './Panes';
 import { PlaybackBar } from './PlaybackBar';
 import { DIALOG_CHUNKS, Dialogs } from './Dialogs';
 import { trackFocusOrigin, wasFocusedByPointer } from './focusOrigin';
@@ -75,7 +73,7 @@ function useFileDrop(): boolean {
       e.preventDefault();
       setDragging(false);
       const file = e.dataTransfer?.files[0];
-      if (file) void openDroppedFile(file);
+      if (file) openWith(file, (files) => files.openDroppedFile(file));
     };
     window.addEventListener('dragover', over);
     window.addEventListener('dragleave', leave);
@@ -108,6 +106,8 @@ export function App() {
         ComparePanes.preload,
         TraceView.preload,
         loadExporters,
+        loadFiles,
+        loadMoreParams,
       ]);
   }, []);
   const dragging = useFileDrop();

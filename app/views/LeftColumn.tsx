@@ -1,5 +1,5 @@
 import { useAppStore, type AppState } from '../state/store';
-import { CallStackPane } from './panes/CallStackPane';
+import { CallStackPane } from './Panes';
 import { lazyView } from './lazy';
 
 /** The ordering editor is its own chunk: the call stack is the tab a visit starts on. */

@@ -2,7 +2,8 @@
  * What the colours and animations mean, drawn with the same theme colours the panes
  * use (so it is right in both themes). Opened from the masks pane and the help.
  */
-import { LEGEND, PHASES, type Origin, type PagingFormat } from '../engine/view';
+import { PHASES, type Origin, type PagingFormat } from '../engine/view';
+import { LEGEND } from '../engine/viewDetails';
 import { ModalDialog } from './Dialog';
 import { PHASE_LABEL } from './Timeline';
 import { WRITER_LABEL } from './panes/MasksPane';

@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { encodeLink } from '../share/codec';
-import { download, openScenarioFile, scenarioFileName, scenarioFileText } from '../share/files';
 import { linkStateOf } from '../share/hashSync';
-import { useAppStore } from '../state/store';
+import { loadFiles, openWith } from '../share/loadFiles';
+import { useAppStore, type AppState } from '../state/store';
 import { appUrl } from './appUrl';
 import { FileButton } from './FileButton';
 import { useTransientStatus } from './useTransientStatus';
@@ -21,7 +21,7 @@ const failure = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 const absoluteLink = () => appUrl(encodeLink(linkStateOf(useAppStore.getState())));
 /** Export file names say what was exported: "kvm-mmu-seed-p2-intel-step12", "…-vs-alt-configure-mmu-row40". */
-function baseName(): string {
+function baseName(scenarioFileName: (s: AppState['input']) => string): string {
   const s = useAppStore.getState();
   const name = scenarioFileName(s.input).replace(/\.json$/, '');
   return s.view === 'compare' && s.compareInput
@@ -52,12 +52,15 @@ export function ShareMenu() {
       <button
         type="button"
         onClick={() =>
-          download(
-            scenarioFileName(useAppStore.getState().input),
-            new Blob([scenarioFileText(useAppStore.getState().input)], {
-              type: 'application/json',
-            }),
-          )
+          void loadFiles()
+            .then(({ download, scenarioFileName, scenarioFileText }) => {
+              const { input } = useAppStore.getState();
+              download(
+                scenarioFileName(input),
+                new Blob([scenarioFileText(input)], { type: 'application/json' }),
+              );
+            })
+            .catch((e: unknown) => say(`Download failed: ${failure(e)}`))
         }
       >
         Download scenario
@@ -66,14 +69,17 @@ export function ShareMenu() {
         label="Open scenario"
         inputLabel="Scenario file"
         accept=".json,application/json"
-        onFile={(file) => void openScenarioFile(file)}
+        onFile={(file) => openWith(file, (files) => files.openScenarioFile(file))}
       />
       <button
         type="button"
         onClick={() =>
-          void loadExporters()
-            .then(({ currentSvg }) =>
-              download(`${baseName()}.svg`, new Blob([currentSvg()], { type: 'image/svg+xml' })),
+          void Promise.all([loadExporters(), loadFiles()])
+            .then(([{ currentSvg }, { download, scenarioFileName }]) =>
+              download(
+                `${baseName(scenarioFileName)}.svg`,
+                new Blob([currentSvg()], { type: 'image/svg+xml' }),
+              ),
             )
             .catch((e: unknown) => say(`SVG export failed: ${failure(e)}`))
         }
@@ -83,9 +89,10 @@ export function ShareMenu() {
       <button
         type="button"
         onClick={() =>
-          void loadExporters()
-            .then(({ currentSvg, svgToPng }) => svgToPng(currentSvg()))
-            .then((png) => download(`${baseName()}.png`, png))
+          void Promise.all([loadExporters(), loadFiles()])
+            .then(async ([{ currentSvg, svgToPng }, { download, scenarioFileName }]) =>
+              download(`${baseName(scenarioFileName)}.png`, await svgToPng(currentSvg())),
+            )
             .catch((e: unknown) => say(`PNG export failed: ${failure(e)}`))
         }
       >

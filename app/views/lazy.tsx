@@ -5,12 +5,10 @@
  * blank page; after first paint the likely ones are fetched while the browser is idle.
  */
 import {
-  Component,
-  Suspense,
-  lazy,
-  useState,
+  createElement,
+  useEffect,
+  useSyncExternalStore,
   type ComponentType,
-  type LazyExoticComponent,
   type ReactNode,
 } from 'react';
 
@@ -28,83 +26,80 @@ export interface LazyView<P extends object> {
 export function lazyView<P extends object>(
   load: () => Promise<ComponentType<P>>,
   what: string,
-  fallback: (props: P) => ReactNode = () => null,
+  fallback?: (props: P) => ReactNode,
 ): LazyView<P> {
-  let pending: Promise<{ default: ComponentType<P> }> | null = null;
-  const start = () => {
+  return lazyChunk(load, what).view((component) => component, fallback);
+}
+
+type Loading<M> = { status: 'waiting' } | { status: 'loaded'; module: M } | { status: 'failed' };
+
+/**
+ * A chunk that one or several views come from (the first screen's panes): one fetch,
+ * and one failure message per view whose Try again brings them all back. Not
+ * React.lazy with Suspense: React holds back content that replaces a Suspense fallback
+ * for up to 300 ms, and the panes must show the first run as soon as it comes.
+ */
+export function lazyChunk<M>(load: () => Promise<M>, what: string) {
+  let loading: Loading<M> = { status: 'waiting' };
+  const listeners = new Set<() => void>();
+  const settle = (next: Loading<M>) => {
+    loading = next;
+    for (const listener of listeners) listener();
+  };
+  const subscribe = (listener: () => void) => {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  };
+  let pending: Promise<M> | null = null;
+  const preload = () => {
+    // Once the views say it failed, only their Try again fetches again (not the idle preload).
+    if (loading.status === 'failed') return Promise.reject(new Error(`could not load ${what}`));
     pending ??= load().then(
-      (component) => ({ default: component }),
+      (module) => {
+        settle({ status: 'loaded', module });
+        return module;
+      },
       (error: unknown) => {
         pending = null; // the next try fetches again
-        throw new ChunkLoadError(error);
+        // Views shown say so; with none, the first one shown tries again.
+        if (listeners.size > 0) settle({ status: 'failed' });
+        throw error;
       },
     );
     return pending;
   };
-  let current: LazyExoticComponent<ComponentType<P>> = lazy(start);
-  const retry = () => {
-    current = lazy(start);
-  };
-  function View(props: P) {
-    const [, setAttempt] = useState(0);
-    const Loaded = current;
-    return (
-      <ChunkBoundary
-        what={what}
-        onRetry={() => {
-          retry();
-          setAttempt((n) => n + 1);
-        }}
-      >
-        <Suspense fallback={fallback(props)}>
-          <Loaded {...(props as P & React.JSX.IntrinsicAttributes)} />
-        </Suspense>
-      </ChunkBoundary>
-    );
+  const retry = () => settle({ status: 'waiting' });
+  function view<P extends object>(
+    pick: (module: M) => ComponentType<P>,
+    fallback: (props: P) => ReactNode = () => null,
+  ): LazyView<P> {
+    function View(props: P) {
+      const shown = useSyncExternalStore(subscribe, () => loading);
+      useEffect(() => {
+        // Its failure comes back through `loading`, as the Try again message.
+        if (shown.status === 'waiting') preload().catch(() => undefined);
+      }, [shown]);
+      // The module's own component, the same each render (so its state is kept).
+      if (shown.status === 'loaded') return createElement(pick(shown.module), props);
+      if (shown.status === 'failed') return <ChunkFailed what={what} onRetry={retry} />;
+      return fallback(props);
+    }
+    View.preload = preload;
+    return View;
   }
-  View.preload = start;
-  return View;
+  return { preload, view };
 }
 
-/** A chunk's import failed; a view that throws while drawing is another matter. */
-class ChunkLoadError extends Error {
-  constructor(cause: unknown) {
-    super(cause instanceof Error ? cause.message : String(cause), { cause });
-  }
-}
-
-/**
- * What a chunk that failed to load leaves: what is missing, and a retry. Other
- * errors go on to the app's ErrorBoundary, as they did before the view was lazy.
- */
-class ChunkBoundary extends Component<
-  { what: string; onRetry: () => void; children: ReactNode },
-  { error: unknown }
-> {
-  override state: { error: unknown } = { error: null };
-
-  static getDerivedStateFromError(error: unknown): { error: unknown } {
-    return { error };
-  }
-
-  private readonly retry = () => {
-    this.props.onRetry();
-    this.setState({ error: null });
-  };
-
-  override render() {
-    const { error } = this.state;
-    if (error === null) return this.props.children;
-    if (!(error instanceof ChunkLoadError)) throw error;
-    return (
-      <div className="notice error chunk-failed" role="alert">
-        Could not load {this.props.what}: the connection dropped or the app was updated.{' '}
-        <button type="button" onClick={this.retry}>
-          Try again
-        </button>
-      </div>
-    );
-  }
+/** What a chunk that failed to load leaves: what is missing, and a retry. */
+function ChunkFailed({ what, onRetry }: { what: string; onRetry: () => void }) {
+  return (
+    <div className="notice error chunk-failed" role="alert">
+      Could not load {what}: the connection dropped or the app was updated.{' '}
+      <button type="button" onClick={onRetry}>
+        Try again
+      </button>
+    </div>
+  );
 }
 
 /** Fetches chunks once the page is idle, one after the other (first paint is not slowed). */

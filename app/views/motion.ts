@@ -10,7 +10,7 @@
  * Never under prefers-reduced-motion.
  */
 import { useAppStore } from '../state/store';
-import { TRANSITION_MS } from '../viz/animate';
+import { TRANSITION_MS } from '../viz/transition';
 
 /** The views' transitions last 200–450 ms: steps this far apart get them in full. */
 export const READING_PACE_MS = 350;

@@ -1,7 +1,5 @@
 import type { BaseType, Selection } from 'd3-selection';
-
-/** The views' longest animation at reading pace (the chain's slides and fades). */
-export const TRANSITION_MS = 300;
+import { TRANSITION_MS } from './transition';
 
 /** d3's default easing (cubic in-out), which the views' slides and fades had. */
 const EASING = 'cubic-bezier(0.65, 0, 0.35, 1)';

@@ -3,7 +3,8 @@
  * current row marked, the ordering changes, the state differences at that row and
  * the findings by side. Same plain drawing as the single view's export.
  */
-import { cellsAt, shownValue, type CompareView, type RowHalf } from '../engine/view';
+import type { CompareView, RowHalf } from '../engine/view';
+import { cellsAt, shownValue } from '../engine/viewDetails';
 import { C, Canvas, W } from './exportView';
 
 const ROW_H = 15;

@@ -1,4 +1,5 @@
-import { cellsAt, shownValue, type CellDiff } from '../../engine/view';
+import type { CellDiff } from '../../engine/view';
+import { cellsAt, shownValue } from '../../engine/viewDetails';
 import { seek } from '../../state/actions';
 import { useAppStore } from '../../state/store';
 

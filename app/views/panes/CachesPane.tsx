@@ -1,5 +1,6 @@
 import { memo, useMemo } from 'react';
-import { SLAB_NOTES, type KmemCache, type MmuState } from '../../engine/view';
+import type { KmemCache, MmuState } from '../../engine/view';
+import { SLAB_NOTES } from '../../engine/viewDetails';
 import { selectCaches, selectEvent, selectLifecycle, selectPointers } from '../../state/selectors';
 import { useAppStore } from '../../state/store';
 import { formatCount } from '../../viz/format';

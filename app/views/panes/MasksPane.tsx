@@ -1,15 +1,13 @@
 import { memo, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import {
-  configShown,
-  fieldOf,
   hex,
-  LEGEND,
   setBits,
   type ConfigValue,
   type Origin,
   type PagingFormat,
   type Scenario,
 } from '../../engine/view';
+import { configShown, fieldOf, LEGEND } from '../../engine/viewDetails';
 import {
   selectConfig,
   selectEvent,

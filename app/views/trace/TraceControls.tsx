@@ -1,4 +1,4 @@
-import { openTraceFile } from '../../share/files';
+import { openWith } from '../../share/loadFiles';
 import { useAppStore } from '../../state/store';
 import { FileButton } from '../FileButton';
 
@@ -12,7 +12,7 @@ export function TraceControls() {
         inputLabel="Trace file"
         accept=".txt,.trace,.log,text/plain"
         title="Hold an ftrace function_graph capture of a real kernel against the model"
-        onFile={(file) => void openTraceFile(file)}
+        onFile={(file) => openWith(file, (files) => files.openTraceFile(file))}
       />
       <span role="status" className="aside">
         {opening && `Reading ${opening}…`}

@@ -1,11 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import {
-  TRACE_ROW_MARK,
-  TRACE_ROW_WORDS,
-  vendorModule,
-  type TraceCheckJson,
-  type TraceRowKind,
-} from '../../engine/view';
+import { vendorModule, type TraceCheckJson, type TraceRowKind } from '../../engine/view';
+import { TRACE_ROW_MARK, TRACE_ROW_WORDS } from '../../engine/viewDetails';
 import { setInput } from '../../state/actions';
 import { useAppStore } from '../../state/store';
 import { closeTrace } from '../../state/traceCheck';

@@ -1,11 +1,6 @@
 import { useMemo } from 'react';
-import {
-  moduleEntry,
-  reachable,
-  type FunctionDef,
-  type StepDef,
-  type VariantDef,
-} from '../../../engine/view';
+import type { FunctionDef, StepDef, VariantDef } from '../../../engine/view';
+import { moduleEntry, reachable } from '../../../engine/viewDetails';
 import { useAppStore } from '../../../state/store';
 
 /** A list of steps the editor can drop into: a function body or one of its error labels. */
