@@ -6,6 +6,16 @@ const violations = async (app: AppPage) =>
   (await new AxeBuilder({ page: app.page }).analyze()).violations.map(
     (v) => `${v.id}: ${v.nodes.length} × ${v.help} (${v.nodes[0]?.target.join(' ')})`,
   );
+/** Animations that end (a cache card fading in) have ended: axe reads colours as drawn. */
+const settled = (app: AppPage) =>
+  app.page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => a.effect?.getComputedTiming().endTime !== Infinity)
+        .map((a) => a.finished.catch(() => undefined)),
+    ),
+  );
 const horizontalOverflow = (app: AppPage) =>
   app.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
@@ -35,6 +45,7 @@ for (const { mode, size, theme } of AXE_RUNS)
     await page.emulateMedia({ colorScheme: theme });
     await MODES[mode]!(app);
     await expect(page.locator(':root')).toHaveAttribute('data-theme', theme);
+    await settled(app);
     expect(await violations(app)).toEqual([]);
     expect(await horizontalOverflow(app)).toBeLessThanOrEqual(0);
   });
