@@ -12,6 +12,7 @@
 import { writeFileSync } from 'node:fs';
 import { test } from '../fixtures';
 import { percentile as pct } from '../../scripts/percentile';
+import { printTargets } from './targets';
 
 test.use({ trace: 'off', screenshot: 'off' });
 
@@ -110,5 +111,9 @@ test('a step’s main-thread CPU, step by step (Chromium trace)', async ({ app, 
   const costliest = [...perStep].sort((a, b) => b.total - a.total).slice(0, 8);
   const result = { steps: perStep.length, summary, costliest };
   console.log(JSON.stringify(result, null, 2));
+  // The wall-clock own work (ui.bench.ts) misses the style and layout pass Blink runs after
+  // a click's listeners, before the frame; this counts it, so it reads the same target.
+  const p95 = summary.total!.p95Ms;
+  printTargets([['step at reading pace, CPU (trace) p95 ms', p95, '≤ 8', p95 <= 8]]);
   writeFileSync('test-results/ui-bench-step-cpu.json', JSON.stringify({ ...result, perStep }));
 });
