@@ -11,6 +11,18 @@ type Op = { add: boolean; gfn: number; pick: number };
 const GFNS = [0, 1, 2, 1023, 1024, 70_000, 2 ** 25 - 1, 2 ** 25, 2 ** 33];
 const opArb = fc.record({ add: fc.boolean(), gfn: fc.constantFrom(...GFNS), pick: fc.nat() });
 
+/** Two stores hold the same chains for `gfns`, the same totals and `gfn`'s length, the same histogram. */
+function expectSameStores(a: PteListStore, b: PteListStore, gfns: number[], gfn: number) {
+  for (const g of gfns) expect(a.chain(g)).toEqual(b.chain(g));
+  expect([a.heads, a.sptes, a.descs, a.lengthOf(gfn)]).toEqual([
+    b.heads,
+    b.sptes,
+    b.descs,
+    b.lengthOf(gfn),
+  ]);
+  expect(a.histogram()).toEqual(b.histogram());
+}
+
 function checkInvariants(
   s: PteListStore,
   ref: Map<number, Set<number>>,
@@ -140,14 +152,7 @@ describe.each([
             const freeing = new Int32Array(n);
             const logged = runs.removeRun(gfn, gone, 0, gone.length, base, freeing, 0);
             expect([...freeing.subarray(0, logged)]).toEqual([...freed]);
-            for (const g of GFNS) expect(runs.chain(g)).toEqual(single.chain(g));
-            expect([runs.heads, runs.sptes, runs.descs, runs.lengthOf(gfn)]).toEqual([
-              single.heads,
-              single.sptes,
-              single.descs,
-              single.lengthOf(gfn),
-            ]);
-            expect(runs.histogram()).toEqual(single.histogram());
+            expectSameStores(runs, single, GFNS, gfn);
           },
         ),
         { numRuns: 300, seed: 0x5eed },
@@ -182,14 +187,7 @@ describe.each([
             const freeing = new Int32Array(n);
             const logged = runs.removeFromRun(gfn, keys, 2, n + 2, drops, drops.length, freeing, 0);
             expect([...freeing.subarray(0, logged)]).toEqual(freed);
-            for (const g of [...GFNS, 7]) expect(runs.chain(g)).toEqual(single.chain(g));
-            expect([runs.heads, runs.sptes, runs.descs, runs.lengthOf(gfn)]).toEqual([
-              single.heads,
-              single.sptes,
-              single.descs,
-              single.lengthOf(gfn),
-            ]);
-            expect(runs.histogram()).toEqual(single.histogram());
+            expectSameStores(runs, single, [...GFNS, 7], gfn);
           },
         ),
         { numRuns: 300, seed: 0x5eed },
