@@ -100,9 +100,10 @@ export function createEngineApi(parts: EngineParts = PARTS): EngineApi {
   let compared: KeptRun | null = null;
 
   /** The compared side's run: the kept one while its input is the same. */
-  function comparedRun(input: unknown): ReturnType<typeof runScenario> {
+  async function comparedRun(input: unknown): Promise<ReturnType<typeof runScenario>> {
     const key = JSON.stringify(input);
     if (compared?.key === key) return { ok: true, value: compared.result };
+    await loadFor(input);
     const r = runScenario(input);
     if (r.ok) compared = { key, result: r.value };
     return r;
@@ -155,8 +156,7 @@ export function createEngineApi(parts: EngineParts = PARTS): EngineApi {
   /** `left` (already run) against `right`, as compare mode shows it. */
   async function compareWith(left: RunResult, right: unknown): Promise<CompareOutcome> {
     const { compareSideBySide } = await load('compare mode', parts.comparison);
-    await loadFor(right);
-    const r = comparedRun(right);
+    const r = await comparedRun(right);
     if (!r.ok) return { ok: false, side: 'right', error: r.error };
     return { ok: true, view: compareSideBySide(left, r.value) };
   }
@@ -249,9 +249,9 @@ export function createEngineApi(parts: EngineParts = PARTS): EngineApi {
     },
 
     async validate(input) {
-      await loadFor(input);
       const v = validateScenario(input);
       if (!v.ok) return v;
+      await loadKernel(v.value.kernel);
       const started = startRun(v.value);
       return started.ok ? { ok: true } : started;
     },
@@ -283,8 +283,7 @@ export function createEngineApi(parts: EngineParts = PARTS): EngineApi {
     },
 
     async eventOf(input, eventIndex) {
-      await loadFor(input);
-      const r = comparedRun(input);
+      const r = await comparedRun(input);
       return r.ok ? eventView(r.value, eventIndex) : null;
     },
 
