@@ -295,16 +295,13 @@ export const VARIANTS = Object.defineProperties(
   ),
 ) as Record<VariantId, VariantDef>;
 
-/** The shipped kernels, oldest first: imported data runs with one of their eras (by its kernel id). */
-export const SHIPPED: readonly VariantId[] = [
-  'v5.19',
-  'v6.0',
-  'v6.1',
-  'v6.6',
-  'v6.12',
-  'latest',
-  'v7.1',
-];
+/**
+ * The shipped kernels, oldest first (VARIANT_IDS lists them so): imported data runs with
+ * one of their eras (by its kernel id).
+ */
+export const SHIPPED: readonly VariantId[] = VARIANT_IDS.filter(
+  (id) => variantMeta(id).kind === 'shipped',
+);
 
 /** The era of shipped kernel `id`, which loadVariant(id) loads. */
 export function shippedEra(id: VariantId): Era<CoreFacts> {
