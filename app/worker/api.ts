@@ -6,6 +6,7 @@
 // The engine's own modules, not its index: the index re-exports compare mode's code too,
 // which would pull it into the worker's first chunk.
 import { ChainIndex } from '../engine/chainIndex';
+import { loadScenarioVariant } from '../engine/loading';
 import { VARIANT_IDS, type VariantId } from '../engine/ids';
 import { OverBudget } from '../engine/run/budget';
 import { runScenario, startRun, type RunResult, type RunStream } from '../engine/runner';
@@ -144,14 +145,8 @@ export function createEngineApi(parts: EngineParts = PARTS): EngineApi {
 
   const loadKernel = (kernel: VariantId) => load(`${kernel}’s data`, () => parts.variant(kernel));
 
-  /**
-   * What running `input` needs beyond the worker's first chunk: the data of the kernel it
-   * names. Invalid input loads nothing; running it says what is wrong.
-   */
-  async function loadFor(input: unknown): Promise<void> {
-    const valid = validateScenario(input);
-    if (valid.ok) await loadKernel(valid.value.kernel);
-  }
+  /** What running `input` needs beyond the worker's first chunk: its kernel's data. */
+  const loadFor = (input: unknown) => loadScenarioVariant(input, loadKernel);
 
   /** `left` (already run) against `right`, as compare mode shows it. */
   async function compareWith(left: RunResult, right: unknown): Promise<CompareOutcome> {
