@@ -7,13 +7,21 @@ const MoreParamsBody = lazyView(
 );
 export const loadMoreParams = MoreParamsBody.preload;
 
-/** The closed section is all the first screen shows; its body comes when it opens. */
+/**
+ * The closed section is all the first screen shows; its body comes when it first opens
+ * and then stays, as it did in the section, so closing it keeps what is typed there.
+ */
 export function MoreParams() {
-  const [open, setOpen] = useState(false);
+  const [opened, setOpened] = useState(false);
   return (
-    <details className="more-params" onToggle={(e) => setOpen(e.currentTarget.open)}>
+    <details
+      className="more-params"
+      onToggle={(e) => {
+        if (e.currentTarget.open) setOpened(true);
+      }}
+    >
       <summary>More parameters</summary>
-      {open && <MoreParamsBody />}
+      {opened && <MoreParamsBody />}
     </details>
   );
 }
