@@ -4,6 +4,7 @@
  */
 import {
   applyChange,
+  type Change,
   type MmuState,
   type Origin,
   type Phase,
@@ -32,6 +33,16 @@ export const selectCursorComplete = (s: AppState): boolean =>
 /** The event the current step just applied (null at step 0). */
 export const selectEvent = (s: AppState): TraceEvent | null =>
   s.run.trace?.events[s.step - 1] ?? null;
+
+/**
+ * The keys of `section` that the current step changed, space-separated: a string, so a
+ * pane that selects it re-renders only when they differ (most steps change none).
+ */
+export const selectChangedKeys = (s: AppState, section: Change['section']): string =>
+  (selectEvent(s)?.changes ?? [])
+    .filter((c) => c.section === section)
+    .map((c) => c.key)
+    .join(' ');
 
 let stateCache: { trace: Trace; step: number; state: MmuState } | null = null;
 

@@ -1,7 +1,12 @@
 import { memo, useMemo } from 'react';
 import type { KmemCache, MmuState } from '../../engine/view';
 import { SLAB_NOTES } from '../../engine/viewDetails';
-import { selectCaches, selectEvent, selectLifecycle, selectPointers } from '../../state/selectors';
+import {
+  selectCaches,
+  selectChangedKeys,
+  selectLifecycle,
+  selectPointers,
+} from '../../state/selectors';
 import { useAppStore } from '../../state/store';
 import { formatCount } from '../../viz/format';
 import { pickOnRowClick, ValuePick } from '../history/ValuePick';
@@ -82,13 +87,8 @@ export function CachesPane({ className }: { className: string }) {
   const cacheTable = useAppStore(selectCaches);
   const pointers = useAppStore(selectPointers);
   const lifecycle = useAppStore(selectLifecycle);
-  // The ids this step touched, as one string: most steps touch no cache, so the pane skips them.
-  const touchedIds = useAppStore((s) =>
-    (selectEvent(s)?.changes ?? [])
-      .filter((c) => c.section === 'caches')
-      .map((c) => c.key)
-      .join(' '),
-  );
+  // Most steps touch no cache, so the pane skips them.
+  const touchedIds = useAppStore((s) => selectChangedKeys(s, 'caches'));
   const touched = useMemo(() => new Set(touchedIds.split(' ')), [touchedIds]);
   const caches = cacheTable ? Object.values(cacheTable).sort((a, b) => a.id - b.id) : [];
   return (

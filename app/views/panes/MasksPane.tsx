@@ -9,6 +9,7 @@ import {
 } from '../../engine/view';
 import { configShown, fieldOf, LEGEND } from '../../engine/viewDetails';
 import {
+  selectChangedKeys,
   selectConfig,
   selectEvent,
   selectMasks,
@@ -176,7 +177,7 @@ const ConfigList = memo(function ConfigList({
   modules,
 }: {
   config: Record<string, ConfigValue>;
-  /** The keys this step changed, space-separated. */
+  /** The keys this step changed, space-separated (selectChangedKeys). */
   changed: string;
   modules: Scenario['modules'] | undefined;
 }) {
@@ -211,16 +212,13 @@ export function MasksPane({ className }: { className: string }) {
   const format = useAppStore(selectPagingFormat);
   // Vendor module params exist only for vendors this scenario loads.
   const modules = useAppStore((s) => s.run.scenario?.modules);
-  const changed = useMemo(() => {
+  const changedConfig = useAppStore((s) => selectChangedKeys(s, 'config'));
+  const changedMasks = useMemo(() => {
     const masks = new Map<string, bigint>();
-    const config: string[] = [];
-    for (const c of event?.changes ?? []) {
+    for (const c of event?.changes ?? [])
       if (c.section === 'masks')
         masks.set(c.key, ((c.before as bigint | undefined) ?? 0n) ^ (c.after as bigint));
-      if (c.section === 'config') config.push(c.key);
-    }
-    // A string, so the config list sees a step that changes no config as no change.
-    return { masks, config: config.join(' ') };
+    return masks;
   }, [event]);
   return (
     <section className={`panel masks ${className}`} aria-label="PTE masks">
@@ -252,7 +250,7 @@ export function MasksPane({ className }: { className: string }) {
                 key={name}
                 name={name}
                 value={value}
-                changed={changed.masks.get(name) ?? 0n}
+                changed={changedMasks.get(name) ?? 0n}
                 format={format}
               />
             ))}
@@ -263,7 +261,7 @@ export function MasksPane({ className }: { className: string }) {
               .join(' · ')}
           </p>
           <h3>MMU config</h3>
-          <ConfigList config={config} changed={changed.config} modules={modules} />
+          <ConfigList config={config} changed={changedConfig} modules={modules} />
         </>
       )}
     </section>
