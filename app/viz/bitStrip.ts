@@ -1,6 +1,6 @@
 /**
  * A 64-bit mask drawn as cells, bit 63 on the left, grouped by nibble. React owns
- * the <svg>, this owns what is inside: the cells that are set as one path, those
+ * the <svg>, d3 what is inside: the cells that are set as one path, those
  * that are clear as another, and a rect over each bit that changed at this step,
  * outlined, which flashes and settles. Seventeen masks of 64 cells each were about
  * 1,100 elements to style, lay out and paint on every step; as paths they are about
@@ -11,6 +11,8 @@
  * interpolate, and the browser runs it without a script callback per frame. Each
  * update draws the changed bits afresh, so a bit changing again flashes again.
  */
+import { select } from 'd3-selection';
+
 export const CELL = 5;
 export const GAP = 1;
 export const NIBBLE_GAP = 2;
@@ -28,9 +30,10 @@ const CELL_H = STRIP_HEIGHT - 2;
 const ON = 'var(--bit-on)';
 const OFF = 'var(--bit-off)';
 const CHANGED = 'var(--bit-changed)';
-const SVG = 'http://www.w3.org/2000/svg';
 
 const isSet = (v: bigint, bit: number) => ((v >> BigInt(bit)) & 1n) === 1n;
+/** Bit 63 first, as drawn left to right. */
+const BITS = Array.from({ length: 64 }, (_, i) => 63 - i);
 
 /** One cell as a path: a CELL × CELL_H box with corners rounded by 1. */
 function cellPath(bit: number): string {
@@ -45,19 +48,8 @@ const CELL_PATHS = Array.from({ length: 64 }, (_, bit) => cellPath(bit));
 /** The cells whose bit in `value` is `on`, as one path. */
 export function cellsPath(value: bigint, on: boolean): string {
   let d = '';
-  for (let bit = 63; bit >= 0; bit--) if (isSet(value, bit) === on) d += CELL_PATHS[bit];
+  for (const bit of BITS) if (isSet(value, bit) === on) d += CELL_PATHS[bit];
   return d;
-}
-
-function element<K extends 'path' | 'g' | 'rect'>(
-  parent: Element,
-  name: K,
-  attrs: Record<string, string | number>,
-): SVGElementTagNameMap[K] {
-  const el = document.createElementNS(SVG, name);
-  for (const [attr, value] of Object.entries(attrs)) el.setAttribute(attr, String(value));
-  parent.appendChild(el);
-  return el;
 }
 
 export interface BitStripView {
@@ -65,31 +57,33 @@ export interface BitStripView {
 }
 
 export function createBitStrip(svg: SVGSVGElement): BitStripView {
-  const off = element(svg, 'path', { class: 'off', fill: OFF });
-  const on = element(svg, 'path', { class: 'on', fill: ON });
-  const changedBits = element(svg, 'g', { class: 'changed', 'stroke-width': 1.5 });
+  const root = select(svg);
+  const off = root.append('path').attr('class', 'off').attr('fill', OFF);
+  const on = root.append('path').attr('class', 'on').attr('fill', ON);
+  const changedBits = root.append('g').attr('class', 'changed').attr('stroke-width', 1.5);
   let shown: bigint | null = null;
   return {
     update(value, changed, animate) {
       if (value !== shown) {
-        off.setAttribute('d', cellsPath(value, false));
-        on.setAttribute('d', cellsPath(value, true));
+        off.attr('d', cellsPath(value, false));
+        on.attr('d', cellsPath(value, true));
         shown = value;
       }
-      changedBits.replaceChildren();
-      for (let bit = 63; bit >= 0; bit--) {
-        if (!isSet(changed, bit)) continue;
-        const cell = element(changedBits, 'rect', {
-          x: bitX(bit),
-          y: CELL_Y,
-          width: CELL,
-          height: CELL_H,
-          rx: 1,
-          fill: isSet(value, bit) ? ON : OFF,
-          stroke: CHANGED,
-        });
-        if (animate) cell.classList.add('flash');
-      }
+      // Drawn afresh each update, so a bit that changes again flashes again.
+      changedBits.selectAll('rect').remove();
+      changedBits
+        .selectAll('rect')
+        .data(BITS.filter((bit) => isSet(changed, bit)))
+        .enter()
+        .append('rect')
+        .attr('x', bitX)
+        .attr('y', CELL_Y)
+        .attr('width', CELL)
+        .attr('height', CELL_H)
+        .attr('rx', 1)
+        .attr('fill', (bit) => (isSet(value, bit) ? ON : OFF))
+        .attr('stroke', CHANGED)
+        .classed('flash', animate);
     },
   };
 }
